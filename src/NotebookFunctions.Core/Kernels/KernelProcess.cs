@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace NotebookFunctions.Core.Kernels;
+
+/// <summary>The kernel's OS process: started from the kernelspec's argv, its output drained, its exit reported at once.</summary>
+internal sealed partial class KernelProcess : IDisposable
+{
+    private const int SigInt = 2;
+    private readonly Process _process;
+    private readonly TaskCompletionSource<int?> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TailBuffer _stderr = new();
+    private readonly TailBuffer _stdout = new();
+
+    private KernelProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    /// <summary>Completes with the exit code the moment the process exits.</summary>
+    public Task<int?> Exited => _exited.Task;
+
+    public string StderrTail => _stderr.ToString();
+
+    public string StdoutTail => _stdout.ToString();
+
+    /// <summary>Raised for every stderr line (for --log-output and logs); called on a thread-pool thread.</summary>
+    public event Action<string>? StderrLine;
+
+    public static KernelProcess Start(IReadOnlyList<string> argv, string workingDirectory, IReadOnlyDictionary<string, string> env)
+    {
+        var info = new ProcessStartInfo(argv[0])
+        {
+            WorkingDirectory = workingDirectory,
+            UseShellExecute = false,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var arg in argv.Skip(1)) info.ArgumentList.Add(arg);
+        foreach (var (key, value) in env) info.Environment[key] = value;
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var kernel = new KernelProcess(process);
+        // Drain both pipes continuously: a kernel blocks once a 64 KiB pipe buffer fills.
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            kernel._stderr.Add(e.Data);
+            kernel.StderrLine?.Invoke(e.Data);
+        };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) kernel._stdout.Add(e.Data);
+        };
+        process.Exited += (_, _) => kernel._exited.TrySetResult(SafeExitCode(process));
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            process.Dispose();
+            throw new KernelStartException($"cannot start the kernel '{argv[0]}': {e.Message}", e);
+        }
+
+        process.StandardInput.Close();
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        return kernel;
+    }
+
+    /// <summary>Sends SIGINT, the fallback when the kernel does not answer an interrupt_request.</summary>
+    public void Interrupt()
+    {
+        if (!_exited.Task.IsCompleted && !OperatingSystem.IsWindows()) _ = SendSignal(_process.Id, SigInt);
+    }
+
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    private static int? SafeExitCode(Process process)
+    {
+        try
+        {
+            return process.ExitCode;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
+}

@@ -1,0 +1,20 @@
+namespace NotebookFunctions.Core.Kernels;
+
+/// <summary>How to start one kernel.</summary>
+public sealed record KernelStartOptions
+{
+    /// <summary>The kernel's working directory; the current directory when null.</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>Extra environment variables for the kernel process (secrets travel this way and no other).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How long the kernel may take to answer its first kernel_info_request.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Starts tried when the kernel loses a race for a port.</summary>
+    public int PortAttempts { get; init; } = 5;
+
+    /// <summary>Called with every line the kernel writes to stderr.</summary>
+    public Action<string>? OnStderrLine { get; init; }
+}

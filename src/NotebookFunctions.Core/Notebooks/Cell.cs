@@ -1,0 +1,97 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace NotebookFunctions.Core.Notebooks;
+
+/// <summary>One notebook cell: typed access over its JSON object, which keeps every key it was read with.</summary>
+public sealed class Cell
+{
+    public Cell(JsonObject json) => Json = json;
+
+    /// <summary>The cell's JSON, including keys this model does not know.</summary>
+    public JsonObject Json { get; }
+
+    public string CellType => Json["cell_type"]?.GetValue<string>() ?? string.Empty;
+
+    public bool IsCode => CellType == "code";
+
+    public string? Id => Json["id"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+
+    /// <summary>The source as one string; set writes it as a list of lines, as nbformat does.</summary>
+    public string Source
+    {
+        get => TextLines.Join(Json["source"]);
+        set => Json["source"] = TextLines.Split(value);
+    }
+
+    public JsonObject Metadata
+    {
+        get
+        {
+            if (Json["metadata"] is JsonObject m) return m;
+            m = new JsonObject();
+            Json["metadata"] = m;
+            return m;
+        }
+    }
+
+    public IReadOnlyList<string> Tags =>
+        Json["metadata"]?["tags"] is JsonArray tags
+            ? tags.Where(t => t is JsonValue v && v.GetValueKind() == JsonValueKind.String).Select(t => t!.GetValue<string>()).ToList()
+            : [];
+
+    public bool HasTag(string tag) => Tags.Contains(tag, StringComparer.Ordinal);
+
+    /// <summary>Outputs of a code cell; created empty when missing.</summary>
+    public JsonArray Outputs
+    {
+        get
+        {
+            if (Json["outputs"] is JsonArray o) return o;
+            o = new JsonArray();
+            Json["outputs"] = o;
+            return o;
+        }
+    }
+
+    public int? ExecutionCount
+    {
+        get => Json["execution_count"] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<int>() : null;
+        set => Json["execution_count"] = value is null ? null : JsonValue.Create(value.Value);
+    }
+
+    /// <summary>A short name for messages: "cell 3 (id 'a1b2')".</summary>
+    public string Describe(int index) => Id is null ? $"cell {index}" : $"cell {index} (id '{Id}')";
+
+    /// <summary>A new code cell in nbformat 4's shape.</summary>
+    public static Cell NewCode(string source, string? id, params string[] tags)
+    {
+        var json = new JsonObject
+        {
+            ["cell_type"] = "code",
+            ["execution_count"] = null,
+            ["metadata"] = new JsonObject(),
+            ["outputs"] = new JsonArray(),
+            ["source"] = TextLines.Split(source),
+        };
+        if (id is not null) json["id"] = id;
+        var cell = new Cell(json);
+        if (tags.Length > 0) cell.Metadata["tags"] = new JsonArray(tags.Select(t => (JsonNode?)t).ToArray());
+        return cell;
+    }
+
+    /// <summary>A new markdown cell in nbformat 4's shape.</summary>
+    public static Cell NewMarkdown(string source, string? id, params string[] tags)
+    {
+        var json = new JsonObject
+        {
+            ["cell_type"] = "markdown",
+            ["metadata"] = new JsonObject(),
+            ["source"] = TextLines.Split(source),
+        };
+        if (id is not null) json["id"] = id;
+        var cell = new Cell(json);
+        if (tags.Length > 0) cell.Metadata["tags"] = new JsonArray(tags.Select(t => (JsonNode?)t).ToArray());
+        return cell;
+    }
+}
