@@ -40,6 +40,13 @@ public sealed class Kernel : IAsyncDisposable
     /// <summary>Everything the kernel wrote to stderr lately, for error reports.</summary>
     public string StderrTail => _process.StderrTail;
 
+    /// <summary>Raised for every line the kernel writes to stderr.</summary>
+    public event Action<string>? StderrLine
+    {
+        add => _process.StderrLine += value;
+        remove => _process.StderrLine -= value;
+    }
+
     /// <summary>Messages that failed signature checks or parsing (never silently trusted).</summary>
     public int RejectedMessages { get; private set; }
 
@@ -94,8 +101,8 @@ public sealed class Kernel : IAsyncDisposable
         foreach (var (key, value) in options.Environment) env[key] = value;
 
         var process = KernelProcess.Start(argv, options.WorkingDirectory ?? Directory.GetCurrentDirectory(), env);
-        if (options.OnStderrLine is not null) process.StderrLine += options.OnStderrLine;
         var kernel = new Kernel(spec, process, connection, connectionFile);
+        if (options.OnStderrLine is not null) kernel.StderrLine += options.OnStderrLine;
         kernel._channels = new KernelChannels(connection, new MessageSigner(connection.Key), kernel.Dispatch, kernel.OnBadMessage);
         return kernel;
     }

@@ -1,0 +1,69 @@
+namespace NotebookFunctions.Core.Execution;
+
+/// <summary>Why a notebook run failed.</summary>
+public enum FailureKind
+{
+    /// <summary>A cell raised.</summary>
+    CellError,
+
+    /// <summary>A cell ran past the cell timeout.</summary>
+    CellTimeout,
+
+    /// <summary>The whole notebook ran past its timeout.</summary>
+    NotebookTimeout,
+
+    /// <summary>The kernel process exited during a cell.</summary>
+    KernelDied,
+
+    /// <summary>The kernel could not be started.</summary>
+    KernelStart,
+
+    /// <summary>The caller cancelled the run.</summary>
+    Cancelled,
+}
+
+/// <summary>A failed run, naming the notebook, the cell (index, id, execution count) and the error.</summary>
+public sealed record ExecutionFailure(
+    FailureKind Kind,
+    string Notebook,
+    int? CellIndex,
+    string? CellId,
+    int? ExecutionCount,
+    string EName,
+    string EValue,
+    IReadOnlyList<string> Traceback,
+    string? CellSource)
+{
+    /// <summary>One line: where and what.</summary>
+    public string Summary
+    {
+        get
+        {
+            var cell = CellIndex is null ? string.Empty
+                : $" in cell {CellIndex}{(CellId is null ? string.Empty : $" (id '{CellId}')")}{(ExecutionCount is null ? string.Empty : $", In [{ExecutionCount}]")}";
+            var value = EValue.Contains('\n', StringComparison.Ordinal) ? EValue[..EValue.IndexOf('\n', StringComparison.Ordinal)] : EValue;
+            return $"{Notebook}: {KindText}{cell}: {EName}: {value}";
+        }
+    }
+
+    private string KindText => Kind switch
+    {
+        FailureKind.CellError => "error",
+        FailureKind.CellTimeout => "cell timed out",
+        FailureKind.NotebookTimeout => "notebook timed out",
+        FailureKind.KernelDied => "kernel died",
+        FailureKind.KernelStart => "kernel did not start",
+        FailureKind.Cancelled => "cancelled",
+        _ => Kind.ToString(),
+    };
+
+    public override string ToString() => Summary;
+}
+
+/// <summary>Thrown by <see cref="ExecutionResult.ThrowIfFailed"/>: carries the failure record.</summary>
+public sealed class NotebookExecutionException : Exception
+{
+    public NotebookExecutionException(ExecutionFailure failure) : base(failure.Summary) => Failure = failure;
+
+    public ExecutionFailure Failure { get; }
+}

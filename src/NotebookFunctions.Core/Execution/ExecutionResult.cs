@@ -1,0 +1,26 @@
+using System.Text.Json.Nodes;
+using NotebookFunctions.Core.Notebooks;
+
+namespace NotebookFunctions.Core.Execution;
+
+/// <summary>An executed notebook (always written, also on failure) and how the run went.</summary>
+public sealed record ExecutionResult(
+    Notebook Notebook,
+    ExecutionFailure? Failure,
+    DateTimeOffset StartTime,
+    DateTimeOffset EndTime,
+    IReadOnlyList<CellResult> Cells,
+    JsonObject KernelInfo)
+{
+    public bool Succeeded => Failure is null;
+
+    public TimeSpan Duration => EndTime - StartTime;
+
+    public void ThrowIfFailed()
+    {
+        if (Failure is not null) throw new NotebookExecutionException(Failure);
+    }
+}
+
+/// <summary>One code cell's outcome.</summary>
+public sealed record CellResult(int CellIndex, CellStatus Status, int? ExecutionCount, TimeSpan Duration, long OutputBytesDropped);

@@ -1,0 +1,251 @@
+using System.Text.Json.Nodes;
+using NotebookFunctions.Core.Kernels;
+using NotebookFunctions.Core.Notebooks;
+
+namespace NotebookFunctions.Core.Execution;
+
+/// <summary>
+/// Runs every code cell of a notebook on a fresh kernel, in order, recording outputs as nbclient does, and adds
+/// what nbclient lacks: cell and notebook timeouts that really stop the kernel, output caps, and a failure record
+/// naming the cell. The notebook passed in is not modified; the result holds the executed copy.
+/// </summary>
+public sealed class NotebookExecutor
+{
+    /// <summary>Cells with this tag are not run (nbclient's skip_cells_with_tag default).</summary>
+    public const string SkipTag = "skip-execution";
+
+    /// <summary>Cells with this tag may raise without failing the run.</summary>
+    public const string RaisesTag = "raises-exception";
+
+    /// <summary>How long to wait for the idle status after a reply (nbclient's iopub_timeout).</summary>
+    private static readonly TimeSpan IoPubGrace = TimeSpan.FromSeconds(10);
+
+    private readonly IKernelProvider _kernels;
+    private readonly KernelSpecFinder _specs;
+
+    public NotebookExecutor(IKernelProvider? kernels = null, KernelSpecFinder? specs = null)
+    {
+        _kernels = kernels ?? new FreshKernelProvider();
+        _specs = specs ?? new KernelSpecFinder();
+    }
+
+    public async Task<ExecutionResult> ExecuteAsync(Notebook input, ExecutionOptions options, CancellationToken cancellationToken = default)
+    {
+        var notebook = input.Clone();
+        var start = DateTimeOffset.UtcNow;
+        ErrorBanner.RemoveExisting(notebook);
+        ClearOutputs(notebook);
+
+        using var notebookDeadline = new CancellationTokenSource();
+        if (options.Timeout is { } total) notebookDeadline.CancelAfter(total);
+        using var runToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, notebookDeadline.Token);
+
+        var run = new Run(notebook, options, start);
+        KernelSpec spec;
+        Kernel kernel;
+        try
+        {
+            spec = _specs.Find(options.KernelName ?? notebook.KernelName);
+            kernel = await _kernels.AcquireAsync(spec, new KernelStartOptions
+            {
+                WorkingDirectory = options.WorkingDirectory,
+                Environment = options.Environment,
+            }, runToken.Token);
+        }
+        catch (KernelStartException e)
+        {
+            return run.Finish(new ExecutionFailure(FailureKind.KernelStart, options.NotebookName, null, null, null, "KernelStartError", e.Message, [], null));
+        }
+        catch (OperationCanceledException)
+        {
+            var kind = cancellationToken.IsCancellationRequested ? FailureKind.Cancelled : FailureKind.NotebookTimeout;
+            return run.Finish(new ExecutionFailure(kind, options.NotebookName, null, null, null, kind.ToString(), "before the kernel was ready", [], null));
+        }
+
+        await using (kernel)
+        {
+            run.KernelInfo = kernel.Info;
+            RecordLanguageInfo(notebook, kernel);
+            var codeCells = notebook.Cells.Count(IsRunnable);
+            options.Observer?.KernelReady(spec.Name, codeCells);
+            var recorder = new OutputRecorder(notebook, options.MaxCellOutputBytes, options.MaxNotebookOutputBytes, options.Observer);
+            var ordinal = 0;
+            for (var index = 0; index < notebook.Cells.Count; index++)
+            {
+                var cell = notebook.Cells[index];
+                if (!IsRunnable(cell))
+                {
+                    if (cell.IsCode && cell.HasTag(SkipTag)) options.Observer?.CellFinished(index, CellStatus.Skipped, TimeSpan.Zero);
+                    continue;
+                }
+
+                ordinal++;
+                var outcome = await RunCellAsync(kernel, notebook, index, ordinal, codeCells, recorder, options, cancellationToken, notebookDeadline.Token, runToken.Token);
+                run.Cells.Add(outcome.Result);
+                options.Observer?.CellFinished(index, outcome.Result.Status, outcome.Result.Duration);
+                if (outcome.Failure is not null) return run.Finish(outcome.Failure);
+                if (outcome.StopQuietly) break;
+            }
+        }
+
+        return run.Finish(null);
+    }
+
+    private static bool IsRunnable(Cell cell) => cell.IsCode && !string.IsNullOrWhiteSpace(cell.Source) && !cell.HasTag(SkipTag);
+
+    private async Task<CellOutcome> RunCellAsync(
+        Kernel kernel, Notebook notebook, int index, int ordinal, int codeCells, OutputRecorder recorder, ExecutionOptions options,
+        CancellationToken callerToken, CancellationToken notebookDeadline, CancellationToken runToken)
+    {
+        var cell = notebook.Cells[index];
+        var source = cell.Source;
+        var allowErrors = options.AllowErrors || cell.HasTag(RaisesTag);
+        options.Observer?.CellStarted(index, ordinal, codeCells, source);
+        recorder.BeginCell(index);
+        var started = DateTimeOffset.UtcNow;
+
+        using var cellDeadline = new CancellationTokenSource();
+        if (options.CellTimeout is { } cellTimeout) cellDeadline.CancelAfter(cellTimeout);
+        using var cellToken = CancellationTokenSource.CreateLinkedTokenSource(runToken, cellDeadline.Token);
+
+        var request = kernel.Execute(source, stopOnError: !allowErrors);
+        var pump = PumpAsync(request, recorder);
+        FailureKind? stopped = null;
+        try
+        {
+            await WaitForCellAsync(request, pump, cellToken.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            stopped = callerToken.IsCancellationRequested ? FailureKind.Cancelled
+                : notebookDeadline.IsCancellationRequested ? FailureKind.NotebookTimeout
+                : FailureKind.CellTimeout;
+            await StopCellAsync(kernel, request, pump, options.InterruptGrace);
+        }
+        catch (KernelDiedException)
+        {
+            // Reported below from the kernel's state.
+        }
+
+        var duration = DateTimeOffset.UtcNow - started;
+        ExecutionFailure? failure = null;
+        var status = CellStatus.Succeeded;
+        var stopQuietly = false;
+        if (stopped is { } kind)
+        {
+            var (ename, evalue) = kind switch
+            {
+                FailureKind.CellTimeout => ("CellTimeoutError", $"cell {index} did not finish within {Seconds(options.CellTimeout)}; the kernel was interrupted"),
+                FailureKind.NotebookTimeout => ("NotebookTimeoutError", $"the notebook did not finish within {Seconds(options.Timeout)}; stopped in cell {index}"),
+                _ => ("Cancelled", $"the run was cancelled during cell {index}"),
+            };
+            recorder.AddError(ename, evalue);
+            status = kind == FailureKind.Cancelled ? CellStatus.Cancelled : CellStatus.TimedOut;
+            failure = Failure(kind, options, cell, index, recorder.ExecutionCount, ename, evalue, [], source);
+        }
+        else if (!request.Reply.IsCompletedSuccessfully)
+        {
+            var died = request.Reply.Exception?.InnerException as KernelDiedException ?? new KernelDiedException(null, kernel.StderrTail);
+            var evalue = $"the kernel died while running cell {index}: {died.Message}";
+            recorder.AddError("DeadKernelError", evalue);
+            status = CellStatus.KernelDied;
+            failure = Failure(FailureKind.KernelDied, options, cell, index, recorder.ExecutionCount, "DeadKernelError", evalue, [], source);
+        }
+        else
+        {
+            var reply = request.Reply.Result;
+            recorder.OnReply(reply);
+            var content = reply.Content;
+            if (content["status"]?.GetValue<string>() == "error")
+            {
+                var ename = content["ename"]?.GetValue<string>() ?? "Error";
+                var evalue = content["evalue"]?.GetValue<string>() ?? string.Empty;
+                if (ename == "SystemExit" && evalue is "" or "0")
+                {
+                    // papermill treats sys.exit(0) as a clean early stop, not a failure.
+                    stopQuietly = true;
+                }
+                else if (allowErrors)
+                {
+                    status = CellStatus.FailedAllowed;
+                }
+                else
+                {
+                    status = CellStatus.Failed;
+                    var traceback = content["traceback"] is JsonArray tb ? tb.Select(t => t?.GetValue<string>() ?? string.Empty).ToList() : [];
+                    failure = Failure(FailureKind.CellError, options, cell, index, recorder.ExecutionCount, ename, evalue, traceback, source);
+                }
+            }
+        }
+
+        recorder.EndCell();
+        var result = new CellResult(index, status, recorder.ExecutionCount, duration, recorder.DroppedBytes);
+        return new CellOutcome(result, failure, stopQuietly);
+    }
+
+    private static async Task WaitForCellAsync(KernelRequest request, Task pump, CancellationToken token)
+    {
+        await request.Reply.WaitAsync(token);
+        // The reply can come before the last outputs; wait for the idle status, but not forever if it was lost.
+        var idle = await Task.WhenAny(pump, Task.Delay(IoPubGrace, token));
+        if (idle == pump) await pump;
+    }
+
+    private static async Task PumpAsync(KernelRequest request, OutputRecorder recorder)
+    {
+        await foreach (var message in request.IoPub.ReadAllAsync()) recorder.Handle(message);
+    }
+
+    /// <summary>Interrupts the cell; kills the kernel if it is still busy after the grace period.</summary>
+    private static async Task StopCellAsync(Kernel kernel, KernelRequest request, Task pump, TimeSpan grace)
+    {
+        await kernel.InterruptAsync();
+        try
+        {
+            await Task.WhenAll(request.Reply, pump).WaitAsync(grace);
+        }
+        catch (Exception e) when (e is TimeoutException or KernelDiedException)
+        {
+            kernel.Kill();
+        }
+    }
+
+    private static ExecutionFailure Failure(FailureKind kind, ExecutionOptions options, Cell cell, int index, int? count, string ename, string evalue, IReadOnlyList<string> traceback, string source) =>
+        new(kind, options.NotebookName, index, cell.Id, count, ename, evalue, traceback, source);
+
+    private static string Seconds(TimeSpan? t) => t is { } v ? $"{v.TotalSeconds:0.###} s" : "the limit";
+
+    private static void ClearOutputs(Notebook notebook)
+    {
+        foreach (var cell in notebook.Cells.Where(c => c.IsCode))
+        {
+            cell.Outputs.Clear();
+            cell.ExecutionCount = null;
+            cell.Metadata.Remove("execution");
+        }
+    }
+
+    private static void RecordLanguageInfo(Notebook notebook, Kernel kernel)
+    {
+        if (kernel.Info["language_info"] is JsonObject info) notebook.Metadata["language_info"] = info.DeepClone();
+    }
+
+    private sealed record CellOutcome(CellResult Result, ExecutionFailure? Failure, bool StopQuietly);
+
+    /// <summary>State of one execution, finished into an <see cref="ExecutionResult"/>.</summary>
+    private sealed class Run(Notebook notebook, ExecutionOptions options, DateTimeOffset start)
+    {
+        public List<CellResult> Cells { get; } = [];
+
+        public JsonObject KernelInfo { get; set; } = new();
+
+        public ExecutionResult Finish(ExecutionFailure? failure)
+        {
+            var end = DateTimeOffset.UtcNow;
+            foreach (var cell in notebook.Cells) NbformatShape.SplitOutputLines(cell);
+            if (failure is not null) ErrorBanner.Insert(notebook, failure);
+            ExecutionMetadata.Record(notebook, options, KernelInfo, start, end, failure);
+            return new ExecutionResult(notebook, failure, start, end, Cells, KernelInfo);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace NotebookFunctions.Core.Kernels;
+
+/// <summary>Options of a <see cref="KernelPool"/>.</summary>
+public sealed record KernelPoolOptions
+{
+    /// <summary>Kernels kept started and waiting.</summary>
+    public int Size { get; init; } = 2;
+
+    /// <summary>Code run silently on every kernel before it waits, e.g. "import pandas" (no output, no history).</summary>
+    public string? PreImports { get; init; }
+
+    /// <summary>Working directory the waiting kernels start in; each execution moves its kernel to its own.</summary>
+    public string? WorkingDirectory { get; init; }
+
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>
+/// Keeps N started kernels of one kernelspec ready. Every acquisition takes a kernel that has never run user code
+/// and starts its replacement at once; kernels are thrown away after use, so no state leaks between runs
+/// (<c>%reset</c> does not isolate: environment, cwd and patched modules survive it).
+/// </summary>
+public sealed class KernelPool : IKernelProvider, IAsyncDisposable
+{
+    private readonly KernelSpec _spec;
+    private readonly KernelPoolOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<Task<Kernel>> _ready;
+    private readonly CancellationTokenSource _disposing = new();
+
+    public KernelPool(KernelSpec spec, KernelPoolOptions? options = null, ILogger? logger = null)
+    {
+        _spec = spec;
+        _options = options ?? new KernelPoolOptions();
+        if (_options.Size < 1) throw new ArgumentOutOfRangeException(nameof(options), "a pool holds at least one kernel");
+        _logger = logger ?? NullLogger.Instance;
+        _ready = Channel.CreateBounded<Task<Kernel>>(_options.Size);
+        for (var i = 0; i < _options.Size; i++) Refill();
+    }
+
+    public KernelSpec Spec => _spec;
+
+    /// <summary>A warm kernel when the spec matches and no per-run environment is needed; otherwise a fresh start.</summary>
+    public async Task<Kernel> AcquireAsync(KernelSpec spec, KernelStartOptions options, CancellationToken cancellationToken)
+    {
+        // Environment variables (secrets) can only be given at process start; another kernelspec is another pool.
+        if (!string.Equals(spec.Name, _spec.Name, StringComparison.OrdinalIgnoreCase) || options.Environment.Count > 0)
+            return await Kernel.StartAsync(spec, options, cancellationToken);
+
+        var cwd = options.WorkingDirectory;
+        var chdir = cwd is null ? null : KernelSetupCode.ChangeDirectory(_spec.Language, cwd);
+        if (cwd is not null && chdir is null)
+            return await Kernel.StartAsync(spec, options, cancellationToken);
+
+        for (var attempt = 0; ; attempt++)
+        {
+            var pending = await _ready.Reader.ReadAsync(cancellationToken);
+            Refill();
+            Kernel kernel;
+            try
+            {
+                kernel = await pending.WaitAsync(cancellationToken);
+            }
+            catch (Exception e) when ((e is KernelStartException or InvalidOperationException) && attempt < _options.Size)
+            {
+                _logger.LogWarning(e, "A pooled kernel failed to start; taking the next one");
+                continue;
+            }
+
+            if (!kernel.IsAlive)
+            {
+                await kernel.DisposeAsync();
+                if (attempt < _options.Size) continue;
+                throw new KernelStartException($"pooled kernel '{_spec.Name}' died while waiting: {kernel.StderrTail}");
+            }
+
+            if (options.OnStderrLine is not null) kernel.StderrLine += options.OnStderrLine;
+            if (chdir is not null) await kernel.ExecuteSilentlyAsync(chdir, cancellationToken);
+            return kernel;
+        }
+    }
+
+    private void Refill()
+    {
+        if (_disposing.IsCancellationRequested) return;
+        var task = StartWarmAsync();
+        if (!_ready.Writer.TryWrite(task))
+        {
+            _ = task.ContinueWith(async t => { if (t.IsCompletedSuccessfully) await t.Result.DisposeAsync(); }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<Kernel> StartWarmAsync()
+    {
+        var kernel = await Kernel.StartAsync(
+            _spec,
+            new KernelStartOptions { WorkingDirectory = _options.WorkingDirectory, StartTimeout = _options.StartTimeout },
+            _disposing.Token);
+        if (!string.IsNullOrWhiteSpace(_options.PreImports))
+        {
+            try
+            {
+                await kernel.ExecuteSilentlyAsync(_options.PreImports, _disposing.Token);
+            }
+            catch
+            {
+                await kernel.DisposeAsync();
+                throw;
+            }
+        }
+
+        return kernel;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _disposing.Cancel();
+        _ready.Writer.TryComplete();
+        // Kernels still waiting belong to the pool; handed-out ones are their users' to dispose.
+        while (_ready.Reader.TryRead(out var task))
+        {
+            try
+            {
+                await (await task).DisposeAsync();
+            }
+            catch (Exception e) when (e is KernelStartException or OperationCanceledException or InvalidOperationException)
+            {
+                // Never started; nothing to stop.
+            }
+        }
+
+        _disposing.Dispose();
+    }
+}
