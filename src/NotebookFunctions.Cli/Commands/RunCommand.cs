@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using NotebookFunctions.Core.Execution;
+using NotebookFunctions.Core.Notebooks;
+using NotebookFunctions.Core.Parameters;
+
+namespace NotebookFunctions.Cli.Commands;
+
+/// <summary><c>nbf run</c>: execute one notebook on a fresh kernel, papermill-style.</summary>
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var notebook = new Argument<string>("notebook") { Description = "The .ipynb file to run." };
+        var parameters = new Option<string[]>("--parameter", "-p")
+        {
+            Description = "A parameter as name=value (repeatable). Typed by the notebook's parameters cell; else True/False/None/int/float/string.",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var parameterFile = new Option<string?>("--parameters-file", "-f") { Description = "A YAML or JSON file of parameters; -p values override it." };
+        var output = new Option<string?>("--output", "-o") { Description = "Where to write the executed notebook (default: NOTEBOOK with .output.ipynb)." };
+        var kernel = new Option<string?>("--kernel", "-k") { Description = "Kernelspec name (default: the notebook's, else python3)." };
+        var cwd = new Option<string?>("--cwd") { Description = "The kernel's working directory (default: the notebook's folder)." };
+        var cellTimeout = new Option<double?>("--cell-timeout") { Description = "Seconds any one cell may run before it is interrupted and the run fails." };
+        var timeout = new Option<double?>("--timeout") { Description = "Seconds the whole notebook may run." };
+        var allowErrors = new Option<bool>("--allow-errors") { Description = "Keep going after a failing cell; errors stay in the output notebook." };
+        var logOutput = new Option<bool>("--log-output") { Description = "Print the cells' stdout and stderr as they run." };
+
+        var command = new Command("run", "Run a notebook on a fresh kernel and write the executed notebook.")
+        {
+            notebook, parameters, parameterFile, output, kernel, cwd, cellTimeout, timeout, allowErrors, logOutput,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var path = parse.GetValue(notebook)!;
+            JsonObject values;
+            try
+            {
+                values = CollectParameters(path, parse.GetValue(parameterFile), parse.GetValue(parameters) ?? [], parse.GetValue(kernel));
+            }
+            catch (Exception e) when (e is ParameterException or NotebookFormatException)
+            {
+                Console.Error.WriteLine($"nbf run: {e.Message}");
+                return ExitCodes.InvalidInput;
+            }
+
+            var outputPath = parse.GetValue(output) ?? DefaultOutputPath(path);
+            var request = new NotebookRunRequest
+            {
+                NotebookPath = path,
+                OutputPath = outputPath,
+                Parameters = values,
+                WorkingDirectory = parse.GetValue(cwd),
+                Options = new ExecutionOptions
+                {
+                    KernelName = parse.GetValue(kernel),
+                    CellTimeout = Seconds(parse.GetValue(cellTimeout)),
+                    Timeout = Seconds(parse.GetValue(timeout)),
+                    AllowErrors = parse.GetValue(allowErrors),
+                    Observer = new ProgressDisplay(parse.GetValue(logOutput)),
+                },
+            };
+            return await RunAsync(request, cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(NotebookRunRequest request, CancellationToken cancellationToken)
+    {
+        ExecutionResult result;
+        try
+        {
+            result = await new NotebookRunner(new NotebookExecutor()).RunAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (e is ParameterException or NotebookFormatException)
+        {
+            Console.Error.WriteLine($"nbf run: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+
+        if (result.Succeeded)
+        {
+            Console.Error.WriteLine($"nbf run: {request.NotebookPath} succeeded in {result.Duration.TotalSeconds:0.00} s; executed notebook: {request.OutputPath}");
+            return ExitCodes.Success;
+        }
+
+        var failure = result.Failure!;
+        Console.Error.WriteLine($"nbf run: {failure.Summary}");
+        Console.Error.WriteLine($"nbf run: executed notebook (failing cell marked): {request.OutputPath}");
+        return failure.Kind switch
+        {
+            FailureKind.KernelStart => ExitCodes.KernelUnavailable,
+            FailureKind.Cancelled => ExitCodes.Cancelled,
+            _ => ExitCodes.NotebookFailed,
+        };
+    }
+
+    /// <summary>The file's values first, then each -p in order, typed by the notebook's schema.</summary>
+    private static JsonObject CollectParameters(string notebookPath, string? file, string[] pairs, string? kernelName)
+    {
+        var values = file is null ? new JsonObject() : ParameterFile.Read(file);
+        if (pairs.Length == 0) return values;
+        var schema = ParameterSchema.Infer(NotebookReader.Read(notebookPath), kernelName);
+        foreach (var pair in pairs)
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+                throw new ParameterException($"-p {pair}: expected name=value", [new ParameterProblem(pair, "expected name=value")]);
+            var name = pair[..eq].Trim();
+            values[name] = ParameterValueParser.Parse(pair[(eq + 1)..], schema[name]);
+        }
+
+        return values;
+    }
+
+    private static string DefaultOutputPath(string notebookPath)
+    {
+        var dir = Path.GetDirectoryName(notebookPath) ?? string.Empty;
+        return Path.Combine(dir, Path.GetFileNameWithoutExtension(notebookPath) + ".output.ipynb");
+    }
+
+    private static TimeSpan? Seconds(double? value) => value is > 0 ? TimeSpan.FromSeconds(value.Value) : null;
+}

@@ -1,0 +1,40 @@
+using NotebookFunctions.Core.Notebooks;
+
+namespace NotebookFunctions.Core.Parameters;
+
+/// <summary>A notebook's parameters, read from its cell tagged <c>parameters</c>: names, types, defaults, help.</summary>
+public sealed class ParameterSchema
+{
+    /// <summary>The tag marking the defaults cell.</summary>
+    public const string ParametersTag = "parameters";
+
+    /// <summary>The tag of the cell papermill (and we) inject.</summary>
+    public const string InjectedTag = "injected-parameters";
+
+    private ParameterSchema(IReadOnlyList<NotebookParameter> parameters, int? cellIndex, string language)
+    {
+        Parameters = parameters;
+        CellIndex = cellIndex;
+        Language = language;
+    }
+
+    public IReadOnlyList<NotebookParameter> Parameters { get; }
+
+    /// <summary>Index of the parameters cell, or null when the notebook has none.</summary>
+    public int? CellIndex { get; }
+
+    public string Language { get; }
+
+    public bool HasParametersCell => CellIndex is not null;
+
+    public NotebookParameter? this[string name] => Parameters.FirstOrDefault(p => p.Name == name);
+
+    /// <summary>Reads the schema with the translator of the notebook's kernel.</summary>
+    public static ParameterSchema Infer(Notebook notebook, string? kernelName = null)
+    {
+        var translator = Translators.For(kernelName ?? notebook.KernelName, notebook.Language);
+        var index = notebook.Cells.FindIndex(c => c.HasTag(ParametersTag));
+        if (index < 0) return new ParameterSchema([], null, translator.Language);
+        return new ParameterSchema(translator.Inspect(notebook.Cells[index].Source), index, translator.Language);
+    }
+}

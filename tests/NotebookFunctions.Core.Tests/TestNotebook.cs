@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using NotebookFunctions.Core.Execution;
+using NotebookFunctions.Core.Kernels;
+using NotebookFunctions.Core.Notebooks;
+
+namespace NotebookFunctions.Core.Tests;
+
+/// <summary>Builds small notebooks for tests and runs them on a real python3 kernel.</summary>
+internal static class TestNotebook
+{
+    public static string FixturePath(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+
+    /// <summary>An nbformat 4.5 python3 notebook with one code cell per source.</summary>
+    public static Notebook Of(params string[] codeCells) => WithCells(codeCells.Select((s, i) => Cell.NewCode(s, $"cell-{i}")).ToArray());
+
+    public static Notebook WithCells(params Cell[] cells)
+    {
+        var root = new JsonObject
+        {
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 5,
+            ["metadata"] = new JsonObject
+            {
+                ["kernelspec"] = new JsonObject { ["name"] = "python3", ["display_name"] = "Python 3", ["language"] = "python" },
+            },
+            ["cells"] = new JsonArray(cells.Select(c => (JsonNode)c.Json).ToArray()),
+        };
+        return NotebookReader.FromJson(root, "test.ipynb");
+    }
+
+    public static Cell Tagged(string source, string id, params string[] tags) => Cell.NewCode(source, id, tags);
+
+    public static Task<ExecutionResult> RunAsync(Notebook notebook, ExecutionOptions? options = null, IKernelProvider? kernels = null) =>
+        new NotebookExecutor(kernels).ExecuteAsync(notebook, options ?? new ExecutionOptions { NotebookName = "test.ipynb" });
+
+    /// <summary>All stream text of a cell, joined.</summary>
+    public static string StreamText(Cell cell, string name = "stdout") =>
+        string.Concat(cell.Outputs.OfType<JsonObject>()
+            .Where(o => o["output_type"]?.GetValue<string>() == "stream" && o["name"]?.GetValue<string>() == name)
+            .Select(o => TextLines.Join(o["text"])));
+
+    public static IEnumerable<JsonObject> OutputsOfType(Cell cell, string type) =>
+        cell.Outputs.OfType<JsonObject>().Where(o => o["output_type"]?.GetValue<string>() == type);
+
+    /// <summary>The executed cell with the given id (banners shift indices, ids do not move).</summary>
+    public static Cell ById(ExecutionResult result, string id) => result.Notebook.Cells.Single(c => c.Id == id);
+
+    public static KernelSpec Python => new KernelSpecFinder().Find("python3");
+}
