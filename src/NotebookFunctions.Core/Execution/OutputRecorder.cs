@@ -231,8 +231,7 @@ internal sealed class OutputRecorder
         _notebookBytes += bytes;
     }
 
-    private static int? ReadCount(JsonObject content) =>
-        content["execution_count"] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<int>() : null;
+    private static int? ReadCount(JsonObject content) => JsonNumbers.AsInt(content["execution_count"]);
 
     /// <summary>nbclient's timestamp format for the execution metadata keys.</summary>
     private static string Timestamp(JupyterMessage message)

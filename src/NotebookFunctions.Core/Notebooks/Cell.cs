@@ -56,7 +56,7 @@ public sealed class Cell
 
     public int? ExecutionCount
     {
-        get => Json["execution_count"] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<int>() : null;
+        get => JsonNumbers.AsInt(Json["execution_count"]);
         set => Json["execution_count"] = value is null ? null : JsonValue.Create(value.Value);
     }
 

@@ -19,7 +19,7 @@ public sealed class Notebook
     /// <summary>Cells in order; insert and remove freely, they are laid back into the JSON on write.</summary>
     public List<Cell> Cells { get; }
 
-    public int FormatMinor => _root["nbformat_minor"]?.GetValue<int>() ?? 0;
+    public int FormatMinor => JsonNumbers.AsInt(_root["nbformat_minor"]) ?? 0;
 
     public JsonObject Metadata
     {

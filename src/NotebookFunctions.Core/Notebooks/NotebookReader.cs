@@ -51,7 +51,7 @@ public static class NotebookReader
         var problems = NotebookValidator.ValidateTopLevel(root);
         if (problems.Count > 0) throw new NotebookFormatException(source, problems);
         var cellsArray = (JsonArray)root["cells"]!;
-        var minor = root["nbformat_minor"]!.GetValue<int>();
+        var minor = JsonNumbers.AsInt(root["nbformat_minor"]) ?? 0;
         problems = NotebookValidator.ValidateCells(cellsArray, minor);
         if (problems.Count > 0) throw new NotebookFormatException(source, problems);
         var cells = cellsArray.Select(c => new Cell((JsonObject)c!)).ToList();

@@ -24,7 +24,7 @@ public static partial class NotebookValidator
             return problems;
         }
 
-        var major = fv.GetValue<double>();
+        var major = JsonNumbers.AsDouble(fv)!.Value;
         if (major < 4)
         {
             problems.Add(new(

@@ -55,7 +55,7 @@ public sealed class CSharpTranslator : IParameterTranslator
             return long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) && (l > int.MaxValue || l < int.MinValue) ? raw + "L" : raw;
         }
 
-        var d = value.GetValue<double>();
+        var d = Notebooks.JsonNumbers.AsDouble(value)!.Value;
         if (double.IsNaN(d)) return "double.NaN";
         if (double.IsInfinity(d)) return d < 0 ? "double.NegativeInfinity" : "double.PositiveInfinity";
         var text = d.ToString("R", CultureInfo.InvariantCulture);

@@ -42,7 +42,7 @@ public sealed class PythonTranslator : IParameterTranslator
     private static string Number(JsonNode value)
     {
         if (ParameterTypes.IsInteger(value)) return value.ToJsonString();
-        var d = value.GetValue<double>();
+        var d = JsonNumbers.AsDouble(value)!.Value;
         if (double.IsNaN(d)) return "float('nan')";
         if (double.IsInfinity(d)) return d < 0 ? "float('-inf')" : "float('inf')";
         return PythonFloat.Repr(d);
