@@ -241,6 +241,8 @@ public sealed class Kernel : IAsyncDisposable
         }
 
         Kill();
+        // Kill only sends the signal; wait for the exit so "disposed" means "gone".
+        await Exited.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     /// <summary>Kills the kernel process at once.</summary>

@@ -14,7 +14,8 @@ internal sealed partial class KernelProcess : IDisposable
 
     private KernelProcess(Process process) => _process = process;
 
-    public int Id => _process.Id;
+    /// <summary>The OS process id, kept after the process is gone.</summary>
+    public int Id { get; private set; }
 
     /// <summary>Completes with the exit code the moment the process exits.</summary>
     public Task<int?> Exited => _exited.Task;
@@ -63,6 +64,7 @@ internal sealed partial class KernelProcess : IDisposable
             throw new KernelStartException($"cannot start the kernel '{argv[0]}': {e.Message}", e);
         }
 
+        kernel.Id = process.Id;
         process.StandardInput.Close();
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
