@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace NotebookFunctions.Cli.Tests;
+
+/// <summary>Runs the built nbf as its own process, as a user would, and captures what it prints.</summary>
+internal static class NbfProcess
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static async Task<Result> RunAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nbf.dll"));
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(cts.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>A folder with a notebook built from code cells; the first cell is tagged parameters when asked.</summary>
+    public static string WriteNotebook(string folder, string name, string? parameters, params string[] cells)
+    {
+        var all = new List<string>();
+        if (parameters is not null) all.Add(Cell(parameters, "params", "\"parameters\""));
+        all.AddRange(cells.Select((c, i) => Cell(c, $"c{i}", null)));
+        var json = "{\"nbformat\": 4, \"nbformat_minor\": 5, " +
+            "\"metadata\": {\"kernelspec\": {\"name\": \"python3\", \"display_name\": \"Python 3\", \"language\": \"python\"}}, " +
+            "\"cells\": [" + string.Join(",\n", all) + "]}";
+        var path = Path.Combine(folder, name);
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static string Cell(string source, string id, string? tag)
+    {
+        var metadata = tag is null ? "{}" : "{\"tags\": [" + tag + "]}";
+        return "{\"cell_type\": \"code\", \"id\": \"" + id + "\", \"execution_count\": null, \"metadata\": " + metadata +
+            ", \"outputs\": [], \"source\": " + System.Text.Json.JsonSerializer.Serialize(source) + "}";
+    }
+
+    public static string TempFolder() => Directory.CreateTempSubdirectory("nbf-cli-").FullName;
+}
