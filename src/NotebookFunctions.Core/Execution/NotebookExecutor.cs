@@ -62,7 +62,7 @@ public sealed class NotebookExecutor
             return run.Finish(new ExecutionFailure(kind, options.NotebookName, null, null, null, kind.ToString(), "before the kernel was ready", [], null));
         }
 
-        await using (kernel)
+        try
         {
             run.KernelInfo = kernel.Info;
             RecordLanguageInfo(notebook, kernel);
@@ -86,6 +86,10 @@ public sealed class NotebookExecutor
                 if (outcome.Failure is not null) return run.Finish(outcome.Failure);
                 if (outcome.StopQuietly) break;
             }
+        }
+        finally
+        {
+            await _kernels.ReleaseAsync(kernel);
         }
 
         return run.Finish(null);

@@ -4,6 +4,9 @@ namespace NotebookFunctions.Core.Kernels;
 public interface IKernelProvider
 {
     Task<Kernel> AcquireAsync(KernelSpec spec, KernelStartOptions options, CancellationToken cancellationToken);
+
+    /// <summary>Takes back a kernel after its one execution; it is shut down, never reused.</summary>
+    ValueTask ReleaseAsync(Kernel kernel) => kernel.DisposeAsync();
 }
 
 /// <summary>Starts a new kernel for every request: no warm-up, no idle kernels.</summary>

@@ -101,6 +101,7 @@ public sealed class Kernel : IAsyncDisposable
         foreach (var (key, value) in options.Environment) env[key] = value;
 
         var process = KernelProcess.Start(argv, options.WorkingDirectory ?? Directory.GetCurrentDirectory(), env);
+        if (options.BackgroundPriority) process.SetBackgroundPriority(true);
         var kernel = new Kernel(spec, process, connection, connectionFile);
         if (options.OnStderrLine is not null) kernel.StderrLine += options.OnStderrLine;
         kernel._channels = new KernelChannels(connection, new MessageSigner(connection.Key), kernel.Dispatch, kernel.OnBadMessage);
@@ -244,6 +245,9 @@ public sealed class Kernel : IAsyncDisposable
         // Kill only sends the signal; wait for the exit so "disposed" means "gone".
         await Exited.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
     }
+
+    /// <summary>Gives a kernel started at background priority its normal priority back (best effort).</summary>
+    public bool RestorePriority() => _process.SetBackgroundPriority(false);
 
     /// <summary>Kills the kernel process at once.</summary>
     public void Kill() => _process.Kill();

@@ -31,6 +31,7 @@ public sealed class KernelPool : IKernelProvider, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<Task<Kernel>> _ready;
     private readonly CancellationTokenSource _disposing = new();
+    private readonly List<Task> _releases = [];
 
     public KernelPool(KernelSpec spec, KernelPoolOptions? options = null, ILogger? logger = null)
     {
@@ -78,6 +79,7 @@ public sealed class KernelPool : IKernelProvider, IAsyncDisposable
                 throw new KernelStartException($"pooled kernel '{_spec.Name}' died while waiting: {kernel.StderrTail}");
             }
 
+            kernel.RestorePriority();
             if (options.OnStderrLine is not null) kernel.StderrLine += options.OnStderrLine;
             if (chdir is not null) await kernel.ExecuteSilentlyAsync(chdir, cancellationToken);
             return kernel;
@@ -98,7 +100,7 @@ public sealed class KernelPool : IKernelProvider, IAsyncDisposable
     {
         var kernel = await Kernel.StartAsync(
             _spec,
-            new KernelStartOptions { WorkingDirectory = _options.WorkingDirectory, StartTimeout = _options.StartTimeout },
+            new KernelStartOptions { WorkingDirectory = _options.WorkingDirectory, StartTimeout = _options.StartTimeout, BackgroundPriority = true },
             _disposing.Token);
         if (!string.IsNullOrWhiteSpace(_options.PreImports))
         {
@@ -116,8 +118,23 @@ public sealed class KernelPool : IKernelProvider, IAsyncDisposable
         return kernel;
     }
 
+    /// <summary>Shuts a used kernel down in the background, so the caller has its result without waiting for the exit.</summary>
+    public ValueTask ReleaseAsync(Kernel kernel)
+    {
+        lock (_releases)
+        {
+            _releases.RemoveAll(t => t.IsCompleted);
+            _releases.Add(kernel.DisposeAsync().AsTask());
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public async ValueTask DisposeAsync()
     {
+        Task[] releases;
+        lock (_releases) releases = [.. _releases];
+        await Task.WhenAll(releases);
         _disposing.Cancel();
         _ready.Writer.TryComplete();
         // Kernels still waiting belong to the pool; handed-out ones are their users' to dispose.

@@ -71,6 +71,23 @@ internal sealed partial class KernelProcess : IDisposable
         return kernel;
     }
 
+    /// <summary>
+    /// Lowers the process's CPU priority (nice 10) or restores it. Restoring needs CAP_SYS_NICE (root has it);
+    /// without it the kernel keeps the lower priority, which only matters when the machine is saturated.
+    /// </summary>
+    public bool SetBackgroundPriority(bool background)
+    {
+        try
+        {
+            if (!_exited.Task.IsCompleted) _process.PriorityClass = background ? ProcessPriorityClass.BelowNormal : ProcessPriorityClass.Normal;
+            return true;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Sends SIGINT, the fallback when the kernel does not answer an interrupt_request.</summary>
     public void Interrupt()
     {

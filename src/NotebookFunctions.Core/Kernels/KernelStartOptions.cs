@@ -15,6 +15,9 @@ public sealed record KernelStartOptions
     /// <summary>Starts tried when the kernel loses a race for a port.</summary>
     public int PortAttempts { get; init; } = 5;
 
+    /// <summary>Start at low CPU priority (a pool warming up must not slow the kernels doing work).</summary>
+    public bool BackgroundPriority { get; init; }
+
     /// <summary>Called with every line the kernel writes to stderr.</summary>
     public Action<string>? OnStderrLine { get; init; }
 }
