@@ -60,7 +60,10 @@ public sealed class KernelPool : IKernelProvider, IAsyncDisposable
         for (var attempt = 0; ; attempt++)
         {
             var pending = await _ready.Reader.ReadAsync(cancellationToken);
-            Refill();
+            // Refill at once only when the pool ran dry; otherwise when this kernel is gone, so a warm-up never
+            // competes for CPU with the run that just started (and ready + busy kernels stay within Size).
+            var refillNow = _ready.Reader.Count == 0;
+            if (refillNow) Refill();
             Kernel kernel;
             try
             {
@@ -69,9 +72,11 @@ public sealed class KernelPool : IKernelProvider, IAsyncDisposable
             catch (Exception e) when ((e is KernelStartException or InvalidOperationException) && attempt < _options.Size)
             {
                 _logger.LogWarning(e, "A pooled kernel failed to start; taking the next one");
+                if (!refillNow) Refill();
                 continue;
             }
 
+            if (!refillNow) _ = kernel.Exited.ContinueWith(_ => Refill(), TaskScheduler.Default);
             if (!kernel.IsAlive)
             {
                 await kernel.DisposeAsync();
