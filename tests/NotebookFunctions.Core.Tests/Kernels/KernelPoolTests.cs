@@ -37,19 +37,23 @@ public sealed class KernelPoolTests
         Assert.Equal(1, result.Notebook.Cells[0].ExecutionCount);
     }
 
-    [Fact]
-    public async Task Each_acquisition_gets_a_different_kernel_and_the_pool_refills()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Each_acquisition_gets_a_different_kernel_and_the_pool_refills(int size)
     {
-        await using var pool = new KernelPool(TestNotebook.Python, new KernelPoolOptions { Size = 1 });
+        // Size 1 refills as soon as it runs dry; size 2 refills when a used kernel is gone.
+        await using var pool = new KernelPool(TestNotebook.Python, new KernelPoolOptions { Size = size });
         var pids = new List<int>();
-        for (var i = 0; i < 3; i++)
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        for (var i = 0; i < 3 + size; i++)
         {
-            await using var kernel = await pool.AcquireAsync(TestNotebook.Python, new KernelStartOptions(), CancellationToken.None);
+            await using var kernel = await pool.AcquireAsync(TestNotebook.Python, new KernelStartOptions(), timeout.Token);
             Assert.True(kernel.IsAlive);
             pids.Add(kernel.ProcessId);
         }
 
-        Assert.Equal(3, pids.Distinct().Count());
+        Assert.Equal(3 + size, pids.Distinct().Count());
     }
 
     [Fact]
