@@ -52,7 +52,8 @@ public sealed class KernelPool : IKernelProvider, IAsyncDisposable
         if (!string.Equals(spec.Name, _spec.Name, StringComparison.OrdinalIgnoreCase) || options.Environment.Count > 0)
             return await Kernel.StartAsync(spec, options, cancellationToken);
 
-        var cwd = options.WorkingDirectory;
+        // Waiting kernels already sit in the pool's folder; only another folder costs a silent chdir.
+        var cwd = SameFolder(options.WorkingDirectory, _options.WorkingDirectory) ? null : options.WorkingDirectory;
         var chdir = cwd is null ? null : KernelSetupCode.ChangeDirectory(_spec.Language, cwd);
         if (cwd is not null && chdir is null)
             return await Kernel.StartAsync(spec, options, cancellationToken);
@@ -90,6 +91,9 @@ public sealed class KernelPool : IKernelProvider, IAsyncDisposable
             return kernel;
         }
     }
+
+    private static bool SameFolder(string? a, string? b) =>
+        a is not null && b is not null && string.Equals(Path.GetFullPath(a).TrimEnd('/'), Path.GetFullPath(b).TrimEnd('/'), StringComparison.Ordinal);
 
     private void Refill()
     {
