@@ -10,8 +10,7 @@ public static class ExecutionMetadata
 
     public static void Record(Notebook notebook, ExecutionOptions options, JsonObject kernelInfo, DateTimeOffset start, DateTimeOffset end, ExecutionFailure? failure)
     {
-        var record = notebook.Metadata[Key] as JsonObject ?? new JsonObject();
-        notebook.Metadata[Key] = record;
+        var record = notebook.Metadata.ObjectAt(Key);
         record["start_time"] = JupyterDate(start);
         record["end_time"] = JupyterDate(end);
         record["duration"] = Math.Round((end - start).TotalSeconds, 6);

@@ -24,16 +24,7 @@ public sealed class Cell
         set => Json["source"] = TextLines.Split(value);
     }
 
-    public JsonObject Metadata
-    {
-        get
-        {
-            if (Json["metadata"] is JsonObject m) return m;
-            m = new JsonObject();
-            Json["metadata"] = m;
-            return m;
-        }
-    }
+    public JsonObject Metadata => Json.ObjectAt("metadata");
 
     public IReadOnlyList<string> Tags =>
         Json["metadata"]?["tags"] is JsonArray tags
@@ -43,16 +34,7 @@ public sealed class Cell
     public bool HasTag(string tag) => Tags.Contains(tag, StringComparer.Ordinal);
 
     /// <summary>Outputs of a code cell; created empty when missing.</summary>
-    public JsonArray Outputs
-    {
-        get
-        {
-            if (Json["outputs"] is JsonArray o) return o;
-            o = new JsonArray();
-            Json["outputs"] = o;
-            return o;
-        }
-    }
+    public JsonArray Outputs => Json.ArrayAt("outputs");
 
     public int? ExecutionCount
     {

@@ -21,16 +21,7 @@ public sealed class Notebook
 
     public int FormatMinor => JsonNumbers.AsInt(_root["nbformat_minor"]) ?? 0;
 
-    public JsonObject Metadata
-    {
-        get
-        {
-            if (_root["metadata"] is JsonObject m) return m;
-            m = new JsonObject();
-            _root["metadata"] = m;
-            return m;
-        }
-    }
+    public JsonObject Metadata => _root.ObjectAt("metadata");
 
     /// <summary>Kernel name from metadata.kernelspec.name, if the notebook names one.</summary>
     public string? KernelName => Metadata["kernelspec"]?["name"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
@@ -58,13 +49,7 @@ public sealed class Notebook
     /// <summary>The JSON with the current cells laid in; the returned object is this notebook's own, not a copy.</summary>
     public JsonObject ToJson()
     {
-        var array = _root["cells"] as JsonArray;
-        if (array is null)
-        {
-            array = new JsonArray();
-            _root["cells"] = array;
-        }
-
+        var array = _root.ArrayAt("cells");
         array.Clear();
         foreach (var cell in Cells)
         {

@@ -27,9 +27,7 @@ public static class ParameterInjector
         }
 
         // papermill's place for them: scrapbook and papermill readers find the parameters there.
-        var papermill = notebook.Metadata["papermill"] as JsonObject ?? new JsonObject();
-        notebook.Metadata["papermill"] = papermill;
-        papermill["parameters"] = parameters.DeepClone();
+        notebook.Metadata.ObjectAt("papermill")["parameters"] = parameters.DeepClone();
         return index;
     }
 }

@@ -75,6 +75,21 @@ public static partial class PythonParameterParser
     /// <summary>Splits a line into code and the comment after an unquoted '#'.</summary>
     internal static (string Code, string? Comment) SplitComment(string line)
     {
+        foreach (var (index, c) in UnquotedChars(line))
+        {
+            if (c == '#') return (line[..index], line[(index + 1)..]);
+        }
+
+        return (line, null);
+    }
+
+    /// <summary>Net count of opened brackets outside strings.</summary>
+    private static int Depth(string code) =>
+        UnquotedChars(code).Sum(p => p.Char is '[' or '(' or '{' ? 1 : p.Char is ']' or ')' or '}' ? -1 : 0);
+
+    /// <summary>The characters of a line that stand outside string literals, with their positions.</summary>
+    private static IEnumerable<(int Index, char Char)> UnquotedChars(string line)
+    {
         char? quote = null;
         for (var i = 0; i < line.Length; i++)
         {
@@ -88,35 +103,10 @@ public static partial class PythonParameterParser
             {
                 quote = c;
             }
-            else if (c == '#')
+            else
             {
-                return (line[..i], line[(i + 1)..]);
+                yield return (i, c);
             }
         }
-
-        return (line, null);
-    }
-
-    /// <summary>Net count of opened brackets outside strings.</summary>
-    private static int Depth(string code)
-    {
-        var depth = 0;
-        char? quote = null;
-        for (var i = 0; i < code.Length; i++)
-        {
-            var c = code[i];
-            if (quote is not null)
-            {
-                if (c == '\\') i++;
-                else if (c == quote) quote = null;
-                continue;
-            }
-
-            if (c is '"' or '\'') quote = c;
-            else if (c is '[' or '(' or '{') depth++;
-            else if (c is ']' or ')' or '}') depth--;
-        }
-
-        return depth;
     }
 }
