@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# The test command: installs what the tests need (skipping what is present), then runs every test project.
+# The test command: installs what the tests need (skipping what is present), starts a fresh Azurite for the
+# storage tests (stopped again at the end, whatever happens), then runs every test project.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh --dev
+data="$(mktemp -d -t nbf-azurite-XXXXXX)"
+cleanup() { scripts/azurite.sh stop; rm -rf "$data"; }
+trap cleanup EXIT
+scripts/azurite.sh start "$data"
 dotnet test NotebookFunctions.sln -c Release --nologo "$@"

@@ -1,0 +1,96 @@
+using System.Text.RegularExpressions;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace NotebookFunctions.Core.Chunks;
+
+/// <summary>Lists the input blobs and cuts them into chunks: whole blobs, or line-aligned ranges of big CSV / JSONL blobs.</summary>
+public sealed class ChunkPlanner(BlobServiceClient service)
+{
+    private static readonly string[] HeaderFormats = [".csv", ".tsv"];
+    private static readonly string[] LineFormats = [".jsonl", ".ndjson", ".txt", ".log"];
+
+    /// <exception cref="ChunkPlanningException">Nothing matches, a blob cannot be split, or the plan exceeds the chunk cap.</exception>
+    public async Task<IReadOnlyList<ChunkSpec>> PlanAsync(InputSpec input, CancellationToken cancellationToken = default)
+    {
+        var container = service.GetBlobContainerClient(input.Container);
+        var blobs = await ListAsync(container, input, cancellationToken);
+        if (blobs.Count == 0)
+        {
+            var filter = input.Glob is null ? string.Empty : $" matching '{input.Glob}'";
+            throw new ChunkPlanningException($"no blobs under '{input.Container}/{input.Prefix}'{filter}");
+        }
+
+        if (input.Mode == ChunkMode.PerBlob)
+        {
+            if (blobs.Count > input.MaxChunks)
+                throw TooMany(input, blobs.Count);
+            return blobs.Select((b, i) => new ChunkSpec(i, input.Container, b.Name, b.Properties.ETag!.Value.ToString(), 0, b.Properties.ContentLength ?? 0, 0)).ToList();
+        }
+
+        // Estimate before reading anything, so an absurd request fails at once.
+        var estimate = blobs.Sum(b => Math.Max(1, (long)Math.Ceiling((b.Properties.ContentLength ?? 0) / (double)input.TargetChunkBytes)));
+        if (estimate > input.MaxChunks) throw TooMany(input, estimate);
+
+        var chunks = new List<ChunkSpec>();
+        foreach (var blob in blobs)
+        {
+            var extension = Path.GetExtension(blob.Name).ToLowerInvariant();
+            var hasHeader = HeaderFormats.Contains(extension);
+            if (!hasHeader && !LineFormats.Contains(extension))
+            {
+                throw new ChunkPlanningException(
+                    $"cannot split '{input.Container}/{blob.Name}': split mode cuts line-based files (.csv, .tsv with a header line; .jsonl, .ndjson, .txt, .log); use per-blob mode for other files");
+            }
+
+            var etag = blob.Properties.ETag!.Value;
+            var reader = new BlobRangeReader(container.GetBlobClient(blob.Name), blob.Properties.ContentLength ?? 0, etag);
+            var header = hasHeader ? await LineSplitter.HeaderLengthAsync(reader, cancellationToken) : 0;
+            foreach (var (start, end) in await LineSplitter.SplitAsync(reader, header, input.TargetChunkBytes, cancellationToken))
+            {
+                chunks.Add(new ChunkSpec(chunks.Count, input.Container, blob.Name, etag.ToString(), start, end - start, header));
+                if (chunks.Count > input.MaxChunks) throw TooMany(input, chunks.Count);
+            }
+        }
+
+        return chunks;
+    }
+
+    private static async Task<List<BlobItem>> ListAsync(BlobContainerClient container, InputSpec input, CancellationToken cancellationToken)
+    {
+        var glob = input.Glob is null ? null : GlobToRegex(input.Glob);
+        var blobs = new List<BlobItem>();
+        try
+        {
+            await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = input.Prefix }, cancellationToken))
+            {
+                var relative = item.Name[input.Prefix.Length..].TrimStart('/');
+                if (glob is null || glob.IsMatch(relative)) blobs.Add(item);
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new ChunkPlanningException($"the container '{input.Container}' does not exist");
+        }
+
+        // Blob listings are ordered by name already; sort anyway so chunk order never depends on the service.
+        blobs.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return blobs;
+    }
+
+    /// <summary>* within a path segment, ** across segments, ? one character; the whole name must match.</summary>
+    public static Regex GlobToRegex(string glob)
+    {
+        var pattern = Regex.Escape(glob)
+            .Replace(@"\*\*/", "(.*/)?", StringComparison.Ordinal)
+            .Replace(@"\*\*", ".*", StringComparison.Ordinal)
+            .Replace(@"\*", "[^/]*", StringComparison.Ordinal)
+            .Replace(@"\?", "[^/]", StringComparison.Ordinal);
+        return new Regex($"^{pattern}$", RegexOptions.CultureInvariant);
+    }
+
+    private static ChunkPlanningException TooMany(InputSpec input, long count) =>
+        new($"the input '{input.Container}/{input.Prefix}' would make {count} chunks, more than the cap of {input.MaxChunks}; " +
+            (input.Mode == ChunkMode.Split ? "choose a larger split size or raise the cap" : "narrow the prefix or glob, or raise the cap"));
+}

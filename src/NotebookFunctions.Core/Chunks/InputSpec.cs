@@ -1,0 +1,31 @@
+namespace NotebookFunctions.Core.Chunks;
+
+/// <summary>How to cut the input into chunks.</summary>
+public enum ChunkMode
+{
+    /// <summary>One chunk per blob under the prefix.</summary>
+    PerBlob,
+
+    /// <summary>Each blob split into line-aligned byte ranges of about the target size.</summary>
+    Split,
+}
+
+/// <summary>What a run reads: blobs under a prefix (optionally filtered by a glob), and how to chunk them.</summary>
+public sealed record InputSpec
+{
+    public required string Container { get; init; }
+
+    /// <summary>Blob name prefix; a single blob's full name also works.</summary>
+    public string Prefix { get; init; } = string.Empty;
+
+    /// <summary>Glob over the names below the prefix: * within a path segment, ** across segments, ? one character.</summary>
+    public string? Glob { get; init; }
+
+    public ChunkMode Mode { get; init; } = ChunkMode.Split;
+
+    /// <summary>Target chunk size in split mode.</summary>
+    public long TargetChunkBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>More chunks than this is an error, before anything runs.</summary>
+    public int MaxChunks { get; init; } = 10_000;
+}

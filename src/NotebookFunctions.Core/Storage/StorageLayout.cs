@@ -1,0 +1,23 @@
+namespace NotebookFunctions.Core.Storage;
+
+/// <summary>Where everything lives in blob storage (DESIGN.md's layout), in one place.</summary>
+public static class StorageLayout
+{
+    /// <summary>Published notebooks: {name}/{sha256}.ipynb, never overwritten.</summary>
+    public const string NotebooksContainer = "notebooks";
+
+    /// <summary>Everything a run produced, under {runId}/.</summary>
+    public const string RunsContainer = "runs";
+
+    public static string NotebookBlob(string name, string sha256) => $"{name}/{sha256}.ipynb";
+
+    public static string ManifestBlob(string runId) => $"{runId}/manifest.json";
+
+    public static string ChunkPrefix(string runId, int index) => $"{runId}/chunks/{index}/";
+
+    public static string ChunkNotebookBlob(string runId, int index) => $"{ChunkPrefix(runId, index)}output.ipynb";
+
+    public static string ChunkFilesPrefix(string runId, int index) => $"{ChunkPrefix(runId, index)}files/";
+
+    public static string ResultsPrefix(string runId) => $"{runId}/results/";
+}
