@@ -1,0 +1,88 @@
+using System.Text.RegularExpressions;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using NotebookFunctions.Core.Notebooks;
+
+namespace NotebookFunctions.Core.Storage;
+
+/// <summary>A published notebook version.</summary>
+public sealed record PublishedNotebook(string Name, string Version, long Size, DateTimeOffset Published, bool Created);
+
+/// <summary>Published notebooks, content-addressed: a version is the SHA-256 of the bytes, written once, never overwritten.</summary>
+public sealed partial class NotebookStore(BlobServiceClient service)
+{
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    private static partial Regex NamePattern();
+
+    private BlobContainerClient Container { get; } = service.GetBlobContainerClient(StorageLayout.NotebooksContainer);
+
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
+        await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+
+    /// <exception cref="ArgumentException">The name is not 1–100 letters, digits, '.', '_' or '-'.</exception>
+    public static void ValidateName(string name)
+    {
+        if (!NamePattern().IsMatch(name))
+            throw new ArgumentException($"notebook name '{name}' must be 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit", nameof(name));
+    }
+
+    /// <summary>Stores the bytes under their SHA-256; publishing the same content again changes nothing.</summary>
+    public async Task<PublishedNotebook> PublishAsync(string name, byte[] content, CancellationToken cancellationToken = default)
+    {
+        ValidateName(name);
+        var version = Notebook.Sha256(content);
+        var blob = Container.GetBlobClient(StorageLayout.NotebookBlob(name, version));
+        try
+        {
+            var options = new BlobUploadOptions
+            {
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+            };
+            var response = await blob.UploadAsync(BinaryData.FromBytes(content), options, cancellationToken);
+            return new PublishedNotebook(name, version, content.Length, response.Value.LastModified, Created: true);
+        }
+        catch (RequestFailedException e) when (e.Status == 409 || e.ErrorCode == BlobErrorCode.BlobAlreadyExists)
+        {
+            var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+            return new PublishedNotebook(name, version, content.Length, properties.Value.LastModified, Created: false);
+        }
+    }
+
+    /// <summary>The bytes of one version, or null when it does not exist.</summary>
+    public async Task<byte[]?> GetAsync(string name, string version, CancellationToken cancellationToken = default)
+    {
+        ValidateName(name);
+        try
+        {
+            var result = await Container.GetBlobClient(StorageLayout.NotebookBlob(name, version)).DownloadContentAsync(cancellationToken);
+            return result.Value.Content.ToArray();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Every version of a notebook, oldest first; the last is the latest.</summary>
+    public async Task<List<PublishedNotebook>> ListVersionsAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ValidateName(name);
+        var versions = new List<PublishedNotebook>();
+        try
+        {
+            await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = name + "/" }, cancellationToken))
+            {
+                var version = Path.GetFileNameWithoutExtension(item.Name);
+                versions.Add(new PublishedNotebook(name, version, item.Properties.ContentLength ?? 0, item.Properties.LastModified ?? DateTimeOffset.MinValue, false));
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return versions;
+        }
+
+        return versions.OrderBy(v => v.Published).ThenBy(v => v.Version, StringComparer.Ordinal).ToList();
+    }
+}

@@ -1,0 +1,89 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace NotebookFunctions.Core.Storage;
+
+/// <summary>
+/// The runs container: what each run produced, under {runId}/. Every write is one block-blob upload, which a
+/// reader sees whole or not at all, and rewriting the same name on a retry replaces it: nothing is duplicated.
+/// </summary>
+public sealed class RunStore(BlobServiceClient service)
+{
+    private BlobContainerClient Container { get; } = service.GetBlobContainerClient(StorageLayout.RunsContainer);
+
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
+        await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+
+    public async Task UploadFileAsync(string blobName, string path, CancellationToken cancellationToken = default)
+    {
+        await using var stream = File.OpenRead(path);
+        await Container.GetBlobClient(blobName).UploadAsync(stream, new BlobUploadOptions { HttpHeaders = Headers(blobName) }, cancellationToken);
+    }
+
+    public async Task UploadTextAsync(string blobName, string text, CancellationToken cancellationToken = default) =>
+        await Container.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(text), new BlobUploadOptions { HttpHeaders = Headers(blobName) }, cancellationToken);
+
+    public async Task UploadStreamAsync(string blobName, Stream content, CancellationToken cancellationToken = default) =>
+        await Container.GetBlobClient(blobName).UploadAsync(content, new BlobUploadOptions { HttpHeaders = Headers(blobName) }, cancellationToken);
+
+    /// <summary>Uploads every file under <paramref name="directory"/> below <paramref name="prefix"/>; returns their relative names, sorted.</summary>
+    public async Task<List<string>> UploadDirectoryAsync(string prefix, string directory, CancellationToken cancellationToken = default)
+    {
+        var names = new List<string>();
+        if (!Directory.Exists(directory)) return names;
+        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var relative = Path.GetRelativePath(directory, file).Replace('\\', '/');
+            await UploadFileAsync(prefix + relative, file, cancellationToken);
+            names.Add(relative);
+        }
+
+        return names;
+    }
+
+    /// <summary>Removes everything under a prefix (a retried chunk first clears what an earlier attempt left).</summary>
+    public async Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+            await Container.GetBlobClient(item.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
+
+    public async Task<List<string>> ListAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        var names = new List<string>();
+        await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+            names.Add(item.Name);
+        return names;
+    }
+
+    public async Task<string?> DownloadTextAsync(string blobName, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var result = await Container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken);
+            return result.Value.Content.ToString();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task DownloadToAsync(string blobName, Stream target, CancellationToken cancellationToken = default) =>
+        await Container.GetBlobClient(blobName).DownloadToAsync(target, cancellationToken);
+
+    private static BlobHttpHeaders Headers(string blobName) => new()
+    {
+        ContentType = Path.GetExtension(blobName).ToLowerInvariant() switch
+        {
+            ".ipynb" or ".json" => "application/json",
+            ".csv" => "text/csv",
+            ".jsonl" or ".ndjson" => "application/x-ndjson",
+            ".txt" or ".log" => "text/plain",
+            ".html" => "text/html",
+            ".png" => "image/png",
+            _ => "application/octet-stream",
+        },
+    };
+}
