@@ -33,6 +33,9 @@ public sealed record ExecutionOptions
     /// <summary>Extra environment variables for the kernel process.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>After the cells, record the kernel's language version and installed packages in the result.</summary>
+    public bool CaptureEnvironment { get; init; }
+
     /// <summary>Notified as cells start and finish, and of stream text as it arrives.</summary>
     public IExecutionObserver? Observer { get; init; }
 }

@@ -16,6 +16,9 @@ public sealed record ExecutionResult(
 
     public TimeSpan Duration => EndTime - StartTime;
 
+    /// <summary>Language version and installed packages, when asked for and the kernel could tell.</summary>
+    public JsonObject? Environment { get; init; }
+
     public void ThrowIfFailed()
     {
         if (Failure is not null) throw new NotebookExecutionException(Failure);

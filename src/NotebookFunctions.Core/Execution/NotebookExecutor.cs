@@ -83,9 +83,15 @@ public sealed class NotebookExecutor
                 var outcome = await RunCellAsync(kernel, notebook, index, ordinal, codeCells, recorder, options, cancellationToken, notebookDeadline.Token, runToken.Token);
                 run.Cells.Add(outcome.Result);
                 options.Observer?.CellFinished(index, outcome.Result.Status, outcome.Result.Duration);
-                if (outcome.Failure is not null) return run.Finish(outcome.Failure);
+                if (outcome.Failure is not null)
+                {
+                    if (options.CaptureEnvironment && kernel.IsAlive) run.Environment = await ProbeEnvironmentAsync(kernel, spec, runToken.Token);
+                    return run.Finish(outcome.Failure);
+                }
                 if (outcome.StopQuietly) break;
             }
+
+            if (options.CaptureEnvironment) run.Environment = await ProbeEnvironmentAsync(kernel, spec, runToken.Token);
         }
         finally
         {
@@ -93,6 +99,21 @@ public sealed class NotebookExecutor
         }
 
         return run.Finish(null);
+    }
+
+    private static async Task<JsonObject?> ProbeEnvironmentAsync(Kernel kernel, KernelSpec spec, CancellationToken cancellationToken)
+    {
+        var probe = KernelSetupCode.EnvironmentProbe(spec.Language);
+        if (probe is null || !kernel.IsAlive) return null;
+        try
+        {
+            var text = await kernel.EvaluateAsync(probe, cancellationToken).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            return text is null ? null : JsonNode.Parse(text) as JsonObject;
+        }
+        catch (Exception e) when (e is KernelDiedException or TimeoutException or OperationCanceledException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private static bool IsRunnable(Cell cell) => cell.IsCode && !string.IsNullOrWhiteSpace(cell.Source) && !cell.HasTag(SkipTag);
@@ -243,13 +264,15 @@ public sealed class NotebookExecutor
 
         public JsonObject KernelInfo { get; set; } = new();
 
+        public JsonObject? Environment { get; set; }
+
         public ExecutionResult Finish(ExecutionFailure? failure)
         {
             var end = DateTimeOffset.UtcNow;
             foreach (var cell in notebook.Cells) NbformatShape.SplitOutputLines(cell);
             if (failure is not null) ErrorBanner.Insert(notebook, failure);
             ExecutionMetadata.Record(notebook, options, KernelInfo, start, end, failure);
-            return new ExecutionResult(notebook, failure, start, end, Cells, KernelInfo);
+            return new ExecutionResult(notebook, failure, start, end, Cells, KernelInfo) { Environment = Environment };
         }
     }
 }

@@ -203,6 +203,23 @@ public sealed class Kernel : IAsyncDisposable
         }
     }
 
+    /// <summary>Evaluates an expression silently (user_expressions) and returns its text/plain repr, or null on error.</summary>
+    public async Task<string?> EvaluateAsync(string expression, CancellationToken cancellationToken = default)
+    {
+        var request = Send(KernelChannel.Shell, "execute_request", new JsonObject
+        {
+            ["code"] = string.Empty,
+            ["silent"] = true,
+            ["store_history"] = false,
+            ["user_expressions"] = new JsonObject { ["value"] = expression },
+            ["allow_stdin"] = false,
+            ["stop_on_error"] = false,
+        });
+        var reply = await request.Reply.WaitAsync(cancellationToken);
+        var value = reply.Content["user_expressions"]?["value"];
+        return value?["status"]?.GetValue<string>() == "ok" ? value["data"]?["text/plain"]?.GetValue<string>() : null;
+    }
+
     /// <summary>Interrupts the running cell: interrupt_request on control, SIGINT if the kernel does not answer it.</summary>
     public async Task InterruptAsync(TimeSpan? replyTimeout = null)
     {

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
+using Microsoft.DurableTask;
+using NotebookFunctions.Core.Chunks;
+using NotebookFunctions.Core.Execution;
+using NotebookFunctions.Core.Parameters;
+using NotebookFunctions.Core.Secrets;
+using NotebookFunctions.Core.Storage;
+using NotebookFunctions.Orchestration.Models;
+
+namespace NotebookFunctions.Orchestration.Activities;
+
+/// <summary>
+/// Runs the notebook over one chunk on a fresh kernel: streams the chunk to a temp file, injects the user's and the
+/// reserved parameters, executes, uploads the executed notebook and output_dir. A retry writes the same names (after
+/// clearing what an earlier attempt left), so nothing is ever duplicated; temp files go even on failure.
+/// A failing notebook is a result, not an exception: the orchestrator decides about retries.
+/// </summary>
+public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor executor, ISecretSource secrets) : TaskActivity<ExecuteChunkInput, ChunkResult>
+{
+    public override async Task<ChunkResult> RunAsync(TaskActivityContext context, ExecuteChunkInput input)
+    {
+        var (runId, request, chunk) = (input.RunId, input.Request, input.Chunk);
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var work = Directory.CreateTempSubdirectory($"nbf-chunk-{chunk.Index}-").FullName;
+        try
+        {
+            var inputDir = Directory.CreateDirectory(Path.Combine(work, "input")).FullName;
+            var outputDir = Directory.CreateDirectory(Path.Combine(work, "output")).FullName;
+            var inputPath = await ChunkDownloader.DownloadAsync(blobs, chunk, inputDir, CancellationToken.None);
+            var notebook = await PublishedNotebooks.LoadAsync(blobs, request.Notebook, request.Version);
+
+            var parameters = (JsonObject)request.Parameters.DeepClone();
+            parameters[ReservedParameters.InputPath] = inputPath;
+            parameters[ReservedParameters.OutputDir] = outputDir;
+            parameters[ReservedParameters.ChunkIndex] = chunk.Index;
+            parameters[ReservedParameters.ChunkCount] = input.ChunkCount;
+            parameters[ReservedParameters.RunId] = runId;
+            var kernelName = request.Kernel ?? notebook.KernelName;
+            ParameterInjector.Inject(notebook, parameters, Translators.For(kernelName, notebook.Language));
+
+            var environment = await SecretResolver.ResolveAsync(secrets, request.Secrets, CancellationToken.None);
+            var result = await executor.ExecuteAsync(notebook, new ExecutionOptions
+            {
+                NotebookName = $"{request.Notebook} chunk {chunk.Index}",
+                KernelName = request.Kernel,
+                WorkingDirectory = work,
+                CellTimeout = Seconds(request.CellTimeoutSeconds),
+                Timeout = Seconds(request.ChunkTimeoutSeconds),
+                Environment = environment,
+                CaptureEnvironment = chunk.Index == 0,
+            });
+
+            var store = new RunStore(blobs);
+            await store.DeletePrefixAsync(StorageLayout.ChunkPrefix(runId, chunk.Index));
+            var notebookBlob = StorageLayout.ChunkNotebookBlob(runId, chunk.Index);
+            await store.UploadTextAsync(notebookBlob, result.Notebook.ToText());
+            var files = await store.UploadDirectoryAsync(StorageLayout.ChunkFilesPrefix(runId, chunk.Index), outputDir);
+            var failure = result.Failure;
+            return new ChunkResult
+            {
+                Index = chunk.Index,
+                Succeeded = failure is null,
+                Attempts = input.Attempt,
+                Error = failure is null ? null : new ChunkError(failure.Kind.ToString(), failure.CellIndex, failure.CellId, failure.ExecutionCount, failure.EName, failure.EValue),
+                Files = files,
+                NotebookBlob = notebookBlob,
+                StartedAt = started,
+                DurationSeconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
+                Environment = result.Environment,
+            };
+        }
+        finally
+        {
+            TryDelete(work);
+        }
+    }
+
+    private static TimeSpan? Seconds(double? value) => value is > 0 ? TimeSpan.FromSeconds(value.Value) : null;
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a dying kernel; the temp folder is cleaned by the OS eventually.
+        }
+    }
+}

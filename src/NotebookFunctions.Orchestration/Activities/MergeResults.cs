@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
+using Microsoft.DurableTask;
+using NotebookFunctions.Core.Execution;
+using NotebookFunctions.Core.Notebooks;
+using NotebookFunctions.Core.Storage;
+using NotebookFunctions.Orchestration.Models;
+
+namespace NotebookFunctions.Orchestration.Activities;
+
+/// <summary>
+/// Fans in: merges the succeeded chunks' files, gathers their scraps into results/scraps.json, and writes
+/// runs/{runId}/manifest.json last, so a manifest present means the run's record is complete.
+/// </summary>
+public sealed class MergeResults(BlobServiceClient blobs) : TaskActivity<MergeInput, MergeOutput>
+{
+    public override async Task<MergeOutput> RunAsync(TaskActivityContext context, MergeInput input)
+    {
+        var store = new RunStore(blobs);
+        await store.EnsureCreatedAsync();
+        var succeeded = input.Results.Where(r => r.Succeeded).OrderBy(r => r.Index).ToList();
+        var merged = input.Status == RunStatus.Failed
+            ? []
+            : await new ResultMerger(blobs).MergeAsync(input.RunId, succeeded.Select(r => (r.Index, r.Files)).ToList());
+
+        var scraps = new JsonArray();
+        foreach (var result in succeeded.Where(r => r.NotebookBlob is not null))
+        {
+            var text = await store.DownloadTextAsync(result.NotebookBlob!);
+            if (text is null) continue;
+            var found = ScrapReader.Read(NotebookReader.Parse(text, result.NotebookBlob!));
+            if (found.Count > 0) scraps.Add(new JsonObject { ["chunk_index"] = result.Index, ["scraps"] = found });
+        }
+
+        if (input.Status != RunStatus.Failed)
+            await store.UploadTextAsync(StorageLayout.ResultsPrefix(input.RunId) + "scraps.json", CanonicalJsonWriter.Write(scraps) + "\n");
+
+        var manifest = StorageLayout.ManifestBlob(input.RunId);
+        await store.UploadTextAsync(manifest, CanonicalJsonWriter.Write(RunManifest.Build(input, merged)) + "\n");
+        return new MergeOutput(merged, scraps.Count, manifest);
+    }
+}

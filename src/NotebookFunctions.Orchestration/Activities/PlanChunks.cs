@@ -1,0 +1,55 @@
+using Azure.Storage.Blobs;
+using Microsoft.DurableTask;
+using NotebookFunctions.Core.Chunks;
+using NotebookFunctions.Core.Notebooks;
+using NotebookFunctions.Core.Parameters;
+using NotebookFunctions.Core.Secrets;
+using NotebookFunctions.Core.Storage;
+using NotebookFunctions.Orchestration.Models;
+
+namespace NotebookFunctions.Orchestration.Activities;
+
+/// <summary>Input of <see cref="PlanChunks"/>.</summary>
+public sealed record PlanChunksInput(string RunId, RunRequest Request);
+
+/// <summary>
+/// Checks everything that can be checked before a kernel starts (the notebook version exists, parameters fit its
+/// schema, secrets resolve) and cuts the input into chunks. Any failure here fails the run with a clear message.
+/// </summary>
+public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets) : TaskActivity<PlanChunksInput, ChunkPlan>
+{
+    public override async Task<ChunkPlan> RunAsync(TaskActivityContext context, PlanChunksInput input)
+    {
+        var request = input.Request;
+        await new RunStore(blobs).EnsureCreatedAsync();
+        var notebook = await PublishedNotebooks.LoadAsync(blobs, request.Notebook, request.Version);
+        var schema = ParameterSchema.Infer(notebook, request.Kernel);
+        ParameterValidator.Validate($"{request.Notebook}@{request.Version[..Math.Min(12, request.Version.Length)]}", schema, request.Parameters, ReservedParameters.Names);
+        await SecretResolver.ResolveAsync(secrets, request.Secrets, CancellationToken.None);
+        var chunks = await new ChunkPlanner(blobs).PlanAsync(request.Input);
+        return new ChunkPlan(chunks);
+    }
+}
+
+/// <summary>Parameters every chunk gets beside the user's (DESIGN.md's notebook contract).</summary>
+public static class ReservedParameters
+{
+    public const string InputPath = "input_path";
+    public const string OutputDir = "output_dir";
+    public const string ChunkIndex = "chunk_index";
+    public const string ChunkCount = "chunk_count";
+    public const string RunId = "run_id";
+
+    public static readonly IReadOnlyCollection<string> Names = [InputPath, OutputDir, ChunkIndex, ChunkCount, RunId];
+}
+
+/// <summary>Loads a published notebook version, failing with its name and version when it does not exist.</summary>
+public static class PublishedNotebooks
+{
+    public static async Task<Notebook> LoadAsync(BlobServiceClient blobs, string name, string version)
+    {
+        var bytes = await new NotebookStore(blobs).GetAsync(name, version)
+            ?? throw new InvalidOperationException($"notebook '{name}' has no published version '{version}'");
+        return NotebookReader.Parse(System.Text.Encoding.UTF8.GetString(bytes), $"{name}@{version}");
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using NotebookFunctions.Core.Chunks;
+
+namespace NotebookFunctions.Orchestration.Models;
+
+/// <summary>Input of the ExecuteChunk activity.</summary>
+public sealed record ExecuteChunkInput(string RunId, RunRequest Request, ChunkSpec Chunk, int ChunkCount, int Attempt);
+
+/// <summary>Why a chunk failed: the cell and error, or the infrastructure error that stopped it.</summary>
+public sealed record ChunkError(string Kind, int? CellIndex, string? CellId, int? ExecutionCount, string EName, string EValue)
+{
+    public override string ToString() =>
+        CellIndex is null ? $"{Kind}: {EName}: {EValue}"
+            : $"{Kind} in cell {CellIndex}{(CellId is null ? string.Empty : $" (id '{CellId}')")}{(ExecutionCount is null ? string.Empty : $", In [{ExecutionCount}]")}: {EName}: {EValue}";
+}
+
+/// <summary>What one chunk produced; small, because it is kept in orchestration history.</summary>
+public sealed record ChunkResult
+{
+    public required int Index { get; init; }
+
+    public required bool Succeeded { get; init; }
+
+    public int Attempts { get; init; } = 1;
+
+    public ChunkError? Error { get; init; }
+
+    /// <summary>Files the notebook wrote to output_dir, relative to it, sorted.</summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
+
+    public string? NotebookBlob { get; init; }
+
+    public DateTimeOffset StartedAt { get; init; }
+
+    public double DurationSeconds { get; init; }
+
+    /// <summary>Kernel language, version and packages; captured by chunk 0 only.</summary>
+    public JsonObject? Environment { get; init; }
+}
+
+/// <summary>Output of PlanChunks.</summary>
+public sealed record ChunkPlan(IReadOnlyList<ChunkSpec> Chunks);
+
+/// <summary>Progress, published as the orchestration's custom status.</summary>
+public sealed record RunProgress(int Planned, int Running, int Succeeded, int Failed, int Retries);
+
+/// <summary>How a run ended.</summary>
+public enum RunStatus
+{
+    Completed,
+    CompletedWithFailures,
+    Failed,
+}
+
+/// <summary>Input of MergeResults.</summary>
+public sealed record MergeInput(string RunId, RunRequest Request, IReadOnlyList<ChunkSpec> Chunks, IReadOnlyList<ChunkResult> Results, RunStatus Status, DateTime StartedAt, string? PlanError);
+
+/// <summary>What MergeResults wrote.</summary>
+public sealed record MergeOutput(IReadOnlyList<string> MergedFiles, int Scraps, string Manifest);
+
+/// <summary>The orchestration's output.</summary>
+public sealed record RunResult(
+    string RunId,
+    RunStatus Status,
+    int ChunkCount,
+    int Succeeded,
+    int Failed,
+    IReadOnlyList<ChunkResult> FailedChunks,
+    IReadOnlyList<string> MergedFiles,
+    string? Manifest,
+    string? Error);

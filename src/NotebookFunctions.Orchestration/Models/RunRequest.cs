@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using NotebookFunctions.Core.Chunks;
+
+namespace NotebookFunctions.Orchestration.Models;
+
+/// <summary>What to do when a chunk has failed all its attempts.</summary>
+public enum FailurePolicy
+{
+    /// <summary>Schedule no new chunks; the run ends Failed once the chunks in flight are done.</summary>
+    FailFast,
+
+    /// <summary>Run every chunk; the run ends CompletedWithFailures, merging what succeeded.</summary>
+    Continue,
+}
+
+/// <summary>How often a failing chunk is tried, and how long to wait between tries (doubling).</summary>
+public sealed record ChunkRetryPolicy(int MaxAttempts = 2, double FirstDelaySeconds = 5, double BackoffCoefficient = 2)
+{
+    public TimeSpan DelayBefore(int attempt) => TimeSpan.FromSeconds(FirstDelaySeconds * Math.Pow(BackoffCoefficient, attempt - 2));
+}
+
+/// <summary>
+/// A run of a published notebook over blob data. Travels through orchestration history, which is stored in plain
+/// tables: it names secrets, and never holds their values.
+/// </summary>
+public sealed record RunRequest
+{
+    public required string Notebook { get; init; }
+
+    /// <summary>The published version (SHA-256 of the notebook's bytes).</summary>
+    public required string Version { get; init; }
+
+    public JsonObject Parameters { get; init; } = new();
+
+    public required InputSpec Input { get; init; }
+
+    public int MaxParallelChunks { get; init; } = 4;
+
+    public ChunkRetryPolicy Retry { get; init; } = new();
+
+    public FailurePolicy OnChunkFailure { get; init; } = FailurePolicy.FailFast;
+
+    public double? CellTimeoutSeconds { get; init; }
+
+    /// <summary>Longest one chunk's notebook may run.</summary>
+    public double? ChunkTimeoutSeconds { get; init; }
+
+    /// <summary>Kernelspec; the notebook's own when null.</summary>
+    public string? Kernel { get; init; }
+
+    /// <summary>Names of secrets the kernel gets as environment variables (values are resolved in the activity).</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+}

@@ -1,0 +1,14 @@
+using Microsoft.DurableTask;
+using NotebookFunctions.Orchestration.Activities;
+
+namespace NotebookFunctions.Orchestration;
+
+/// <summary>Registers the orchestrator and activities with any Durable Task host (Functions, the local host, tests).</summary>
+public static class NotebookTasks
+{
+    public static DurableTaskRegistry AddNotebookTasks(this DurableTaskRegistry registry) => registry
+        .AddOrchestrator<NotebookRunOrchestrator>()
+        .AddActivity<PlanChunks>()
+        .AddActivity<ExecuteChunk>()
+        .AddActivity<MergeResults>();
+}

@@ -1,0 +1,128 @@
+using System.Text.Json.Nodes;
+using NotebookFunctions.Core.Chunks;
+using NotebookFunctions.Orchestration.Models;
+
+namespace NotebookFunctions.Orchestration.Tests;
+
+/// <summary>Fan-out, retries, failure policies and fan-in, end to end: in-memory Durable Task, Azurite, real kernels.</summary>
+public sealed class NotebookRunOrchestratorTests
+{
+    private const string FilterNotebookParameters = "input_path = 'in.csv'\noutput_dir = 'out'\nchunk_index = 0\nmin_value: int = 0\nfail_chunk = -1";
+
+    private static readonly string[] FilterNotebookCells =
+    [
+        "import os, pandas as pd\nfrom IPython.display import display",
+        "if chunk_index == fail_chunk:\n    raise ValueError(f'chunk {chunk_index} refuses')",
+        "df = pd.read_csv(input_path)\nkept = df[df['value'] >= min_value]\nkept.to_csv(os.path.join(output_dir, 'kept.csv'), index=False)\n" +
+        "with open(os.path.join(output_dir, 'counts.jsonl'), 'w') as f:\n    f.write('{\"chunk\": %d, \"rows\": %d}\\n' % (chunk_index, len(kept)))",
+        "display({'application/scrapbook.scrap.json+json': {'name': 'rows', 'data': int(len(kept)), 'encoder': 'json', 'version': 1}}, raw=True)",
+    ];
+
+    private static string Csv(int rows) => "id,value\n" + string.Concat(Enumerable.Range(0, rows).Select(i => $"{i},{i * 7 % 100}\n"));
+
+    private static RunRequest Request((string Name, string Version) notebook, string container, long split, JsonObject? parameters = null) => new()
+    {
+        Notebook = notebook.Name,
+        Version = notebook.Version,
+        Parameters = parameters ?? new JsonObject { ["min_value"] = 50 },
+        Input = new InputSpec { Container = container, Prefix = "data.csv", TargetChunkBytes = split },
+        MaxParallelChunks = 2,
+        Retry = new ChunkRetryPolicy(MaxAttempts: 2, FirstDelaySeconds: 0.1),
+    };
+
+    [Fact]
+    public async Task A_split_CSV_runs_chunk_by_chunk_and_merges_like_one_kernel_over_the_whole_file()
+    {
+        var notebook = await RunHarness.PublishAsync(FilterNotebookParameters, FilterNotebookCells);
+        var csv = Csv(2000);
+        var container = await RunHarness.UploadInputAsync("data.csv", csv);
+        await using var harness = await RunHarness.StartAsync();
+
+        var (result, metadata) = await harness.RunAsync(Request(notebook, container.Name, split: 5000));
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        Assert.InRange(result.ChunkCount, 3, 6);
+        Assert.Equal(result.ChunkCount, result.Succeeded);
+        var merged = await RunHarness.ReadRunBlobAsync($"{result.RunId}/results/kept.csv");
+        var expected = "id,value\n" + string.Concat(Enumerable.Range(0, 2000).Where(i => i * 7 % 100 >= 50).Select(i => $"{i},{i * 7 % 100}\n"));
+        Assert.Equal(expected, merged);
+        var counts = (await RunHarness.ReadRunBlobAsync($"{result.RunId}/results/counts.jsonl"))!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Enumerable.Range(0, result.ChunkCount), counts.Select(l => JsonNode.Parse(l)!["chunk"]!.GetValue<int>()));
+        var scraps = JsonNode.Parse((await RunHarness.ReadRunBlobAsync($"{result.RunId}/results/scraps.json"))!)!.AsArray();
+        Assert.Equal(expected.Count(c => c == '\n') - 1, scraps.Sum(s => s!["scraps"]!["rows"]!.GetValue<int>()));
+
+        var manifest = JsonNode.Parse((await RunHarness.ReadRunBlobAsync($"{result.RunId}/manifest.json"))!)!;
+        Assert.Equal("Completed", manifest["status"]!.GetValue<string>());
+        Assert.Equal(notebook.Version, manifest["notebook"]!["sha256"]!.GetValue<string>());
+        Assert.Equal("python", manifest["environment"]!["language"]!.GetValue<string>());
+        Assert.Contains(manifest["environment"]!["packages"]!.AsArray(), p => p!.GetValue<string>().StartsWith("pandas==", StringComparison.Ordinal));
+        Assert.Single(manifest["inputs"]!.AsArray());
+        Assert.Equal(result.ChunkCount, manifest["chunks"]!.AsArray().Count);
+        Assert.NotNull(await RunHarness.ReadRunBlobAsync($"{result.RunId}/chunks/0/output.ipynb"));
+        Assert.Contains("\"Planned\":", metadata.SerializedCustomStatus);
+    }
+
+    [Fact]
+    public async Task A_failing_chunk_is_retried_then_reported_with_its_cell_and_continue_mode_merges_the_rest()
+    {
+        var notebook = await RunHarness.PublishAsync(FilterNotebookParameters, FilterNotebookCells);
+        var container = await RunHarness.UploadInputAsync("data.csv", Csv(600));
+        await using var harness = await RunHarness.StartAsync();
+        var request = Request(notebook, container.Name, split: 2000, new JsonObject { ["min_value"] = 0, ["fail_chunk"] = 1 }) with { OnChunkFailure = FailurePolicy.Continue };
+
+        var (result, _) = await harness.RunAsync(request);
+
+        Assert.Equal(RunStatus.CompletedWithFailures, result.Status);
+        var failed = Assert.Single(result.FailedChunks);
+        Assert.Equal((1, 2), (failed.Index, failed.Attempts));
+        // Cell 3 of the executed notebook (after the injected-parameters cell): the cell with id c1.
+        Assert.Equal(("CellError", 3, "c1", "ValueError", "chunk 1 refuses"), (failed.Error!.Kind, failed.Error.CellIndex, failed.Error.CellId, failed.Error.EName, failed.Error.EValue));
+        Assert.Contains("chunk 1", result.Error);
+        var merged = (await RunHarness.ReadRunBlobAsync($"{result.RunId}/results/kept.csv"))!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var counts = (await RunHarness.ReadRunBlobAsync($"{result.RunId}/results/counts.jsonl"))!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(1, merged.Count(l => l == "id,value"));
+        Assert.DoesNotContain(counts, c => c["chunk"]!.GetValue<int>() == 1);
+        Assert.Equal(result.ChunkCount - 1, counts.Count);
+        Assert.Equal(counts.Sum(c => c["rows"]!.GetValue<int>()), merged.Length - 1);
+        Assert.InRange(merged.Length - 1, 300, 599);
+    }
+
+    [Fact]
+    public async Task Fail_fast_stops_scheduling_new_chunks()
+    {
+        var notebook = await RunHarness.PublishAsync(FilterNotebookParameters, FilterNotebookCells);
+        var container = await RunHarness.UploadInputAsync("data.csv", Csv(600));
+        await using var harness = await RunHarness.StartAsync();
+        var request = Request(notebook, container.Name, split: 1000, new JsonObject { ["fail_chunk"] = 0 }) with
+        {
+            MaxParallelChunks = 1,
+            Retry = new ChunkRetryPolicy(MaxAttempts: 1),
+        };
+
+        var (result, _) = await harness.RunAsync(request);
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.True(result.ChunkCount >= 4);
+        Assert.Equal(1, result.Failed);
+        Assert.Equal(0, result.Succeeded);
+        var manifest = JsonNode.Parse((await RunHarness.ReadRunBlobAsync($"{result.RunId}/manifest.json"))!)!;
+        Assert.Single(manifest["chunks"]!.AsArray());
+        Assert.Null(await RunHarness.ReadRunBlobAsync($"{result.RunId}/results/kept.csv"));
+    }
+
+    [Fact]
+    public async Task Bad_parameters_fail_the_run_before_any_kernel_starts()
+    {
+        var notebook = await RunHarness.PublishAsync(FilterNotebookParameters, FilterNotebookCells);
+        var container = await RunHarness.UploadInputAsync("data.csv", Csv(10));
+        await using var harness = await RunHarness.StartAsync();
+
+        var (result, _) = await harness.RunAsync(Request(notebook, container.Name, split: 1000, new JsonObject { ["min_value"] = "high" }));
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Equal(0, result.ChunkCount);
+        Assert.Contains("parameter 'min_value': expected int, got the string \"high\"", result.Error);
+        Assert.Null(await RunHarness.ReadRunBlobAsync($"{result.RunId}/chunks/0/output.ipynb"));
+        Assert.NotNull(await RunHarness.ReadRunBlobAsync($"{result.RunId}/manifest.json"));
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NotebookFunctions.Core.Execution;
+using NotebookFunctions.Core.Notebooks;
+using NotebookFunctions.Core.Secrets;
+using NotebookFunctions.Core.Storage;
+using NotebookFunctions.Orchestration.Models;
+
+namespace NotebookFunctions.Orchestration.Tests;
+
+/// <summary>The orchestration on Durable Task's in-memory test host, with real Azurite blobs and real kernels.</summary>
+internal sealed class RunHarness : IAsyncDisposable
+{
+    private readonly DurableTaskTestHost _host;
+
+    private RunHarness(DurableTaskTestHost host) => _host = host;
+
+    public static BlobServiceClient Blobs { get; } = BlobServiceFactory.Create(
+        Environment.GetEnvironmentVariable("NBF_TEST_STORAGE") ?? BlobServiceFactory.DevelopmentStorage);
+
+    public DurableTaskClient Client => _host.Client;
+
+    public static async Task<RunHarness> StartAsync()
+    {
+        var host = await DurableTaskTestHost.StartAsync(
+            registry => registry.AddNotebookTasks(),
+            new DurableTaskTestHostOptions
+            {
+                LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)),
+                ConfigureServices = services =>
+                {
+                    services.AddSingleton(Blobs);
+                    services.AddSingleton(new NotebookExecutor());
+                    services.AddSingleton<ISecretSource, EnvironmentSecretSource>();
+                },
+            });
+        return new RunHarness(host);
+    }
+
+    /// <summary>Publishes a notebook whose first cell is the parameters cell; returns its version.</summary>
+    public static async Task<(string Name, string Version)> PublishAsync(string parameters, params string[] cells)
+    {
+        var all = new List<Cell> { Cell.NewCode(parameters, "params", "parameters") };
+        all.AddRange(cells.Select((c, i) => Cell.NewCode(c, $"c{i}")));
+        var root = new JsonObject
+        {
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 5,
+            ["metadata"] = new JsonObject { ["kernelspec"] = new JsonObject { ["name"] = "python3", ["display_name"] = "Python 3", ["language"] = "python" } },
+            ["cells"] = new JsonArray(all.Select(c => (JsonNode)c.Json).ToArray()),
+        };
+        var store = new NotebookStore(Blobs);
+        await store.EnsureCreatedAsync();
+        var name = $"nb-{Guid.NewGuid():N}"[..20];
+        var published = await store.PublishAsync(name, Encoding.UTF8.GetBytes(NotebookReader.FromJson(root, name).ToText()));
+        return (name, published.Version);
+    }
+
+    public static async Task<BlobContainerClient> UploadInputAsync(string blobName, string content)
+    {
+        var container = Blobs.GetBlobContainerClient($"in-{Guid.NewGuid():N}");
+        await container.CreateAsync();
+        await container.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(content));
+        return container;
+    }
+
+    public async Task<(RunResult Result, OrchestrationMetadata Metadata)> RunAsync(RunRequest request, string? runId = null)
+    {
+        var id = await Client.ScheduleNewOrchestrationInstanceAsync(nameof(NotebookRunOrchestrator), request, new StartOrchestrationOptions(runId ?? $"run-{Guid.NewGuid():N}"));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var metadata = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+        Assert.True(metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{metadata.RuntimeStatus}: {metadata.FailureDetails}");
+        return (metadata.ReadOutputAs<RunResult>()!, metadata);
+    }
+
+    public static async Task<string?> ReadRunBlobAsync(string name) => await new RunStore(Blobs).DownloadTextAsync(name);
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+}
