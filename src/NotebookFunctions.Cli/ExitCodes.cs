@@ -14,6 +14,9 @@ public static class ExitCodes
     /// <summary>The kernel could not be found or started.</summary>
     public const int KernelUnavailable = 3;
 
+    /// <summary>A fan-out run finished with some chunks failed (the rest merged).</summary>
+    public const int PartialFailure = 4;
+
     /// <summary>Interrupted by the user (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

@@ -26,10 +26,20 @@ public static class RunCommand
         var timeout = new Option<double?>("--timeout") { Description = "Seconds the whole notebook may run." };
         var allowErrors = new Option<bool>("--allow-errors") { Description = "Keep going after a failing cell; errors stay in the output notebook." };
         var logOutput = new Option<bool>("--log-output") { Description = "Print the cells' stdout and stderr as they run." };
+        var input = new Option<string?>("--input", "-i") { Description = "Fan out over data: a local file or folder (uploaded first) or container/prefix in storage. Runs on the local durable host." };
+        var split = new Option<string>("--split") { Description = "Target chunk size when splitting CSV/JSONL input (e.g. 64MB).", DefaultValueFactory = _ => "64MB" };
+        var perBlob = new Option<bool>("--per-blob") { Description = "One chunk per input blob instead of splitting." };
+        var glob = new Option<string?>("--glob") { Description = "Only input blobs whose names (below the prefix) match, e.g. **/*.csv." };
+        var parallel = new Option<int>("--parallel") { Description = "Chunks run at once.", DefaultValueFactory = _ => 2 };
+        var runId = new Option<string?>("--run-id") { Description = "The run's id; an existing run with this id is followed instead of started again." };
+        var attempts = new Option<int>("--max-attempts") { Description = "Tries per chunk before it counts as failed.", DefaultValueFactory = _ => 2 };
+        var continueOnFailure = new Option<bool>("--continue-on-failure") { Description = "Run all chunks even when some fail; merge the ones that succeeded." };
+        var chunkTimeout = new Option<double?>("--chunk-timeout") { Description = "Seconds one chunk's notebook may run." };
 
         var command = new Command("run", "Run a notebook on a fresh kernel and write the executed notebook.")
         {
             notebook, parameters, parameterFile, output, kernel, cwd, cellTimeout, timeout, allowErrors, logOutput,
+            input, split, perBlob, glob, parallel, runId, attempts, continueOnFailure, chunkTimeout,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -43,6 +53,34 @@ public static class RunCommand
             {
                 Console.Error.WriteLine($"nbf run: {e.Message}");
                 return ExitCodes.InvalidInput;
+            }
+
+            if (parse.GetValue(input) is { } inputPath)
+            {
+                try
+                {
+                    return await FanOutRun.RunAsync(new FanOutOptions
+                    {
+                        NotebookPath = path,
+                        Input = inputPath,
+                        Parameters = values,
+                        SplitBytes = FanOutRun.ParseSize(parse.GetValue(split)!),
+                        PerBlob = parse.GetValue(perBlob),
+                        Glob = parse.GetValue(glob),
+                        Parallel = parse.GetValue(parallel),
+                        RunId = parse.GetValue(runId),
+                        MaxAttempts = parse.GetValue(attempts),
+                        ContinueOnFailure = parse.GetValue(continueOnFailure),
+                        Kernel = parse.GetValue(kernel),
+                        CellTimeoutSeconds = parse.GetValue(cellTimeout),
+                        ChunkTimeoutSeconds = parse.GetValue(chunkTimeout),
+                    }, cancellationToken);
+                }
+                catch (Exception e) when (e is ParameterException or NotebookFormatException or Core.Chunks.ChunkPlanningException or FormatException or InvalidOperationException or IOException)
+                {
+                    Console.Error.WriteLine($"nbf run: {e.Message}");
+                    return ExitCodes.InvalidInput;
+                }
             }
 
             var outputPath = parse.GetValue(output) ?? DefaultOutputPath(path);

@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Azure.Storage.Blobs;
+using Microsoft.DurableTask.Client;
+using NotebookFunctions.Cli.LocalHost;
+using NotebookFunctions.Core.Chunks;
+using NotebookFunctions.Core.Notebooks;
+using NotebookFunctions.Core.Parameters;
+using NotebookFunctions.Core.Storage;
+using NotebookFunctions.Orchestration;
+using NotebookFunctions.Orchestration.Activities;
+using NotebookFunctions.Orchestration.Models;
+
+namespace NotebookFunctions.Cli.Commands;
+
+/// <summary>What <c>nbf run --input</c> was asked to do.</summary>
+public sealed record FanOutOptions
+{
+    public required string NotebookPath { get; init; }
+
+    public required string Input { get; init; }
+
+    public JsonObject Parameters { get; init; } = new();
+
+    public long SplitBytes { get; init; } = 64L * 1024 * 1024;
+
+    public bool PerBlob { get; init; }
+
+    public string? Glob { get; init; }
+
+    public int Parallel { get; init; } = 2;
+
+    public string? RunId { get; init; }
+
+    public int MaxAttempts { get; init; } = 2;
+
+    public bool ContinueOnFailure { get; init; }
+
+    public string? Kernel { get; init; }
+
+    public double? CellTimeoutSeconds { get; init; }
+
+    public double? ChunkTimeoutSeconds { get; init; }
+}
+
+/// <summary>
+/// <c>nbf run NOTEBOOK --input ...</c>: publishes the notebook, uploads a local input, and runs the durable fan-out on
+/// the local host against Azurite, showing chunk progress until the run ends.
+/// </summary>
+public static partial class FanOutRun
+{
+    /// <summary>Container local inputs are uploaded to, under the run id.</summary>
+    public const string InputsContainer = "inputs";
+
+    [GeneratedRegex("[^a-z0-9-]+")]
+    private static partial Regex NotIdChars();
+
+    public static async Task<int> RunAsync(FanOutOptions options, CancellationToken cancellationToken)
+    {
+        void Say(string text) => Console.Error.WriteLine($"nbf: {text}");
+        var bytes = await File.ReadAllBytesAsync(options.NotebookPath, cancellationToken);
+        var notebook = NotebookReader.Parse(System.Text.Encoding.UTF8.GetString(bytes), options.NotebookPath);
+        var kernelName = options.Kernel ?? notebook.KernelName;
+        ParameterValidator.Validate(options.NotebookPath, ParameterSchema.Infer(notebook, kernelName), options.Parameters, ReservedParameters.Names);
+
+        await using var storage = await LocalStorage.EnsureAsync(Say, cancellationToken);
+        await using var host = await LocalDurableHost.StartAsync(new LocalHostOptions { StorageConnection = storage.Connection, Parallelism = Math.Max(1, options.Parallel) }, cancellationToken);
+        var name = NotebookName(options.NotebookPath);
+        var store = new NotebookStore(host.Blobs);
+        await store.EnsureCreatedAsync(cancellationToken);
+        var published = await store.PublishAsync(name, bytes, cancellationToken);
+        Say($"notebook {name} version {published.Version[..12]}{(published.Created ? " published" : " (already published)")}");
+
+        var runId = options.RunId ?? NewRunId(name);
+        var existing = await host.Client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken);
+        if (existing is null)
+        {
+            var input = await ResolveInputAsync(host.Blobs, options, runId, Say, cancellationToken);
+            var request = new RunRequest
+            {
+                Notebook = name,
+                Version = published.Version,
+                Parameters = options.Parameters,
+                Input = input,
+                MaxParallelChunks = Math.Max(1, options.Parallel),
+                Retry = new ChunkRetryPolicy(MaxAttempts: Math.Max(1, options.MaxAttempts)),
+                OnChunkFailure = options.ContinueOnFailure ? FailurePolicy.Continue : FailurePolicy.FailFast,
+                Kernel = options.Kernel,
+                CellTimeoutSeconds = options.CellTimeoutSeconds,
+                ChunkTimeoutSeconds = options.ChunkTimeoutSeconds,
+            };
+            await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(NotebookRunOrchestrator), request, new Microsoft.DurableTask.StartOrchestrationOptions(runId), cancellationToken);
+            Say($"run {runId} started");
+        }
+        else
+        {
+            Say($"run {runId} already exists ({existing.RuntimeStatus}); following it");
+        }
+
+        try
+        {
+            return await FollowAsync(host.Client, runId, Say, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Say($"stopped following; run {runId} stays in flight in storage: run the same command with --run-id {runId} to pick it up");
+            return ExitCodes.Cancelled;
+        }
+    }
+
+    private static async Task<int> FollowAsync(DurableTaskClient client, string runId, Action<string> say, CancellationToken cancellationToken)
+    {
+        string? lastProgress = null;
+        while (true)
+        {
+            var state = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken)
+                ?? throw new InvalidOperationException($"run {runId} disappeared from the task hub");
+            if (state.SerializedCustomStatus is { } status && status != lastProgress)
+            {
+                lastProgress = status;
+                var p = JsonSerializer.Deserialize<RunProgress>(status);
+                if (p is not null) say($"chunks: {p.Succeeded + p.Failed}/{p.Planned} done, {p.Running} running, {p.Failed} failed, {p.Retries} retries");
+            }
+
+            if (state.RuntimeStatus is OrchestrationRuntimeStatus.Completed)
+                return Report(state.ReadOutputAs<RunResult>()!, say);
+            if (state.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+            {
+                say($"run {runId} {state.RuntimeStatus}: {state.FailureDetails?.ErrorMessage}");
+                return ExitCodes.NotebookFailed;
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+    }
+
+    private static int Report(RunResult result, Action<string> say)
+    {
+        say($"run {result.RunId} {result.Status}: {result.Succeeded} of {result.ChunkCount} chunks succeeded");
+        foreach (var failed in result.FailedChunks) say($"  chunk {failed.Index} failed after {failed.Attempts} attempt(s): {failed.Error}");
+        if (result.Error is not null && result.ChunkCount == 0) say($"  {result.Error}");
+        say($"results: {StorageLayout.RunsContainer}/{StorageLayout.ResultsPrefix(result.RunId)} ({string.Join(", ", result.MergedFiles.DefaultIfEmpty("no merged files"))}); manifest: {StorageLayout.RunsContainer}/{result.Manifest}");
+        return result.Status switch
+        {
+            RunStatus.Completed => ExitCodes.Success,
+            RunStatus.CompletedWithFailures => ExitCodes.PartialFailure,
+            _ => ExitCodes.NotebookFailed,
+        };
+    }
+
+    /// <summary>A local file or folder is uploaded under inputs/{runId}/; anything else is read as container/prefix.</summary>
+    private static async Task<InputSpec> ResolveInputAsync(BlobServiceClient blobs, FanOutOptions options, string runId, Action<string> say, CancellationToken cancellationToken)
+    {
+        var mode = options.PerBlob ? ChunkMode.PerBlob : ChunkMode.Split;
+        if (File.Exists(options.Input) || Directory.Exists(options.Input))
+        {
+            var container = blobs.GetBlobContainerClient(InputsContainer);
+            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            var files = File.Exists(options.Input)
+                ? [(Path.GetFullPath(options.Input), Path.GetFileName(options.Input))]
+                : Directory.EnumerateFiles(options.Input, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                    .Select(f => (Path.GetFullPath(f), Path.GetRelativePath(options.Input, f).Replace('\\', '/'))).ToList();
+            long total = 0;
+            foreach (var (path, relative) in files)
+            {
+                await container.GetBlobClient($"{runId}/{relative}").UploadAsync(path, overwrite: true, cancellationToken);
+                total += new FileInfo(path).Length;
+            }
+
+            say($"uploaded {files.Count} file(s), {total / 1024.0 / 1024.0:0.0} MiB, to {InputsContainer}/{runId}/");
+            return new InputSpec { Container = InputsContainer, Prefix = $"{runId}/", Glob = options.Glob, Mode = mode, TargetChunkBytes = options.SplitBytes };
+        }
+
+        var slash = options.Input.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0)
+            throw new ChunkPlanningException($"--input '{options.Input}' is neither a local file or folder nor container/prefix");
+        return new InputSpec { Container = options.Input[..slash], Prefix = options.Input[(slash + 1)..], Glob = options.Glob, Mode = mode, TargetChunkBytes = options.SplitBytes };
+    }
+
+    private static string NotebookName(string path)
+    {
+        var stem = NotIdChars().Replace(Path.GetFileNameWithoutExtension(path).ToLowerInvariant(), "-").Trim('-');
+        return stem.Length == 0 ? "notebook" : stem[..Math.Min(stem.Length, 60)];
+    }
+
+    private static string NewRunId(string name) =>
+        $"{name}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2))}";
+
+    /// <summary>Reads sizes such as 64MB, 512KiB, 1G or a plain byte count.</summary>
+    public static long ParseSize(string text)
+    {
+        var match = Regex.Match(text.Trim(), @"^(?<n>\d+(\.\d+)?)\s*(?<u>[kmgt]?)(i?b)?$", RegexOptions.IgnoreCase);
+        if (!match.Success) throw new FormatException($"'{text}' is not a size such as 64MB, 512KB or 1048576");
+        var n = double.Parse(match.Groups["n"].Value, CultureInfo.InvariantCulture);
+        var scale = match.Groups["u"].Value.ToLowerInvariant() switch { "k" => 1L << 10, "m" => 1L << 20, "g" => 1L << 30, "t" => 1L << 40, _ => 1L };
+        return (long)(n * scale);
+    }
+}

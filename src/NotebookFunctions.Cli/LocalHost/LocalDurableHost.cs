@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Sockets;
+using Azure.Storage.Blobs;
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NotebookFunctions.Core.Execution;
+using NotebookFunctions.Core.Kernels;
+using NotebookFunctions.Core.Secrets;
+using NotebookFunctions.Orchestration;
+
+namespace NotebookFunctions.Cli.LocalHost;
+
+/// <summary>Settings of the local durable host.</summary>
+public sealed record LocalHostOptions
+{
+    /// <summary>Storage connection (Azurite's development account locally).</summary>
+    public required string StorageConnection { get; init; }
+
+    public string TaskHub { get; init; } = "nbflocal";
+
+    /// <summary>Chunks run at once: activity work items and warm kernels.</summary>
+    public int Parallelism { get; init; } = 2;
+
+    public ILoggerFactory LoggerFactory { get; init; } = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
+}
+
+/// <summary>
+/// The same orchestration and activities as on Azure, hosted in this process: the Durable Task gRPC sidecar in
+/// Kestrel on loopback over the Azure Storage backend (tables, queues and blobs in Azurite), with the Durable Task
+/// worker and client pointed at it. State lives in storage, so a host killed mid-run resumes where it stopped.
+/// </summary>
+public sealed class LocalDurableHost : IAsyncDisposable
+{
+    private readonly WebApplication _sidecar;
+    private readonly IHost _worker;
+    private readonly GrpcChannel _channel;
+    private readonly KernelPool _pool;
+
+    private LocalDurableHost(WebApplication sidecar, IHost worker, GrpcChannel channel, KernelPool pool)
+    {
+        _sidecar = sidecar;
+        _worker = worker;
+        _channel = channel;
+        _pool = pool;
+    }
+
+    public DurableTaskClient Client => _worker.Services.GetRequiredService<DurableTaskClient>();
+
+    public BlobServiceClient Blobs => _worker.Services.GetRequiredService<BlobServiceClient>();
+
+    public static async Task<LocalDurableHost> StartAsync(LocalHostOptions options, CancellationToken cancellationToken = default)
+    {
+        var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        {
+            StorageAccountClientProvider = new StorageAccountClientProvider(options.StorageConnection),
+            TaskHubName = options.TaskHub,
+            PartitionCount = 1,
+            // A stable worker id lets a restarted host take its own partition back at once instead of waiting for the lease.
+            WorkerId = $"nbf-{Environment.MachineName}",
+            UseTablePartitionManagement = true,
+            UseAppLease = false,
+            MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
+            MaxConcurrentTaskActivityWorkItems = options.Parallelism,
+            MaxConcurrentTaskOrchestrationWorkItems = 4,
+            LoggerFactory = options.LoggerFactory,
+        });
+        await service.CreateIfNotExistsAsync();
+
+        var port = FreeLoopbackPort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(options.LoggerFactory);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton<IOrchestrationService>(service);
+        builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
+        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        var sidecar = builder.Build();
+        sidecar.MapGrpcService<TaskHubGrpcServer>();
+        await sidecar.StartAsync(cancellationToken);
+
+        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var blobs = Core.Storage.BlobServiceFactory.Create(options.StorageConnection);
+        var pool = new KernelPool(new KernelSpecFinder().Find(null), new KernelPoolOptions { Size = options.Parallelism, PreImports = "import pandas" });
+        var worker = Host.CreateDefaultBuilder()
+            .ConfigureLogging(l =>
+            {
+                l.ClearProviders();
+                l.Services.AddSingleton(options.LoggerFactory);
+            })
+            .ConfigureServices(services =>
+            {
+                services.AddSingleton(blobs);
+                services.AddSingleton(new NotebookExecutor(pool));
+                services.AddSingleton<ISecretSource, EnvironmentSecretSource>();
+                services.AddDurableTaskWorker(b =>
+                {
+                    b.UseGrpc(channel);
+                    b.AddTasks(r => r.AddNotebookTasks());
+                    b.Configure(o => o.Concurrency.MaximumConcurrentActivityWorkItems = options.Parallelism);
+                });
+                services.AddDurableTaskClient(b =>
+                {
+                    b.UseGrpc(channel);
+                    b.RegisterDirectly();
+                });
+            })
+            .Build();
+        await worker.StartAsync(cancellationToken);
+        return new LocalDurableHost(sidecar, worker, channel, pool);
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _worker.StopAsync(TimeSpan.FromSeconds(10));
+        _worker.Dispose();
+        await _channel.ShutdownAsync();
+        _channel.Dispose();
+        await _sidecar.StopAsync(TimeSpan.FromSeconds(10));
+        await _sidecar.DisposeAsync();
+        await _pool.DisposeAsync();
+    }
+}
