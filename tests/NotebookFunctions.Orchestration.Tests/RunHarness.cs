@@ -38,6 +38,7 @@ internal sealed class RunHarness : IAsyncDisposable
                     services.AddSingleton(Blobs);
                     services.AddSingleton(new NotebookExecutor());
                     services.AddSingleton<ISecretSource, EnvironmentSecretSource>();
+                    services.AddSingleton<IRunStatusProbe, DurableRunStatusProbe>();
                 },
             });
         return new RunHarness(host);

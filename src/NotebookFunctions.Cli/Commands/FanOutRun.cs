@@ -65,8 +65,8 @@ public static partial class FanOutRun
         var kernelName = options.Kernel ?? notebook.KernelName;
         ParameterValidator.Validate(options.NotebookPath, ParameterSchema.Infer(notebook, kernelName), options.Parameters, ReservedParameters.Names);
 
-        await using var storage = await LocalStorage.EnsureAsync(Say, cancellationToken);
-        await using var host = await LocalDurableHost.StartAsync(new LocalHostOptions { StorageConnection = storage.Connection, Parallelism = Math.Max(1, options.Parallel) }, cancellationToken);
+        await using var session = await LocalSession.StartAsync(runWorker: true, options.Parallel, cancellationToken);
+        var host = session.Host;
         var name = NotebookName(options.NotebookPath);
         var store = new NotebookStore(host.Blobs);
         await store.EnsureCreatedAsync(cancellationToken);
@@ -110,7 +110,8 @@ public static partial class FanOutRun
         }
     }
 
-    private static async Task<int> FollowAsync(DurableTaskClient client, string runId, Action<string> say, CancellationToken cancellationToken)
+    /// <summary>Shows a run's chunk progress until it ends; returns the exit code its outcome means.</summary>
+    internal static async Task<int> FollowAsync(DurableTaskClient client, string runId, Action<string> say, CancellationToken cancellationToken)
     {
         string? lastProgress = null;
         while (true)
@@ -136,7 +137,7 @@ public static partial class FanOutRun
         }
     }
 
-    private static int Report(RunResult result, Action<string> say)
+    internal static int Report(RunResult result, Action<string> say)
     {
         say($"run {result.RunId} {result.Status}: {result.Succeeded} of {result.ChunkCount} chunks succeeded");
         foreach (var failed in result.FailedChunks) say($"  chunk {failed.Index} failed after {failed.Attempts} attempt(s): {failed.Error}");

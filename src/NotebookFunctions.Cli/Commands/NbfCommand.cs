@@ -10,5 +10,10 @@ public static class NbfCommand
         RunCommand.Create(),
         InspectCommand.Create(),
         ValidateCommand.Create(),
+        RunsCommand.Create(),
+        StatusCommand.Create(),
+        CancelCommand.Create(),
+        ResumeCommand.Create(),
+        ResultsCommand.Create(),
     };
 }

@@ -31,6 +31,9 @@ public sealed record LocalHostOptions
     /// <summary>Chunks run at once: activity work items and warm kernels.</summary>
     public int Parallelism { get; init; } = 2;
 
+    /// <summary>False for commands that only query or cancel runs: no worker, no dispatching of work items.</summary>
+    public bool RunWorker { get; init; } = true;
+
     public ILoggerFactory LoggerFactory { get; init; } = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
 }
 
@@ -44,9 +47,9 @@ public sealed class LocalDurableHost : IAsyncDisposable
     private readonly WebApplication _sidecar;
     private readonly IHost _worker;
     private readonly GrpcChannel _channel;
-    private readonly KernelPool _pool;
+    private readonly KernelPool? _pool;
 
-    private LocalDurableHost(WebApplication sidecar, IHost worker, GrpcChannel channel, KernelPool pool)
+    private LocalDurableHost(WebApplication sidecar, IHost worker, GrpcChannel channel, KernelPool? pool)
     {
         _sidecar = sidecar;
         _worker = worker;
@@ -85,13 +88,15 @@ public sealed class LocalDurableHost : IAsyncDisposable
         builder.Services.AddSingleton<IOrchestrationService>(service);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
+        builder.Services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = options.RunWorker ? TaskHubGrpcServerMode.ApiServerAndDispatcher : TaskHubGrpcServerMode.ApiServerOnly);
         var sidecar = builder.Build();
         sidecar.MapGrpcService<TaskHubGrpcServer>();
         await sidecar.StartAsync(cancellationToken);
 
         var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
         var blobs = Core.Storage.BlobServiceFactory.Create(options.StorageConnection);
-        var pool = new KernelPool(new KernelSpecFinder().Find(null), new KernelPoolOptions { Size = options.Parallelism, PreImports = "import pandas" });
+        // Warm kernels only where chunks will run.
+        var pool = options.RunWorker ? new KernelPool(new KernelSpecFinder().Find(null), new KernelPoolOptions { Size = options.Parallelism, PreImports = "import pandas" }) : null;
         var worker = Host.CreateDefaultBuilder()
             .ConfigureLogging(l =>
             {
@@ -101,14 +106,19 @@ public sealed class LocalDurableHost : IAsyncDisposable
             .ConfigureServices(services =>
             {
                 services.AddSingleton(blobs);
-                services.AddSingleton(new NotebookExecutor(pool));
+                if (pool is not null) services.AddSingleton(new NotebookExecutor(pool));
+                services.AddSingleton<IRunStatusProbe, DurableRunStatusProbe>();
                 services.AddSingleton<ISecretSource, EnvironmentSecretSource>();
-                services.AddDurableTaskWorker(b =>
+                if (options.RunWorker)
                 {
-                    b.UseGrpc(channel);
-                    b.AddTasks(r => r.AddNotebookTasks());
-                    b.Configure(o => o.Concurrency.MaximumConcurrentActivityWorkItems = options.Parallelism);
-                });
+                    services.AddDurableTaskWorker(b =>
+                    {
+                        b.UseGrpc(channel);
+                        b.AddTasks(r => r.AddNotebookTasks());
+                        b.Configure(o => o.Concurrency.MaximumConcurrentActivityWorkItems = options.Parallelism);
+                    });
+                }
+
                 services.AddDurableTaskClient(b =>
                 {
                     b.UseGrpc(channel);
@@ -137,6 +147,6 @@ public sealed class LocalDurableHost : IAsyncDisposable
         _channel.Dispose();
         await _sidecar.StopAsync(TimeSpan.FromSeconds(10));
         await _sidecar.DisposeAsync();
-        await _pool.DisposeAsync();
+        if (_pool is not null) await _pool.DisposeAsync();
     }
 }

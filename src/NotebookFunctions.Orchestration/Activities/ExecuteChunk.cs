@@ -17,7 +17,7 @@ namespace NotebookFunctions.Orchestration.Activities;
 /// clearing what an earlier attempt left), so nothing is ever duplicated; temp files go even on failure.
 /// A failing notebook is a result, not an exception: the orchestrator decides about retries.
 /// </summary>
-public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor executor, ISecretSource secrets) : TaskActivity<ExecuteChunkInput, ChunkResult>
+public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor executor, ISecretSource secrets, IRunStatusProbe runs) : TaskActivity<ExecuteChunkInput, ChunkResult>
 {
     public override async Task<ChunkResult> RunAsync(TaskActivityContext context, ExecuteChunkInput input)
     {
@@ -42,6 +42,8 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
             ParameterInjector.Inject(notebook, parameters, Translators.For(kernelName, notebook.Language));
 
             var environment = await SecretResolver.ResolveAsync(secrets, request.Secrets, CancellationToken.None);
+            // A cancelled run's chunk stops its kernel (interrupt, then kill) instead of running to the end.
+            await using var watcher = new RunCancellationWatcher(runs, runId, TimeSpan.FromSeconds(2));
             var result = await executor.ExecuteAsync(notebook, new ExecutionOptions
             {
                 NotebookName = $"{request.Notebook} chunk {chunk.Index}",
@@ -51,7 +53,7 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
                 Timeout = Seconds(request.ChunkTimeoutSeconds),
                 Environment = environment,
                 CaptureEnvironment = chunk.Index == 0,
-            });
+            }, watcher.Token);
 
             var store = new RunStore(blobs);
             await store.DeletePrefixAsync(StorageLayout.ChunkPrefix(runId, chunk.Index));
