@@ -32,11 +32,18 @@ public static class RunsCommand
 
             var runs = new List<OrchestrationMetadata>();
             await foreach (var run in session.Host.Client.GetAllInstancesAsync(query).WithCancellation(cancellationToken)) runs.Add(run);
-            var table = new Table().AddColumns(
-                new TableColumn("Run").NoWrap(), new TableColumn("Status").NoWrap(), new TableColumn("Created (UTC)").NoWrap(),
-                new TableColumn("Updated (UTC)").NoWrap(), new TableColumn("Chunks"));
-            foreach (var run in runs.OrderByDescending(r => r.CreatedAt).Take(parse.GetValue(top)))
-                table.AddRow(Markup.Escape(run.InstanceId), run.RuntimeStatus.ToString(), $"{run.CreatedAt:yyyy-MM-dd HH:mm:ss}", $"{run.LastUpdatedAt:yyyy-MM-dd HH:mm:ss}", Progress(run));
+            var rows = runs.OrderByDescending(r => r.CreatedAt).Take(parse.GetValue(top))
+                .Select(r => new[] { r.InstanceId, r.RuntimeStatus.ToString(), $"{r.CreatedAt:yyyy-MM-dd HH:mm:ss}", $"{r.LastUpdatedAt:yyyy-MM-dd HH:mm:ss}", Progress(r) })
+                .ToList();
+            if (Console.IsOutputRedirected)
+            {
+                // Scripts get one tab-separated line per run.
+                foreach (var row in rows) Console.Out.WriteLine(string.Join('\t', row));
+                return ExitCodes.Success;
+            }
+
+            var table = new Table().AddColumns("Run", "Status", "Created (UTC)", "Updated (UTC)", "Chunks");
+            foreach (var row in rows) table.AddRow(row.Select(Markup.Escape).ToArray());
             AnsiConsole.Write(table);
             return ExitCodes.Success;
         });
