@@ -43,6 +43,9 @@ public sealed record FanOutOptions
     public double? CellTimeoutSeconds { get; init; }
 
     public double? ChunkTimeoutSeconds { get; init; }
+
+    /// <summary>Names of secrets handed to the kernels as environment variables (resolved from this host's environment).</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
 }
 
 /// <summary>
@@ -64,6 +67,8 @@ public static partial class FanOutRun
         var notebook = NotebookReader.Parse(System.Text.Encoding.UTF8.GetString(bytes), options.NotebookPath);
         var kernelName = options.Kernel ?? notebook.KernelName;
         ParameterValidator.Validate(options.NotebookPath, ParameterSchema.Infer(notebook, kernelName), options.Parameters, ReservedParameters.Names);
+        // Unknown secret names fail here, before any upload or kernel; only the names go further.
+        await Core.Secrets.SecretResolver.ResolveAsync(new Core.Secrets.EnvironmentSecretSource(), options.Secrets, cancellationToken);
 
         await using var session = await LocalSession.StartAsync(runWorker: true, options.Parallel, cancellationToken);
         var host = session.Host;
@@ -90,6 +95,7 @@ public static partial class FanOutRun
                 Kernel = options.Kernel,
                 CellTimeoutSeconds = options.CellTimeoutSeconds,
                 ChunkTimeoutSeconds = options.ChunkTimeoutSeconds,
+                Secrets = options.Secrets,
             };
             await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(NotebookRunOrchestrator), request, new Microsoft.DurableTask.StartOrchestrationOptions(runId), cancellationToken);
             Say($"run {runId} started");

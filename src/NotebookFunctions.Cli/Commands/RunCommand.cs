@@ -35,11 +35,16 @@ public static class RunCommand
         var attempts = new Option<int>("--max-attempts") { Description = "Tries per chunk before it counts as failed.", DefaultValueFactory = _ => 2 };
         var continueOnFailure = new Option<bool>("--continue-on-failure") { Description = "Run all chunks even when some fail; merge the ones that succeeded." };
         var chunkTimeout = new Option<double?>("--chunk-timeout") { Description = "Seconds one chunk's notebook may run." };
+        var secrets = new Option<string[]>("--secret")
+        {
+            Description = "A secret the kernel gets as an environment variable of the same name (repeatable); resolved from this environment, never written to the run's history.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
 
         var command = new Command("run", "Run a notebook on a fresh kernel and write the executed notebook.")
         {
             notebook, parameters, parameterFile, output, kernel, cwd, cellTimeout, timeout, allowErrors, logOutput,
-            input, split, perBlob, glob, parallel, runId, attempts, continueOnFailure, chunkTimeout,
+            input, split, perBlob, glob, parallel, runId, attempts, continueOnFailure, chunkTimeout, secrets,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -74,9 +79,10 @@ public static class RunCommand
                         Kernel = parse.GetValue(kernel),
                         CellTimeoutSeconds = parse.GetValue(cellTimeout),
                         ChunkTimeoutSeconds = parse.GetValue(chunkTimeout),
+                        Secrets = parse.GetValue(secrets) ?? [],
                     }, cancellationToken);
                 }
-                catch (Exception e) when (e is ParameterException or NotebookFormatException or Core.Chunks.ChunkPlanningException or FormatException or InvalidOperationException or IOException)
+                catch (Exception e) when (e is ParameterException or NotebookFormatException or Core.Chunks.ChunkPlanningException or FormatException or InvalidOperationException or IOException or Core.Secrets.SecretNotFoundException)
                 {
                     Console.Error.WriteLine($"nbf run: {e.Message}");
                     return ExitCodes.InvalidInput;

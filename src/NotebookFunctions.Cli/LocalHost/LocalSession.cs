@@ -19,7 +19,14 @@ public sealed class LocalSession : IAsyncDisposable
         try
         {
             var host = await LocalDurableHost.StartAsync(
-                new LocalHostOptions { StorageConnection = storage.Connection, Parallelism = Math.Max(1, parallelism), RunWorker = runWorker }, cancellationToken);
+                new LocalHostOptions
+                {
+                    StorageConnection = storage.Connection,
+                    Parallelism = Math.Max(1, parallelism),
+                    RunWorker = runWorker,
+                    // Separate task hubs keep separate sets of runs (and let tests run side by side).
+                    TaskHub = Environment.GetEnvironmentVariable("NBF_TASK_HUB") is { Length: > 0 } hub ? hub : "nbflocal",
+                }, cancellationToken);
             return new LocalSession(storage, host);
         }
         catch
