@@ -14,7 +14,9 @@ public static class Program
         }
         finally
         {
-            // Without this NetMQ's background threads keep the process alive after Main returns.
+            // Kernels still running (chunks in flight when the host stops) go first, then NetMQ's threads,
+            // which otherwise keep the process alive after Main returns.
+            await Core.Kernels.Kernel.ShutdownAllAsync(TimeSpan.FromSeconds(2));
             NetMQConfig.Cleanup(block: false);
         }
     }

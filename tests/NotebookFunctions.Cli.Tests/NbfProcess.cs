@@ -7,7 +7,20 @@ internal static class NbfProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static async Task<Result> RunAsync(params string[] args)
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var process = Start(environment, args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(cts.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts nbf without waiting (for tests that kill it); the caller reads or drains its output.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -18,12 +31,8 @@ internal static class NbfProcess
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nbf.dll"));
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(cts.Token);
-        return new Result(process.ExitCode, await stdout, await stderr);
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        return Process.Start(info)!;
     }
 
     /// <summary>A folder with a notebook built from code cells; the first cell is tagged parameters when asked.</summary>

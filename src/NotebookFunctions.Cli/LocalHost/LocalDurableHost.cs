@@ -57,6 +57,8 @@ public sealed class LocalDurableHost : IAsyncDisposable
         _pool = pool;
     }
 
+    private static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(30);
+
     public DurableTaskClient Client => _worker.Services.GetRequiredService<DurableTaskClient>();
 
     public BlobServiceClient Blobs => _worker.Services.GetRequiredService<BlobServiceClient>();
@@ -75,6 +77,10 @@ public sealed class LocalDurableHost : IAsyncDisposable
             MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
             MaxConcurrentTaskActivityWorkItems = options.Parallelism,
             MaxConcurrentTaskOrchestrationWorkItems = 4,
+            // Short timeouts bring a killed host's in-flight work back within seconds of a restart; running
+            // activities are kept invisible by renewal (RenewingOrchestrationService) so they are not delivered twice.
+            WorkItemQueueVisibilityTimeout = VisibilityTimeout,
+            ControlQueueVisibilityTimeout = VisibilityTimeout,
             LoggerFactory = options.LoggerFactory,
         });
         await service.CreateIfNotExistsAsync();
@@ -85,7 +91,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
         builder.Services.AddSingleton(options.LoggerFactory);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton<IOrchestrationService>(service);
+        builder.Services.AddSingleton<IOrchestrationService>(new RenewingOrchestrationService(service, VisibilityTimeout / 3));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         builder.Services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = options.RunWorker ? TaskHubGrpcServerMode.ApiServerAndDispatcher : TaskHubGrpcServerMode.ApiServerOnly);

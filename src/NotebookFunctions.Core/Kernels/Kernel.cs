@@ -7,6 +7,7 @@ namespace NotebookFunctions.Core.Kernels;
 public sealed class Kernel : IAsyncDisposable
 {
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly ConcurrentDictionary<Kernel, byte> Live = new();
     private readonly ConcurrentDictionary<string, KernelRequest> _pending = new(StringComparer.Ordinal);
     private readonly KernelProcess _process;
     private readonly string _connectionFile;
@@ -103,6 +104,7 @@ public sealed class Kernel : IAsyncDisposable
         var process = KernelProcess.Start(argv, options.WorkingDirectory ?? Directory.GetCurrentDirectory(), env);
         if (options.BackgroundPriority) process.SetBackgroundPriority(true);
         var kernel = new Kernel(spec, process, connection, connectionFile);
+        Live[kernel] = 0;
         if (options.OnStderrLine is not null) kernel.StderrLine += options.OnStderrLine;
         kernel._channels = new KernelChannels(connection, new MessageSigner(connection.Key), kernel.Dispatch, kernel.OnBadMessage);
         return kernel;
@@ -297,9 +299,25 @@ public sealed class Kernel : IAsyncDisposable
         _pending.Clear();
     }
 
+    /// <summary>
+    /// Shuts down every kernel this process still has (a host exiting with chunks in flight): none outlives the
+    /// host, and no socket is left open when NetMQ's context is torn down.
+    /// </summary>
+    public static async Task ShutdownAllAsync(TimeSpan grace)
+    {
+        await Task.WhenAll(Live.Keys.Select(k => k.DisposeWithGraceAsync(grace)));
+    }
+
+    private async Task DisposeWithGraceAsync(TimeSpan grace)
+    {
+        if (IsAlive) await ShutdownAsync(grace);
+        await DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        Live.TryRemove(this, out _);
         if (IsAlive) await ShutdownAsync(TimeSpan.FromSeconds(2));
         _channels?.Dispose();
         _process.Dispose();
