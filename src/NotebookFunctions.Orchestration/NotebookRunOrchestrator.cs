@@ -81,7 +81,7 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
             try
             {
                 last = await context.CallActivityAsync<ChunkResult>(
-                    nameof(ExecuteChunk), new ExecuteChunkInput(runId, request, plan.Chunks[index], plan.Chunks.Count, attempt));
+                    nameof(ExecuteChunk), new ExecuteChunkInput(runId, plan.Chunks[index], plan.Chunks.Count, attempt));
             }
             catch (TaskFailedException e)
             {

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using NotebookFunctions.Core.Chunks;
+using NotebookFunctions.Core.Execution;
+using NotebookFunctions.Core.Storage;
 using NotebookFunctions.Orchestration.Models;
 
 namespace NotebookFunctions.Orchestration.Tests;
@@ -46,6 +48,7 @@ public sealed class NotebookRunOrchestratorTests
         var merged = await RunHarness.ReadRunBlobAsync($"{result.RunId}/results/kept.csv");
         var expected = "id,value\n" + string.Concat(Enumerable.Range(0, 2000).Where(i => i * 7 % 100 >= 50).Select(i => $"{i},{i * 7 % 100}\n"));
         Assert.Equal(expected, merged);
+        Assert.Equal(await SingleKernelOutputAsync(notebook, csv, "kept.csv"), merged);
         var counts = (await RunHarness.ReadRunBlobAsync($"{result.RunId}/results/counts.jsonl"))!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(Enumerable.Range(0, result.ChunkCount), counts.Select(l => JsonNode.Parse(l)!["chunk"]!.GetValue<int>()));
         var scraps = JsonNode.Parse((await RunHarness.ReadRunBlobAsync($"{result.RunId}/results/scraps.json"))!)!.AsArray();
@@ -60,6 +63,23 @@ public sealed class NotebookRunOrchestratorTests
         Assert.Equal(result.ChunkCount, manifest["chunks"]!.AsArray().Count);
         Assert.NotNull(await RunHarness.ReadRunBlobAsync($"{result.RunId}/chunks/0/output.ipynb"));
         Assert.Contains("\"Planned\":", metadata.SerializedCustomStatus);
+    }
+
+    /// <summary>The same published notebook run once, on one kernel, over the whole file.</summary>
+    private static async Task<string> SingleKernelOutputAsync((string Name, string Version) notebook, string csv, string file)
+    {
+        var dir = Directory.CreateTempSubdirectory("nbf-single-").FullName;
+        var path = Path.Combine(dir, "notebook.ipynb");
+        await File.WriteAllBytesAsync(path, (await new NotebookStore(RunHarness.Blobs).GetAsync(notebook.Name, notebook.Version))!);
+        await File.WriteAllTextAsync(Path.Combine(dir, "data.csv"), csv);
+        var output = Directory.CreateDirectory(Path.Combine(dir, "out")).FullName;
+        var result = await new NotebookRunner(new NotebookExecutor()).RunAsync(new NotebookRunRequest
+        {
+            NotebookPath = path,
+            Parameters = new JsonObject { ["input_path"] = Path.Combine(dir, "data.csv"), ["output_dir"] = output, ["min_value"] = 50 },
+        });
+        result.ThrowIfFailed();
+        return await File.ReadAllTextAsync(Path.Combine(output, file));
     }
 
     [Fact]

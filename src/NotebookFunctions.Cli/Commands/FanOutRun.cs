@@ -57,6 +57,12 @@ public static partial class FanOutRun
     /// <summary>Container local inputs are uploaded to, under the run id.</summary>
     public const string InputsContainer = "inputs";
 
+    /// <summary>Big local inputs go up in 8 MiB blocks, four at a time.</summary>
+    private static readonly Azure.Storage.Blobs.Models.BlobUploadOptions UploadOptions = new()
+    {
+        TransferOptions = new Azure.Storage.StorageTransferOptions { MaximumConcurrency = 4, InitialTransferSize = 8 << 20, MaximumTransferSize = 8 << 20 },
+    };
+
     [GeneratedRegex("[^a-z0-9-]+")]
     private static partial Regex NotIdChars();
 
@@ -172,7 +178,7 @@ public static partial class FanOutRun
             long total = 0;
             foreach (var (path, relative) in files)
             {
-                await container.GetBlobClient($"{runId}/{relative}").UploadAsync(path, overwrite: true, cancellationToken);
+                await container.GetBlobClient($"{runId}/{relative}").UploadAsync(path, UploadOptions, cancellationToken);
                 total += new FileInfo(path).Length;
             }
 

@@ -58,6 +58,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
     }
 
     private static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(30);
+    private const int MaxMessageBytes = 256 * 1024 * 1024;
 
     public DurableTaskClient Client => _worker.Services.GetRequiredService<DurableTaskClient>();
 
@@ -67,14 +68,16 @@ public sealed class LocalDurableHost : IAsyncDisposable
     {
         var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
-            StorageAccountClientProvider = new StorageAccountClientProvider(options.StorageConnection),
+            StorageAccountClientProvider = ClientProvider(options.StorageConnection),
             TaskHubName = options.TaskHub,
             PartitionCount = 1,
             // A stable worker id lets a restarted host take its own partition back at once instead of waiting for the lease.
             WorkerId = $"nbf-{Environment.MachineName}",
             UseTablePartitionManagement = true,
             UseAppLease = false,
-            MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
+            // Idle queues are polled with back-off up to this: short, because every chunk costs a few queue hops
+            // and Azurite on loopback answers a poll in a millisecond.
+            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(200),
             MaxConcurrentTaskActivityWorkItems = options.Parallelism,
             MaxConcurrentTaskOrchestrationWorkItems = 4,
             // Short timeouts bring a killed host's in-flight work back within seconds of a restart; running
@@ -90,7 +93,12 @@ public sealed class LocalDurableHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(options.LoggerFactory);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
+        // Orchestration histories of big fan-outs travel in one message: lift gRPC's 4 MB default.
+        builder.Services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = MaxMessageBytes;
+            o.MaxSendMessageSize = MaxMessageBytes;
+        });
         builder.Services.AddSingleton<IOrchestrationService>(new RenewingOrchestrationService(service, VisibilityTimeout / 3));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
@@ -99,7 +107,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
         sidecar.MapGrpcService<TaskHubGrpcServer>();
         await sidecar.StartAsync(cancellationToken);
 
-        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions { MaxReceiveMessageSize = MaxMessageBytes, MaxSendMessageSize = MaxMessageBytes });
         var blobs = Core.Storage.BlobServiceFactory.Create(options.StorageConnection);
         // Warm kernels only where chunks will run.
         var pool = options.RunWorker ? new KernelPool(new KernelSpecFinder().Find(null), new KernelPoolOptions { Size = options.Parallelism, PreImports = "import pandas" }) : null;
@@ -135,6 +143,12 @@ public sealed class LocalDurableHost : IAsyncDisposable
         await worker.StartAsync(cancellationToken);
         return new LocalDurableHost(sidecar, worker, channel, pool);
     }
+
+    /// <summary>A connection string as is; an account URL (https://NAME.blob.core.windows.net) by managed identity / developer login.</summary>
+    private static StorageAccountClientProvider ClientProvider(string connection) =>
+        Uri.TryCreate(connection, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
+            ? new StorageAccountClientProvider(uri.Host.Split('.')[0], new Azure.Identity.DefaultAzureCredential())
+            : new StorageAccountClientProvider(connection);
 
     private static int FreeLoopbackPort()
     {

@@ -21,7 +21,7 @@ public sealed class Kernel : IAsyncDisposable
         _process = process;
         Connection = connection;
         _connectionFile = connectionFile;
-        _process.Exited.ContinueWith(t => OnExited(t.Result), TaskScheduler.Default);
+        _process.Exited.ContinueWith(t => OnExitedAsync(t.Result), TaskScheduler.Default);
     }
 
     public KernelSpec Spec { get; }
@@ -127,7 +127,7 @@ public sealed class Kernel : IAsyncDisposable
             while (true)
             {
                 if (!IsAlive)
-                    throw new KernelStartException($"kernel '{Spec.Name}' exited during start-up with code {await Exited}: {StderrTail.TrimEnd()}");
+                    throw new KernelStartException($"kernel '{Spec.Name}' exited during start-up with code {await Exited}: {(await FinalStderrAsync()).TrimEnd()}");
                 var probe = Send(KernelChannel.Shell, "kernel_info_request", new JsonObject());
                 probes.Add(probe);
                 _ = probe.Reply.ContinueWith(t => { if (t.IsCompletedSuccessfully) shellReply.TrySetResult(t.Result); }, TaskScheduler.Default);
@@ -290,10 +290,16 @@ public sealed class Kernel : IAsyncDisposable
 
     private void OnBadMessage(KernelChannel channel, Exception error) => RejectedMessages++;
 
-    private void OnExited(int? exitCode)
+    /// <summary>Waits (briefly) for the rest of stderr: its last lines usually say why the kernel died.</summary>
+    private async Task<string> FinalStderrAsync()
     {
-        // Give the stderr reader a moment to take the last lines: they usually say why the kernel died.
-        Thread.Sleep(20);
+        await _process.StderrClosed.WaitAsync(TimeSpan.FromSeconds(1)).ContinueWith(_ => { }, TaskScheduler.Default);
+        return StderrTail;
+    }
+
+    private async Task OnExitedAsync(int? exitCode)
+    {
+        await FinalStderrAsync();
         var error = new KernelDiedException(exitCode, StderrTail);
         foreach (var request in _pending.Values) request.Fail(error);
         _pending.Clear();

@@ -10,6 +10,7 @@ internal sealed partial class KernelProcess : IDisposable
     private readonly Process _process;
     private readonly TaskCompletionSource<int?> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TailBuffer _stderr = new();
+    private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TailBuffer _stdout = new();
 
     private KernelProcess(Process process) => _process = process;
@@ -21,6 +22,9 @@ internal sealed partial class KernelProcess : IDisposable
     public Task<int?> Exited => _exited.Task;
 
     public string StderrTail => _stderr.ToString();
+
+    /// <summary>Completes when the kernel's stderr reached its end: after the exit, its last lines say why it died.</summary>
+    public Task StderrClosed => _stderrClosed.Task;
 
     public string StdoutTail => _stdout.ToString();
 
@@ -45,7 +49,12 @@ internal sealed partial class KernelProcess : IDisposable
         // Drain both pipes continuously: a kernel blocks once a 64 KiB pipe buffer fills.
         process.ErrorDataReceived += (_, e) =>
         {
-            if (e.Data is null) return;
+            if (e.Data is null)
+            {
+                kernel._stderrClosed.TrySetResult();
+                return;
+            }
+
             kernel._stderr.Add(e.Data);
             kernel.StderrLine?.Invoke(e.Data);
         };

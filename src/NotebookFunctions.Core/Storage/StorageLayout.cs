@@ -13,6 +13,9 @@ public static class StorageLayout
 
     public static string ManifestBlob(string runId) => $"{runId}/manifest.json";
 
+    /// <summary>The run's request as planned (secret names, never values), read by every chunk.</summary>
+    public static string RequestBlob(string runId) => $"{runId}/request.json";
+
     public static string ChunkPrefix(string runId, int index) => $"{runId}/chunks/{index}/";
 
     public static string ChunkNotebookBlob(string runId, int index) => $"{ChunkPrefix(runId, index)}output.ipynb";

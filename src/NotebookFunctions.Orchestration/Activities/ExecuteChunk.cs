@@ -21,7 +21,8 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
 {
     public override async Task<ChunkResult> RunAsync(TaskActivityContext context, ExecuteChunkInput input)
     {
-        var (runId, request, chunk) = (input.RunId, input.Request, input.Chunk);
+        var (runId, chunk) = (input.RunId, input.Chunk);
+        var request = await PlannedRequests.LoadAsync(blobs, runId);
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var work = Directory.CreateTempSubdirectory($"nbf-chunk-{chunk.Index}-").FullName;

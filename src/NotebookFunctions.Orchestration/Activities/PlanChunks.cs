@@ -21,12 +21,14 @@ public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets) :
     public override async Task<ChunkPlan> RunAsync(TaskActivityContext context, PlanChunksInput input)
     {
         var request = input.Request;
-        await new RunStore(blobs).EnsureCreatedAsync();
+        var store = new RunStore(blobs);
+        await store.EnsureCreatedAsync();
         var notebook = await PublishedNotebooks.LoadAsync(blobs, request.Notebook, request.Version);
         var schema = ParameterSchema.Infer(notebook, request.Kernel);
         ParameterValidator.Validate($"{request.Notebook}@{request.Version[..Math.Min(12, request.Version.Length)]}", schema, request.Parameters, ReservedParameters.Names);
         await SecretResolver.ResolveAsync(secrets, request.Secrets, CancellationToken.None);
         var chunks = await new ChunkPlanner(blobs).PlanAsync(request.Input);
+        await store.UploadTextAsync(StorageLayout.RequestBlob(input.RunId), System.Text.Json.JsonSerializer.Serialize(request));
         return new ChunkPlan(chunks);
     }
 }
@@ -41,6 +43,17 @@ public static class ReservedParameters
     public const string RunId = "run_id";
 
     public static readonly IReadOnlyCollection<string> Names = [InputPath, OutputDir, ChunkIndex, ChunkCount, RunId];
+}
+
+/// <summary>Reads the request PlanChunks stored for a run.</summary>
+public static class PlannedRequests
+{
+    public static async Task<RunRequest> LoadAsync(BlobServiceClient blobs, string runId)
+    {
+        var text = await new RunStore(blobs).DownloadTextAsync(StorageLayout.RequestBlob(runId))
+            ?? throw new InvalidOperationException($"run {runId} has no stored request ({StorageLayout.RequestBlob(runId)}); was it planned?");
+        return System.Text.Json.JsonSerializer.Deserialize<RunRequest>(text)!;
+    }
 }
 
 /// <summary>Loads a published notebook version, failing with its name and version when it does not exist.</summary>

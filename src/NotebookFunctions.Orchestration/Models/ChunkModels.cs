@@ -3,8 +3,11 @@ using NotebookFunctions.Core.Chunks;
 
 namespace NotebookFunctions.Orchestration.Models;
 
-/// <summary>Input of the ExecuteChunk activity.</summary>
-public sealed record ExecuteChunkInput(string RunId, RunRequest Request, ChunkSpec Chunk, int ChunkCount, int Attempt);
+/// <summary>
+/// Input of the ExecuteChunk activity: only what differs per chunk. The request itself is stored once by PlanChunks
+/// (runs/{runId}/request.json), so a run of thousands of chunks keeps a small history.
+/// </summary>
+public sealed record ExecuteChunkInput(string RunId, ChunkSpec Chunk, int ChunkCount, int Attempt);
 
 /// <summary>Why a chunk failed: the cell and error, or the infrastructure error that stopped it.</summary>
 public sealed record ChunkError(string Kind, int? CellIndex, string? CellId, int? ExecutionCount, string EName, string EValue)
