@@ -29,10 +29,8 @@ public sealed class ChunkPlanner(BlobServiceClient service)
             return blobs.Select((b, i) => new ChunkSpec(i, input.Container, b.Name, b.Properties.ETag!.Value.ToString(), 0, b.Properties.ContentLength ?? 0, 0)).ToList();
         }
 
-        // Estimate before reading anything, so an absurd request fails at once.
-        var estimate = blobs.Sum(b => Math.Max(1, (long)Math.Ceiling((b.Properties.ContentLength ?? 0) / (double)input.TargetChunkBytes)));
-        if (estimate > input.MaxChunks) throw TooMany(input, estimate);
-
+        // No estimate up front: size / target over-counts when lines are longer than the target. The cap is checked
+        // as boundaries are found, so planning stops at the first chunk past it.
         var chunks = new List<ChunkSpec>();
         foreach (var blob in blobs)
         {
@@ -91,6 +89,7 @@ public sealed class ChunkPlanner(BlobServiceClient service)
     }
 
     private static ChunkPlanningException TooMany(InputSpec input, long count) =>
-        new($"the input '{input.Container}/{input.Prefix}' would make {count} chunks, more than the cap of {input.MaxChunks}; " +
-            (input.Mode == ChunkMode.Split ? "choose a larger split size or raise the cap" : "narrow the prefix or glob, or raise the cap"));
+        input.Mode == ChunkMode.Split
+            ? new($"the input '{input.Container}/{input.Prefix}' would make more than the cap of {input.MaxChunks} chunks at {input.TargetChunkBytes} bytes each; choose a larger split size or raise the cap")
+            : new($"the input '{input.Container}/{input.Prefix}' has {count} blobs, more than the cap of {input.MaxChunks} chunks; narrow the prefix or glob, or raise the cap");
 }

@@ -54,7 +54,7 @@ public sealed class ChunkPlannerTests
 
         Assert.Contains($"no blobs under '{container.Name}/nothing/'", none.Message);
         Assert.Contains("the container 'no-such-container' does not exist", missing.Message);
-        Assert.Contains("more than the cap of 50", tooMany.Message);
+        Assert.Contains("would make more than the cap of 50 chunks", tooMany.Message);
         Assert.Contains("use per-blob mode", binary.Message);
     }
 
