@@ -143,7 +143,8 @@ static double PeakRss(int pid)
     try
     {
         var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+        // "VmHWM:\t  123456 kB": the number is the first field after the label, whatever the spacing.
+        return line is null ? 0 : double.Parse(line[6..].Trim().Split(' ', '\t')[0], CultureInfo.InvariantCulture) / 1024;
     }
     catch (IOException)
     {

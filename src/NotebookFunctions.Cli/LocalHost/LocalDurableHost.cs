@@ -110,7 +110,8 @@ public sealed class LocalDurableHost : IAsyncDisposable
         var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions { MaxReceiveMessageSize = MaxMessageBytes, MaxSendMessageSize = MaxMessageBytes });
         var blobs = Core.Storage.BlobServiceFactory.Create(options.StorageConnection);
         // Warm kernels only where chunks will run.
-        var pool = options.RunWorker ? new KernelPool(new KernelSpecFinder().Find(null), new KernelPoolOptions { Size = options.Parallelism, PreImports = "import pandas" }) : null;
+        // Twice the parallelism: a finished chunk's successor finds a warm kernel instead of waiting for one to start.
+        var pool = options.RunWorker ? new KernelPool(new KernelSpecFinder().Find(null), new KernelPoolOptions { Size = 2 * options.Parallelism, PreImports = "import pandas" }) : null;
         var worker = Host.CreateDefaultBuilder()
             .ConfigureLogging(l =>
             {
