@@ -114,7 +114,7 @@ public sealed class LocalStorage : IAsyncDisposable
             if (!_azurite.HasExited)
             {
                 // SIGTERM lets Azurite flush its state to disk; SIGKILL only if it does not go.
-                _ = SendSignal(_azurite.Id, 15);
+                Core.Kernels.ProcessSignals.Send(_azurite.Id, Core.Kernels.ProcessSignals.Terminate);
                 await _azurite.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
             }
         }
@@ -125,7 +125,4 @@ public sealed class LocalStorage : IAsyncDisposable
 
         _azurite.Dispose();
     }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
 }

@@ -8,6 +8,8 @@ public sealed class Kernel : IAsyncDisposable
 {
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(250);
     private static readonly ConcurrentDictionary<Kernel, byte> Live = new();
+    private static readonly Lock LaunchLock = new();
+    private static bool _closing;
     private readonly ConcurrentDictionary<string, KernelRequest> _pending = new(StringComparer.Ordinal);
     private readonly KernelProcess _process;
     private readonly string _connectionFile;
@@ -101,6 +103,16 @@ public sealed class Kernel : IAsyncDisposable
         };
         foreach (var (key, value) in options.Environment) env[key] = value;
 
+        // Launches and the final shutdown exclude each other: no kernel may start after ShutdownAllAsync took stock.
+        lock (LaunchLock)
+        {
+            if (_closing) throw new KernelStartException("the host is shutting down; no new kernels are started");
+            return LaunchLocked(spec, options, connection, connectionFile, argv, env);
+        }
+    }
+
+    private static Kernel LaunchLocked(KernelSpec spec, KernelStartOptions options, ConnectionInfo connection, string connectionFile, List<string> argv, Dictionary<string, string> env)
+    {
         var process = KernelProcess.Start(argv, options.WorkingDirectory ?? Directory.GetCurrentDirectory(), env);
         if (options.BackgroundPriority) process.SetBackgroundPriority(true);
         var kernel = new Kernel(spec, process, connection, connectionFile);
@@ -311,6 +323,7 @@ public sealed class Kernel : IAsyncDisposable
     /// </summary>
     public static async Task ShutdownAllAsync(TimeSpan grace)
     {
+        lock (LaunchLock) _closing = true;
         await Task.WhenAll(Live.Keys.Select(k => k.DisposeWithGraceAsync(grace)));
     }
 

@@ -53,7 +53,24 @@ internal sealed class KernelChannels : IDisposable
         };
 
         _poller = new NetMQPoller { _shell, _control, _stdin, _iopub, _outbox };
-        _poller.RunAsync("jupyter-kernel-io", isBackgroundThread: true);
+        var thread = new Thread(RunPoller) { IsBackground = true, Name = "jupyter-kernel-io" };
+        thread.Start();
+    }
+
+    private void RunPoller()
+    {
+        try
+        {
+            _poller.Run();
+        }
+        catch (TerminatingException)
+        {
+            // NetMQ's context was torn down at process exit while this kernel was still open: nothing left to serve.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed while stopping.
+        }
     }
 
     /// <summary>Queues a message for the poller thread to sign and send.</summary>

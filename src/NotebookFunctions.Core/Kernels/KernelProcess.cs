@@ -1,12 +1,10 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace NotebookFunctions.Core.Kernels;
 
 /// <summary>The kernel's OS process: started from the kernelspec's argv, its output drained, its exit reported at once.</summary>
-internal sealed partial class KernelProcess : IDisposable
+internal sealed class KernelProcess : IDisposable
 {
-    private const int SigInt = 2;
     private readonly Process _process;
     private readonly TaskCompletionSource<int?> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TailBuffer _stderr = new();
@@ -100,7 +98,7 @@ internal sealed partial class KernelProcess : IDisposable
     /// <summary>Sends SIGINT, the fallback when the kernel does not answer an interrupt_request.</summary>
     public void Interrupt()
     {
-        if (!_exited.Task.IsCompleted && !OperatingSystem.IsWindows()) _ = SendSignal(_process.Id, SigInt);
+        if (!_exited.Task.IsCompleted) ProcessSignals.Send(_process.Id, ProcessSignals.Interrupt);
     }
 
     public void Kill()
@@ -132,7 +130,4 @@ internal sealed partial class KernelProcess : IDisposable
             return null;
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int SendSignal(int pid, int signal);
 }

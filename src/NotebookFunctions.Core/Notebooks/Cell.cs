@@ -46,31 +46,25 @@ public sealed class Cell
     public string Describe(int index) => Id is null ? $"cell {index}" : $"cell {index} (id '{Id}')";
 
     /// <summary>A new code cell in nbformat 4's shape.</summary>
-    public static Cell NewCode(string source, string? id, params string[] tags)
+    public static Cell NewCode(string source, string? id, params string[] tags) => Create(new JsonObject
     {
-        var json = new JsonObject
-        {
-            ["cell_type"] = "code",
-            ["execution_count"] = null,
-            ["metadata"] = new JsonObject(),
-            ["outputs"] = new JsonArray(),
-            ["source"] = TextLines.Split(source),
-        };
-        if (id is not null) json["id"] = id;
-        var cell = new Cell(json);
-        if (tags.Length > 0) cell.Metadata["tags"] = new JsonArray(tags.Select(t => (JsonNode?)t).ToArray());
-        return cell;
-    }
+        ["cell_type"] = "code",
+        ["execution_count"] = null,
+        ["metadata"] = new JsonObject(),
+        ["outputs"] = new JsonArray(),
+        ["source"] = TextLines.Split(source),
+    }, id, tags);
 
     /// <summary>A new markdown cell in nbformat 4's shape.</summary>
-    public static Cell NewMarkdown(string source, string? id, params string[] tags)
+    public static Cell NewMarkdown(string source, string? id, params string[] tags) => Create(new JsonObject
     {
-        var json = new JsonObject
-        {
-            ["cell_type"] = "markdown",
-            ["metadata"] = new JsonObject(),
-            ["source"] = TextLines.Split(source),
-        };
+        ["cell_type"] = "markdown",
+        ["metadata"] = new JsonObject(),
+        ["source"] = TextLines.Split(source),
+    }, id, tags);
+
+    private static Cell Create(JsonObject json, string? id, string[] tags)
+    {
         if (id is not null) json["id"] = id;
         var cell = new Cell(json);
         if (tags.Length > 0) cell.Metadata["tags"] = new JsonArray(tags.Select(t => (JsonNode?)t).ToArray());
