@@ -8,4 +8,5 @@ data="$(mktemp -d -t nbf-azurite-XXXXXX)"
 cleanup() { scripts/azurite.sh stop; rm -rf "$data"; }
 trap cleanup EXIT
 scripts/azurite.sh start "$data"
-dotnet test NotebookFunctions.sln -c Release --nologo "$@"
+# A hung test is reported (with the tests that were running) instead of eating the CI time limit.
+dotnet test NotebookFunctions.sln -c Release --nologo --blame-hang-timeout 5m "$@"

@@ -31,11 +31,13 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
         var inFlight = new Dictionary<Task<ChunkResult>, int>();
         var next = 0;
         var retries = 0;
+        var succeeded = 0;
+        var failedCount = 0;
         var stopScheduling = false;
         var parallel = Math.Max(1, request.MaxParallelChunks);
 
-        void Report() => context.SetCustomStatus(new RunProgress(
-            chunks.Count, inFlight.Count, results.Count(r => r is { Succeeded: true }), results.Count(r => r is { Succeeded: false }), retries));
+        // Counters, not scans: this runs after every chunk of every replay, and runs can have thousands of chunks.
+        void Report() => context.SetCustomStatus(new RunProgress(chunks.Count, inFlight.Count, succeeded, failedCount, retries));
 
         Report();
         while ((next < chunks.Count && !stopScheduling) || inFlight.Count > 0)
@@ -51,7 +53,15 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
             var index = inFlight[done];
             inFlight.Remove(done);
             results[index] = await done;
-            if (!results[index]!.Succeeded && request.OnChunkFailure == FailurePolicy.FailFast) stopScheduling = true;
+            if (results[index]!.Succeeded)
+            {
+                succeeded++;
+            }
+            else
+            {
+                failedCount++;
+                if (request.OnChunkFailure == FailurePolicy.FailFast) stopScheduling = true;
+            }
         }
 
         Report();
