@@ -123,31 +123,8 @@ public static partial class FanOutRun
     }
 
     /// <summary>Shows a run's chunk progress until it ends; returns the exit code its outcome means.</summary>
-    internal static async Task<int> FollowAsync(DurableTaskClient client, string runId, Action<string> say, CancellationToken cancellationToken)
-    {
-        string? lastProgress = null;
-        while (true)
-        {
-            var state = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken)
-                ?? throw new InvalidOperationException($"run {runId} disappeared from the task hub");
-            if (state.SerializedCustomStatus is { } status && status != lastProgress)
-            {
-                lastProgress = status;
-                var p = JsonSerializer.Deserialize<RunProgress>(status);
-                if (p is not null) say($"chunks: {p.Succeeded + p.Failed}/{p.Planned} done, {p.Running} running, {p.Failed} failed, {p.Retries} retries");
-            }
-
-            if (state.RuntimeStatus is OrchestrationRuntimeStatus.Completed)
-                return Report(state.ReadOutputAs<RunResult>()!, say);
-            if (state.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
-            {
-                say($"run {runId} {state.RuntimeStatus}: {state.FailureDetails?.ErrorMessage}");
-                return ExitCodes.NotebookFailed;
-            }
-
-            await Task.Delay(500, cancellationToken);
-        }
-    }
+    internal static Task<int> FollowAsync(DurableTaskClient client, string runId, Action<string> say, CancellationToken cancellationToken) =>
+        RunFollower.FollowAsync(client, runId, say, cancellationToken);
 
     internal static int Report(RunResult result, Action<string> say)
     {
