@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
-using Microsoft.DurableTask.Client;
 using NotebookFunctions.Cli.LocalHost;
 using NotebookFunctions.Core.Chunks;
 using NotebookFunctions.Core.Notebooks;
@@ -113,7 +111,7 @@ public static partial class FanOutRun
 
         try
         {
-            return await FollowAsync(host.Client, runId, Say, cancellationToken);
+            return await RunFollower.FollowAsync(host.Client, runId, Say, cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -121,10 +119,6 @@ public static partial class FanOutRun
             return ExitCodes.Cancelled;
         }
     }
-
-    /// <summary>Shows a run's chunk progress until it ends; returns the exit code its outcome means.</summary>
-    internal static Task<int> FollowAsync(DurableTaskClient client, string runId, Action<string> say, CancellationToken cancellationToken) =>
-        RunFollower.FollowAsync(client, runId, say, cancellationToken);
 
     internal static int Report(RunResult result, Action<string> say)
     {

@@ -28,7 +28,7 @@ public static class ResumeCommand
             foreach (var id in inFlight)
             {
                 Console.Error.WriteLine($"nbf: resuming run {id}");
-                var code = await FanOutRun.FollowAsync(client, id, text => Console.Error.WriteLine($"nbf: {text}"), cancellationToken);
+                var code = await RunFollower.FollowAsync(client, id, text => Console.Error.WriteLine($"nbf: {text}"), cancellationToken);
                 if (code != ExitCodes.Success) worst = code;
             }
 

@@ -10,6 +10,7 @@ internal static class RunFollower
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Shows a run's chunk progress until it ends; returns the exit code its outcome means.</summary>
     public static async Task<int> FollowAsync(DurableTaskClient client, string runId, Action<string> say, CancellationToken cancellationToken)
     {
         OrchestrationMetadata final;

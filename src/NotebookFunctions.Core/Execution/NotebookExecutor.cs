@@ -62,6 +62,7 @@ public sealed class NotebookExecutor
             return run.Finish(new ExecutionFailure(kind, options.NotebookName, null, null, null, kind.ToString(), "before the kernel was ready", [], null));
         }
 
+        ExecutionFailure? failure = null;
         try
         {
             run.KernelInfo = kernel.Info;
@@ -83,14 +84,11 @@ public sealed class NotebookExecutor
                 var outcome = await RunCellAsync(kernel, notebook, index, ordinal, codeCells, recorder, options, cancellationToken, notebookDeadline.Token, runToken.Token);
                 run.Cells.Add(outcome.Result);
                 options.Observer?.CellFinished(index, outcome.Result.Status, outcome.Result.Duration);
-                if (outcome.Failure is not null)
-                {
-                    if (options.CaptureEnvironment && kernel.IsAlive) run.Environment = await ProbeEnvironmentAsync(kernel, spec, runToken.Token);
-                    return run.Finish(outcome.Failure);
-                }
-                if (outcome.StopQuietly) break;
+                failure = outcome.Failure;
+                if (failure is not null || outcome.StopQuietly) break;
             }
 
+            // Also after a failure, while the kernel still lives: the manifest should say what it ran on.
             if (options.CaptureEnvironment) run.Environment = await ProbeEnvironmentAsync(kernel, spec, runToken.Token);
         }
         finally
@@ -98,7 +96,7 @@ public sealed class NotebookExecutor
             await _kernels.ReleaseAsync(kernel);
         }
 
-        return run.Finish(null);
+        return run.Finish(failure);
     }
 
     private static async Task<JsonObject?> ProbeEnvironmentAsync(Kernel kernel, KernelSpec spec, CancellationToken cancellationToken)
