@@ -11,13 +11,13 @@ public sealed class Kernel : IAsyncDisposable
     private static readonly Lock LaunchLock = new();
     private static bool _closing;
     private readonly ConcurrentDictionary<string, KernelRequest> _pending = new(StringComparer.Ordinal);
-    private readonly KernelProcess _process;
+    private readonly IKernelProcess _process;
     private readonly string _connectionFile;
     private readonly string _session = Guid.NewGuid().ToString("N");
     private KernelChannels? _channels;
     private int _disposed;
 
-    private Kernel(KernelSpec spec, KernelProcess process, ConnectionInfo connection, string connectionFile)
+    private Kernel(KernelSpec spec, IKernelProcess process, ConnectionInfo connection, string connectionFile)
     {
         Spec = spec;
         _process = process;
@@ -57,9 +57,10 @@ public sealed class Kernel : IAsyncDisposable
     public static async Task<Kernel> StartAsync(KernelSpec spec, KernelStartOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new KernelStartOptions();
+        var forkServer = await ForkServerForAsync(spec, options, cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
-            var kernel = Launch(spec, options);
+            var kernel = Launch(spec, options, forkServer);
             try
             {
                 await kernel.WaitUntilReadyAsync(options.StartTimeout, cancellationToken);
@@ -80,7 +81,12 @@ public sealed class Kernel : IAsyncDisposable
     private static bool LostPortRace(Kernel kernel) =>
         kernel.StderrTail.Contains("Address already in use", StringComparison.Ordinal);
 
-    private static Kernel Launch(KernelSpec spec, KernelStartOptions options)
+    private static async Task<KernelForkServer?> ForkServerForAsync(KernelSpec spec, KernelStartOptions options, CancellationToken cancellationToken) =>
+        options.AllowFork && KernelForkServer.Enabled && KernelForkServer.KernelArguments(spec.Argv) is not null
+            ? await KernelForkServer.ForAsync(spec.Argv[0], options.ForkWarmup ?? string.Empty, cancellationToken)
+            : null;
+
+    private static Kernel Launch(KernelSpec spec, KernelStartOptions options, KernelForkServer? forkServer)
     {
         var connection = ConnectionInfo.CreateForLoopback(spec.Name);
         var connectionFile = Path.Combine(Path.GetTempPath(), $"nbf-kernel-{Guid.NewGuid():N}.json");
@@ -107,13 +113,16 @@ public sealed class Kernel : IAsyncDisposable
         lock (LaunchLock)
         {
             if (_closing) throw new KernelStartException("the host is shutting down; no new kernels are started");
-            return LaunchLocked(spec, options, connection, connectionFile, argv, env);
+            var workingDirectory = options.WorkingDirectory ?? Directory.GetCurrentDirectory();
+            IKernelProcess process = forkServer is not null
+                ? forkServer.Fork(KernelForkServer.KernelArguments(argv)!, Path.GetFullPath(workingDirectory), env)
+                : SpawnedKernelProcess.Start(argv, workingDirectory, env);
+            return Register(spec, options, connection, connectionFile, process);
         }
     }
 
-    private static Kernel LaunchLocked(KernelSpec spec, KernelStartOptions options, ConnectionInfo connection, string connectionFile, List<string> argv, Dictionary<string, string> env)
+    private static Kernel Register(KernelSpec spec, KernelStartOptions options, ConnectionInfo connection, string connectionFile, IKernelProcess process)
     {
-        var process = KernelProcess.Start(argv, options.WorkingDirectory ?? Directory.GetCurrentDirectory(), env);
         if (options.BackgroundPriority) process.SetBackgroundPriority(true);
         var kernel = new Kernel(spec, process, connection, connectionFile);
         Live[kernel] = 0;
@@ -325,6 +334,7 @@ public sealed class Kernel : IAsyncDisposable
     {
         lock (LaunchLock) _closing = true;
         await Task.WhenAll(Live.Keys.Select(k => k.DisposeWithGraceAsync(grace)));
+        await KernelForkServer.ShutdownAllAsync(grace);
     }
 
     private async Task DisposeWithGraceAsync(TimeSpan grace)

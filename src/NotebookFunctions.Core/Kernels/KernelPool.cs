@@ -50,13 +50,13 @@ public sealed class KernelPool : IKernelProvider, IAsyncDisposable
     {
         // Environment variables (secrets) can only be given at process start; another kernelspec is another pool.
         if (!string.Equals(spec.Name, _spec.Name, StringComparison.OrdinalIgnoreCase) || options.Environment.Count > 0)
-            return await Kernel.StartAsync(spec, options, cancellationToken);
+            return await Kernel.StartAsync(spec, WithWarmup(options), cancellationToken);
 
         // Waiting kernels already sit in the pool's folder; only another folder costs a silent chdir.
         var cwd = SameFolder(options.WorkingDirectory, _options.WorkingDirectory) ? null : options.WorkingDirectory;
         var chdir = cwd is null ? null : KernelSetupCode.ChangeDirectory(_spec.Language, cwd);
         if (cwd is not null && chdir is null)
-            return await Kernel.StartAsync(spec, options, cancellationToken);
+            return await Kernel.StartAsync(spec, WithWarmup(options), cancellationToken);
 
         for (var attempt = 0; ; attempt++)
         {
@@ -92,6 +92,9 @@ public sealed class KernelPool : IKernelProvider, IAsyncDisposable
         }
     }
 
+    /// <summary>Kernels started outside the pool still fork from the server that has the pool's pre-imports.</summary>
+    private KernelStartOptions WithWarmup(KernelStartOptions options) => options with { ForkWarmup = options.ForkWarmup ?? _options.PreImports };
+
     private static bool SameFolder(string? a, string? b) =>
         a is not null && b is not null && string.Equals(Path.GetFullPath(a).TrimEnd('/'), Path.GetFullPath(b).TrimEnd('/'), StringComparison.Ordinal);
 
@@ -109,7 +112,13 @@ public sealed class KernelPool : IKernelProvider, IAsyncDisposable
     {
         var kernel = await Kernel.StartAsync(
             _spec,
-            new KernelStartOptions { WorkingDirectory = _options.WorkingDirectory, StartTimeout = _options.StartTimeout, BackgroundPriority = true },
+            new KernelStartOptions
+            {
+                WorkingDirectory = _options.WorkingDirectory,
+                StartTimeout = _options.StartTimeout,
+                BackgroundPriority = true,
+                ForkWarmup = _options.PreImports,
+            },
             _disposing.Token);
         if (!string.IsNullOrWhiteSpace(_options.PreImports))
         {

@@ -18,6 +18,12 @@ public sealed record KernelStartOptions
     /// <summary>Start at low CPU priority (a pool warming up must not slow the kernels doing work).</summary>
     public bool BackgroundPriority { get; init; }
 
+    /// <summary>Start by forking a server that has imported ipykernel already, when the kernelspec allows it.</summary>
+    public bool AllowFork { get; init; } = true;
+
+    /// <summary>Code the fork server runs once before forking (e.g. "import pandas"): every forked kernel has it imported.</summary>
+    public string? ForkWarmup { get; init; }
+
     /// <summary>Called with every line the kernel writes to stderr.</summary>
     public Action<string>? OnStderrLine { get; init; }
 }

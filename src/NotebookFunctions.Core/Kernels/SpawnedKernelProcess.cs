@@ -2,34 +2,27 @@ using System.Diagnostics;
 
 namespace NotebookFunctions.Core.Kernels;
 
-/// <summary>The kernel's OS process: started from the kernelspec's argv, its output drained, its exit reported at once.</summary>
-internal sealed class KernelProcess : IDisposable
+/// <summary>A kernel process started from the kernelspec's argv: its output drained, its exit reported at once.</summary>
+internal sealed class SpawnedKernelProcess : IKernelProcess
 {
     private readonly Process _process;
     private readonly TaskCompletionSource<int?> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TailBuffer _stderr = new();
     private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TailBuffer _stdout = new();
 
-    private KernelProcess(Process process) => _process = process;
+    private SpawnedKernelProcess(Process process) => _process = process;
 
-    /// <summary>The OS process id, kept after the process is gone.</summary>
     public int Id { get; private set; }
 
-    /// <summary>Completes with the exit code the moment the process exits.</summary>
     public Task<int?> Exited => _exited.Task;
 
     public string StderrTail => _stderr.ToString();
 
-    /// <summary>Completes when the kernel's stderr reached its end: after the exit, its last lines say why it died.</summary>
     public Task StderrClosed => _stderrClosed.Task;
 
-    public string StdoutTail => _stdout.ToString();
-
-    /// <summary>Raised for every stderr line (for --log-output and logs); called on a thread-pool thread.</summary>
     public event Action<string>? StderrLine;
 
-    public static KernelProcess Start(IReadOnlyList<string> argv, string workingDirectory, IReadOnlyDictionary<string, string> env)
+    public static SpawnedKernelProcess Start(IReadOnlyList<string> argv, string workingDirectory, IReadOnlyDictionary<string, string> env)
     {
         var info = new ProcessStartInfo(argv[0])
         {
@@ -43,7 +36,7 @@ internal sealed class KernelProcess : IDisposable
         foreach (var (key, value) in env) info.Environment[key] = value;
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var kernel = new KernelProcess(process);
+        var kernel = new SpawnedKernelProcess(process);
         // Drain both pipes continuously: a kernel blocks once a 64 KiB pipe buffer fills.
         process.ErrorDataReceived += (_, e) =>
         {
@@ -56,9 +49,9 @@ internal sealed class KernelProcess : IDisposable
             kernel._stderr.Add(e.Data);
             kernel.StderrLine?.Invoke(e.Data);
         };
-        process.OutputDataReceived += (_, e) =>
+        process.OutputDataReceived += (_, _) =>
         {
-            if (e.Data is not null) kernel._stdout.Add(e.Data);
+            // Drained and dropped: ipykernel sends what cells print over iopub; only stderr explains a death.
         };
         process.Exited += (_, _) => kernel._exited.TrySetResult(SafeExitCode(process));
         try
@@ -95,7 +88,6 @@ internal sealed class KernelProcess : IDisposable
         }
     }
 
-    /// <summary>Sends SIGINT, the fallback when the kernel does not answer an interrupt_request.</summary>
     public void Interrupt()
     {
         if (!_exited.Task.IsCompleted) ProcessSignals.Send(_process.Id, ProcessSignals.Interrupt);
