@@ -75,7 +75,10 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
         return new RunResult(runId, status, chunks.Count, finished.Count(r => r.Succeeded), failed.Count, failed, output.MergedFiles, output.Manifest, summary);
     }
 
-    /// <summary>Runs one chunk, retrying it per policy with durable timers between attempts.</summary>
+    /// <summary>
+    /// Runs one chunk, retrying it per policy with durable timers between attempts. <paramref name="index"/> is the
+    /// chunk's position in this run's plan, not its index in the input (a repair's plan holds some of the original's chunks).
+    /// </summary>
     private static async Task<ChunkResult> RunChunkAsync(TaskOrchestrationContext context, string runId, RunRequest request, ChunkPlan plan, int index, Action countRetry)
     {
         var attempts = Math.Max(1, request.Retry.MaxAttempts);
@@ -91,14 +94,14 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
             try
             {
                 last = await context.CallActivityAsync<ChunkResult>(
-                    nameof(ExecuteChunk), new ExecuteChunkInput(runId, plan.Chunks[index], plan.Chunks.Count, attempt));
+                    nameof(ExecuteChunk), new ExecuteChunkInput(runId, plan.Chunks[index], plan.ChunkCount, attempt, CaptureEnvironment: index == 0));
             }
             catch (TaskFailedException e)
             {
                 // The activity itself failed (storage, kernel start): recorded like a failed notebook, and retried alike.
                 last = new ChunkResult
                 {
-                    Index = index,
+                    Index = plan.Chunks[index].Index,
                     Succeeded = false,
                     Error = new ChunkError("Infrastructure", null, null, null, e.FailureDetails.ErrorType, e.FailureDetails.ErrorMessage),
                 };

@@ -171,14 +171,4 @@ public static partial class FanOutRun
 
     private static string NewRunId(string name) =>
         $"{name}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2))}";
-
-    /// <summary>Reads sizes such as 64MB, 512KiB, 1G or a plain byte count.</summary>
-    public static long ParseSize(string text)
-    {
-        var match = Regex.Match(text.Trim(), @"^(?<n>\d+(\.\d+)?)\s*(?<u>[kmgt]?)(i?b)?$", RegexOptions.IgnoreCase);
-        if (!match.Success) throw new FormatException($"'{text}' is not a size such as 64MB, 512KB or 1048576");
-        var n = double.Parse(match.Groups["n"].Value, CultureInfo.InvariantCulture);
-        var scale = match.Groups["u"].Value.ToLowerInvariant() switch { "k" => 1L << 10, "m" => 1L << 20, "g" => 1L << 30, "t" => 1L << 40, _ => 1L };
-        return (long)(n * scale);
-    }
 }

@@ -27,20 +27,8 @@ public static class InspectCommand
             var schema = ParameterSchema.Infer(nb);
             if (asJson)
             {
-                var output = new JsonObject
-                {
-                    ["notebook"] = path,
-                    ["language"] = schema.Language,
-                    ["parameters_cell"] = schema.CellIndex,
-                    ["parameters"] = new JsonArray(schema.Parameters.Select(p => (JsonNode)new JsonObject
-                    {
-                        ["name"] = p.Name,
-                        ["type"] = p.TypeName,
-                        ["default"] = p.Default,
-                        ["help"] = p.Help,
-                        ["nullable"] = p.Nullable,
-                    }).ToArray()),
-                };
+                var output = new JsonObject { ["notebook"] = path };
+                foreach (var (key, value) in schema.ToJson()) output[key] = value?.DeepClone();
                 Console.Out.WriteLine(output.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
                 return ExitCodes.Success;
             }

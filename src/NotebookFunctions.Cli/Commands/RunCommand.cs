@@ -69,7 +69,7 @@ public static class RunCommand
                         NotebookPath = path,
                         Input = inputPath,
                         Parameters = values,
-                        SplitBytes = FanOutRun.ParseSize(parse.GetValue(split)!),
+                        SplitBytes = Core.Chunks.ByteSizes.Parse(parse.GetValue(split)!),
                         PerBlob = parse.GetValue(perBlob),
                         Glob = parse.GetValue(glob),
                         Parallel = parse.GetValue(parallel),

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using NotebookFunctions.Core.Notebooks;
 
 namespace NotebookFunctions.Core.Parameters;
@@ -28,6 +29,21 @@ public sealed class ParameterSchema
     public bool HasParametersCell => CellIndex is not null;
 
     public NotebookParameter? this[string name] => Parameters.FirstOrDefault(p => p.Name == name);
+
+    /// <summary>The schema as JSON, as `nbf inspect --json` and the API show it.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["language"] = Language,
+        ["parameters_cell"] = CellIndex,
+        ["parameters"] = new JsonArray(Parameters.Select(p => (JsonNode)new JsonObject
+        {
+            ["name"] = p.Name,
+            ["type"] = p.TypeName,
+            ["default"] = p.Default,
+            ["help"] = p.Help,
+            ["nullable"] = p.Nullable,
+        }).ToArray()),
+    };
 
     /// <summary>Reads the schema with the translator of the notebook's kernel.</summary>
     public static ParameterSchema Infer(Notebook notebook, string? kernelName = null)

@@ -65,6 +65,40 @@ public sealed partial class NotebookStore(BlobServiceClient service)
         }
     }
 
+    /// <summary>Every version of every notebook, grouped by name (names in order), each oldest first.</summary>
+    public async Task<SortedDictionary<string, List<PublishedNotebook>>> ListAllAsync(CancellationToken cancellationToken = default)
+    {
+        var all = new SortedDictionary<string, List<PublishedNotebook>>(StringComparer.Ordinal);
+        try
+        {
+            await foreach (var item in Container.GetBlobsAsync(cancellationToken: cancellationToken))
+            {
+                var slash = item.Name.IndexOf('/', StringComparison.Ordinal);
+                if (slash <= 0 || !item.Name.EndsWith(".ipynb", StringComparison.Ordinal)) continue;
+                var name = item.Name[..slash];
+                if (!all.TryGetValue(name, out var versions)) all[name] = versions = [];
+                versions.Add(ToVersion(name, item));
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return all;
+        }
+
+        foreach (var name in all.Keys.ToList()) all[name] = Ordered(all[name]);
+        return all;
+    }
+
+    /// <summary>The latest version of a notebook, or null when none was published.</summary>
+    public async Task<PublishedNotebook?> LatestAsync(string name, CancellationToken cancellationToken = default) =>
+        (await ListVersionsAsync(name, cancellationToken)).LastOrDefault();
+
+    private static PublishedNotebook ToVersion(string name, BlobItem item) =>
+        new(name, Path.GetFileNameWithoutExtension(item.Name), item.Properties.ContentLength ?? 0, item.Properties.LastModified ?? DateTimeOffset.MinValue, false);
+
+    private static List<PublishedNotebook> Ordered(IEnumerable<PublishedNotebook> versions) =>
+        versions.OrderBy(v => v.Published).ThenBy(v => v.Version, StringComparer.Ordinal).ToList();
+
     /// <summary>Every version of a notebook, oldest first; the last is the latest.</summary>
     public async Task<List<PublishedNotebook>> ListVersionsAsync(string name, CancellationToken cancellationToken = default)
     {
@@ -73,16 +107,13 @@ public sealed partial class NotebookStore(BlobServiceClient service)
         try
         {
             await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = name + "/" }, cancellationToken))
-            {
-                var version = Path.GetFileNameWithoutExtension(item.Name);
-                versions.Add(new PublishedNotebook(name, version, item.Properties.ContentLength ?? 0, item.Properties.LastModified ?? DateTimeOffset.MinValue, false));
-            }
+                versions.Add(ToVersion(name, item));
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             return versions;
         }
 
-        return versions.OrderBy(v => v.Published).ThenBy(v => v.Version, StringComparer.Ordinal).ToList();
+        return Ordered(versions);
     }
 }

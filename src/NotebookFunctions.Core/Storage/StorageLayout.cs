@@ -16,6 +16,9 @@ public static class StorageLayout
     /// <summary>The run's request as planned (secret names, never values), read by every chunk.</summary>
     public static string RequestBlob(string runId) => $"{runId}/request.json";
 
+    /// <summary>The run's chunks as planned (blob, byte range, ETag): what a repair re-runs.</summary>
+    public static string PlanBlob(string runId) => $"{runId}/plan.json";
+
     public static string ChunkPrefix(string runId, int index) => $"{runId}/chunks/{index}/";
 
     public static string ChunkNotebookBlob(string runId, int index) => $"{ChunkPrefix(runId, index)}output.ipynb";

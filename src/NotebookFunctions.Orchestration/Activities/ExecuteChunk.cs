@@ -53,7 +53,7 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
                 CellTimeout = Seconds(request.CellTimeoutSeconds),
                 Timeout = Seconds(request.ChunkTimeoutSeconds),
                 Environment = environment,
-                CaptureEnvironment = chunk.Index == 0,
+                CaptureEnvironment = input.CaptureEnvironment,
             }, watcher.Token);
 
             var store = new RunStore(blobs);

@@ -27,9 +27,12 @@ public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets) :
         var schema = ParameterSchema.Infer(notebook, request.Kernel);
         ParameterValidator.Validate($"{request.Notebook}@{request.Version[..Math.Min(12, request.Version.Length)]}", schema, request.Parameters, ReservedParameters.Names);
         await SecretResolver.ResolveAsync(secrets, request.Secrets, CancellationToken.None);
-        var chunks = await new ChunkPlanner(blobs).PlanAsync(request.Input);
+        var plan = request.RepairOf is null
+            ? new ChunkPlan(await new ChunkPlanner(blobs).PlanAsync(request.Input))
+            : await RepairPlans.PlanAsync(blobs, request.RepairOf, request.OnlyChunks ?? []);
         await store.UploadTextAsync(StorageLayout.RequestBlob(input.RunId), System.Text.Json.JsonSerializer.Serialize(request));
-        return new ChunkPlan(chunks);
+        await store.UploadTextAsync(StorageLayout.PlanBlob(input.RunId), System.Text.Json.JsonSerializer.Serialize(plan));
+        return plan;
     }
 }
 

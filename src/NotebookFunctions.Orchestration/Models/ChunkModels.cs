@@ -7,7 +7,7 @@ namespace NotebookFunctions.Orchestration.Models;
 /// Input of the ExecuteChunk activity: only what differs per chunk. The request itself is stored once by PlanChunks
 /// (runs/{runId}/request.json), so a run of thousands of chunks keeps a small history.
 /// </summary>
-public sealed record ExecuteChunkInput(string RunId, ChunkSpec Chunk, int ChunkCount, int Attempt);
+public sealed record ExecuteChunkInput(string RunId, ChunkSpec Chunk, int ChunkCount, int Attempt, bool CaptureEnvironment = false);
 
 /// <summary>Why a chunk failed: the cell and error, or the infrastructure error that stopped it.</summary>
 public sealed record ChunkError(string Kind, int? CellIndex, string? CellId, int? ExecutionCount, string EName, string EValue)
@@ -42,7 +42,13 @@ public sealed record ChunkResult
 }
 
 /// <summary>Output of PlanChunks.</summary>
-public sealed record ChunkPlan(IReadOnlyList<ChunkSpec> Chunks);
+public sealed record ChunkPlan(IReadOnlyList<ChunkSpec> Chunks)
+{
+    /// <summary>Chunks of the whole input (chunk_count): more than <see cref="Chunks"/> when a repair re-runs some of them.</summary>
+    public int? TotalChunks { get; init; }
+
+    public int ChunkCount => TotalChunks ?? Chunks.Count;
+}
 
 /// <summary>Progress, published as the orchestration's custom status.</summary>
 public sealed record RunProgress(int Planned, int Running, int Succeeded, int Failed, int Retries);

@@ -50,4 +50,10 @@ public sealed record RunRequest
 
     /// <summary>Names of secrets the kernel gets as environment variables (values are resolved in the activity).</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
+
+    /// <summary>Set on a repair: the finished run whose chunks this run re-runs (its plan and input are reused).</summary>
+    public string? RepairOf { get; init; }
+
+    /// <summary>With <see cref="RepairOf"/>: the indices of the original run's chunks to run again.</summary>
+    public IReadOnlyList<int>? OnlyChunks { get; init; }
 }

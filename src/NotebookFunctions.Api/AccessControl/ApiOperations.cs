@@ -1,0 +1,37 @@
+namespace NotebookFunctions.Api.AccessControl;
+
+/// <summary>
+/// Every HTTP operation of the API, by the name its Azure Function has, with the role it needs: the one table both
+/// hosts enforce (the Functions middleware by function name, <c>nbf serve</c> by endpoint name).
+/// </summary>
+public static class ApiOperations
+{
+    public const string PublishNotebook = nameof(PublishNotebook);
+    public const string ListNotebooks = nameof(ListNotebooks);
+    public const string GetNotebook = nameof(GetNotebook);
+    public const string StartRun = nameof(StartRun);
+    public const string ListRuns = nameof(ListRuns);
+    public const string GetRun = nameof(GetRun);
+    public const string CancelRun = nameof(CancelRun);
+    public const string RepairRun = nameof(RepairRun);
+    public const string GetChunkNotebook = nameof(GetChunkNotebook);
+    public const string ListSchedules = nameof(ListSchedules);
+    public const string PutSchedule = nameof(PutSchedule);
+    public const string DeleteSchedule = nameof(DeleteSchedule);
+
+    public static IReadOnlyDictionary<string, string> RequiredRole { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [PublishNotebook] = NotebookRoles.Publisher,
+        [ListNotebooks] = NotebookRoles.Reader,
+        [GetNotebook] = NotebookRoles.Reader,
+        [StartRun] = NotebookRoles.Runner,
+        [ListRuns] = NotebookRoles.Reader,
+        [GetRun] = NotebookRoles.Reader,
+        [CancelRun] = NotebookRoles.Runner,
+        [RepairRun] = NotebookRoles.Runner,
+        [GetChunkNotebook] = NotebookRoles.Reader,
+        [ListSchedules] = NotebookRoles.Reader,
+        [PutSchedule] = NotebookRoles.Publisher,
+        [DeleteSchedule] = NotebookRoles.Publisher,
+    };
+}

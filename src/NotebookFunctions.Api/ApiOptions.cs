@@ -1,0 +1,11 @@
+namespace NotebookFunctions.Api;
+
+/// <summary>Limits and defaults of the API (configuration section "NotebookFunctions:Api").</summary>
+public sealed record ApiOptions
+{
+    /// <summary>Largest notebook a publish accepts (413 above it).</summary>
+    public long MaxNotebookBytes { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>Most runs a list returns per page.</summary>
+    public int MaxPageSize { get; init; } = 100;
+}

@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+
+namespace NotebookFunctions.Api.Runs;
+
+/// <summary>The JSON a caller sends to start a run (POST /api/runs, a schedule, a blob arrival's defaults).</summary>
+public sealed record RunBody
+{
+    public string? Notebook { get; init; }
+
+    /// <summary>A published version (sha256); the latest when omitted.</summary>
+    public string? Version { get; init; }
+
+    public JsonObject? Parameters { get; init; }
+
+    public InputBody? Input { get; init; }
+
+    public int? MaxParallelChunks { get; init; }
+
+    /// <summary>Tries per chunk (1 = no retry).</summary>
+    public int? MaxAttempts { get; init; }
+
+    /// <summary>"failFast" (default) or "continue".</summary>
+    public string? OnChunkFailure { get; init; }
+
+    public double? CellTimeoutSeconds { get; init; }
+
+    public double? ChunkTimeoutSeconds { get; init; }
+
+    public string? Kernel { get; init; }
+
+    /// <summary>Names of secrets the kernels get as environment variables; never values.</summary>
+    public List<string>? Secrets { get; init; }
+}
+
+/// <summary>The input part of <see cref="RunBody"/>.</summary>
+public sealed record InputBody
+{
+    public string? Container { get; init; }
+
+    public string? Prefix { get; init; }
+
+    public string? Glob { get; init; }
+
+    /// <summary>"split" (default: line-aligned byte ranges of one or more blobs) or "perBlob".</summary>
+    public string? Mode { get; init; }
+
+    /// <summary>Target chunk size in split mode, e.g. "64MB" or a byte count.</summary>
+    public string? ChunkSize { get; init; }
+
+    public int? MaxChunks { get; init; }
+}
