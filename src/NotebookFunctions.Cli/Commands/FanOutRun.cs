@@ -82,7 +82,7 @@ public static partial class FanOutRun
         var published = await store.PublishAsync(name, bytes, cancellationToken);
         Say($"notebook {name} version {published.Version[..12]}{(published.Created ? " published" : " (already published)")}");
 
-        var runId = options.RunId ?? NewRunId(name);
+        var runId = options.RunId ?? Api.Runs.RunIds.New(name, DateTimeOffset.UtcNow);
         var existing = await host.Client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken);
         if (existing is null)
         {
@@ -168,7 +168,4 @@ public static partial class FanOutRun
         var stem = NotIdChars().Replace(Path.GetFileNameWithoutExtension(path).ToLowerInvariant(), "-").Trim('-');
         return stem.Length == 0 ? "notebook" : stem[..Math.Min(stem.Length, 60)];
     }
-
-    private static string NewRunId(string name) =>
-        $"{name}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2))}";
 }

@@ -15,5 +15,6 @@ public static class NbfCommand
         CancelCommand.Create(),
         ResumeCommand.Create(),
         ResultsCommand.Create(),
+        ServeCommand.Create(),
     };
 }

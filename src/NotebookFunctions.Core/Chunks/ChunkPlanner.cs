@@ -63,6 +63,7 @@ public sealed class ChunkPlanner(BlobServiceClient service)
         {
             await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = input.Prefix }, cancellationToken))
             {
+                if (input.ExactBlob && item.Name != input.Prefix) continue;
                 var relative = item.Name[input.Prefix.Length..].TrimStart('/');
                 if (glob is null || glob.IsMatch(relative)) blobs.Add(item);
             }

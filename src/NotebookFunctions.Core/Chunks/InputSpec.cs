@@ -18,6 +18,9 @@ public sealed record InputSpec
     /// <summary>Blob name prefix; a single blob's full name also works.</summary>
     public string Prefix { get; init; } = string.Empty;
 
+    /// <summary>The prefix is one blob's full name and only that blob is read (not "data.csv2" beside "data.csv").</summary>
+    public bool ExactBlob { get; init; }
+
     /// <summary>Glob over the names below the prefix: * within a path segment, ** across segments, ? one character.</summary>
     public string? Glob { get; init; }
 

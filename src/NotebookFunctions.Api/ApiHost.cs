@@ -1,0 +1,34 @@
+using System.Net;
+using Azure.Storage.Blobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NotebookFunctions.Api.AccessControl;
+using NotebookFunctions.Api.Endpoints;
+
+namespace NotebookFunctions.Api;
+
+/// <summary>
+/// The API as a standalone ASP.NET Core app on loopback, guarded by API keys: what <c>nbf serve</c> runs, and what the
+/// API tests call over real HTTP. (The Functions app maps the same handlers as HTTP triggers instead.)
+/// </summary>
+public static class ApiHost
+{
+    /// <summary>The app, not started; a port of 0 picks a free one.</summary>
+    public static WebApplication Create(BlobServiceClient blobs, DurableTaskClient client, IReadOnlyDictionary<string, IReadOnlySet<string>> apiKeys, int port, ApiOptions? options = null, TimeProvider? clock = null)
+    {
+        options ??= new ApiOptions();
+        clock ??= TimeProvider.System;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.Services.AddProblemDetails();
+        var app = builder.Build();
+        app.UseRouting();
+        new ApiKeyAccess(apiKeys).UseIn(app);
+        app.MapNotebookFunctionsApi(new NotebooksApi(blobs, options), new RunsApi(blobs, options, clock), new SchedulesApi(blobs, clock), client);
+        return app;
+    }
+}

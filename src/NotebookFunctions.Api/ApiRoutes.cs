@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask.Client;
+using NotebookFunctions.Api.AccessControl;
+using NotebookFunctions.Api.Endpoints;
+
+namespace NotebookFunctions.Api;
+
+/// <summary>
+/// The API's routes on an ASP.NET Core host (nbf serve), each named after its Azure Function so the one role table
+/// applies to both hosts. The Functions app declares the same routes as HTTP triggers calling the same handlers.
+/// </summary>
+public static class ApiRoutes
+{
+    public static IEndpointRouteBuilder MapNotebookFunctionsApi(this IEndpointRouteBuilder app, NotebooksApi notebooks, RunsApi runs, SchedulesApi schedules, DurableTaskClient client)
+    {
+        var api = app.MapGroup("/api");
+        api.MapPut("/notebooks/{name}", (HttpRequest r, string name) => notebooks.PublishAsync(r, name)).WithName(ApiOperations.PublishNotebook);
+        api.MapGet("/notebooks", (HttpRequest r) => notebooks.ListAsync(r)).WithName(ApiOperations.ListNotebooks);
+        api.MapGet("/notebooks/{name}", (HttpRequest r, string name) => notebooks.GetAsync(r, name)).WithName(ApiOperations.GetNotebook);
+        api.MapPost("/runs", (HttpRequest r) => runs.StartAsync(r, client)).WithName(ApiOperations.StartRun);
+        api.MapGet("/runs", (HttpRequest r) => runs.ListAsync(r, client)).WithName(ApiOperations.ListRuns);
+        api.MapGet("/runs/{id}", (HttpRequest r, string id) => runs.GetAsync(r, client, id)).WithName(ApiOperations.GetRun);
+        api.MapPost("/runs/{id}/cancel", (HttpRequest r, string id) => runs.CancelAsync(r, client, id)).WithName(ApiOperations.CancelRun);
+        api.MapPost("/runs/{id}/repair", (HttpRequest r, string id) => runs.RepairAsync(r, client, id)).WithName(ApiOperations.RepairRun);
+        api.MapGet("/runs/{id}/chunks/{index:int}/notebook", (HttpRequest r, string id, int index) => runs.ChunkNotebookAsync(r, id, index)).WithName(ApiOperations.GetChunkNotebook);
+        api.MapGet("/schedules", (HttpRequest r) => schedules.ListAsync(r)).WithName(ApiOperations.ListSchedules);
+        api.MapPut("/schedules/{name}", (HttpRequest r, string name) => schedules.PutAsync(r, name)).WithName(ApiOperations.PutSchedule);
+        api.MapDelete("/schedules/{name}", (HttpRequest r, string name) => schedules.DeleteAsync(r, name)).WithName(ApiOperations.DeleteSchedule);
+        return app;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.DurableTask.Client;
+using NotebookFunctions.Api.Runs;
+using NotebookFunctions.Core.Storage;
+
+namespace NotebookFunctions.Api.Incoming;
+
+/// <summary>What became of an arrived blob: the run it started (or found), or where it was moved and why.</summary>
+public sealed record IncomingOutcome(string Blob, string? RunId, bool Started, string? RejectedTo, string? Reason);
+
+/// <summary>
+/// A blob landing at incoming/{notebook}/{name} runs the latest published version of {notebook} over that blob, with
+/// the notebook's default chunking (its metadata.notebook_functions: chunk_size, mode, max_parallel_chunks). The run
+/// id comes from the blob's name and ETag, so a trigger delivered twice starts one run; a blob that cannot be run is
+/// moved to incoming-rejected/ with a .reason.txt beside it, never dropped.
+/// </summary>
+public sealed class IncomingBlobs(BlobServiceClient blobs)
+{
+    public const string Container = "incoming";
+    public const string RejectedContainer = "incoming-rejected";
+    private readonly RunStarter _starter = new(blobs);
+    private readonly NotebookStore _notebooks = new(blobs);
+
+    public async Task<IncomingOutcome> HandleAsync(DurableTaskClient client, string blobName, CancellationToken cancellationToken)
+    {
+        var blob = blobs.GetBlobContainerClient(Container).GetBlobClient(blobName);
+        BlobProperties properties;
+        try
+        {
+            properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Already moved away (a redelivery after a rejection): nothing left to do.
+            return new IncomingOutcome(blobName, null, false, null, "the blob is gone");
+        }
+
+        var slash = blobName.IndexOf('/', StringComparison.Ordinal);
+        var notebook = slash > 0 ? blobName[..slash] : null;
+        if (notebook is null || slash == blobName.Length - 1)
+            return await RejectAsync(blob, $"blob '{Container}/{blobName}' is not under a notebook's folder: upload to {Container}/{{notebook}}/{{file}}", cancellationToken);
+
+        var runId = RunIds.ForBlob(notebook, blobName, properties.ETag.ToString());
+        if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null)
+            return new IncomingOutcome(blobName, runId, false, null, null);
+
+        try
+        {
+            NotebookStore.ValidateName(notebook);
+        }
+        catch (ArgumentException)
+        {
+            return await RejectAsync(blob, $"'{notebook}' is not a notebook name", cancellationToken);
+        }
+
+        var latest = await _notebooks.LatestAsync(notebook, cancellationToken);
+        if (latest is null)
+            return await RejectAsync(blob, $"no notebook named '{notebook}' has been published; publish it, then upload the blob again", cancellationToken);
+
+        var defaults = await DefaultsAsync(notebook, latest.Version, cancellationToken);
+        var body = new RunBody
+        {
+            Notebook = notebook,
+            Version = latest.Version,
+            Input = new InputBody { Container = Container, Prefix = blobName, Mode = defaults?["mode"]?.GetValue<string>(), ChunkSize = defaults?["chunk_size"]?.ToString() },
+            MaxParallelChunks = defaults?["max_parallel_chunks"]?.GetValue<int>(),
+        };
+        try
+        {
+            var request = await _starter.ValidateAsync(body, cancellationToken);
+            request = request with { Input = request.Input with { ExactBlob = true } };
+            var started = await RunStarter.StartOnceAsync(client, request, runId, cancellationToken);
+            return new IncomingOutcome(blobName, runId, started.Started, null, null);
+        }
+        catch (Exception e) when (e is ApiException or Core.Parameters.ParameterException or Core.Notebooks.NotebookFormatException)
+        {
+            return await RejectAsync(blob, $"notebook '{notebook}' cannot run over this blob: {e.Message}", cancellationToken);
+        }
+    }
+
+    private async Task<JsonObject?> DefaultsAsync(string notebook, string version, CancellationToken cancellationToken)
+    {
+        var bytes = await _notebooks.GetAsync(notebook, version, cancellationToken);
+        if (bytes is null) return null;
+        return JsonNode.Parse(bytes)?["metadata"]?["notebook_functions"] as JsonObject;
+    }
+
+    /// <summary>Copies the blob to incoming-rejected/ with a reason beside it, then deletes the original (in that order: never lost).</summary>
+    private async Task<IncomingOutcome> RejectAsync(BlobClient blob, string reason, CancellationToken cancellationToken)
+    {
+        var rejected = blobs.GetBlobContainerClient(RejectedContainer);
+        await rejected.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var target = rejected.GetBlobClient(blob.Name);
+        await using (var source = await blob.OpenReadAsync(cancellationToken: cancellationToken))
+            await target.UploadAsync(source, overwrite: true, cancellationToken);
+        await rejected.GetBlobClient(blob.Name + ".reason.txt").UploadAsync(BinaryData.FromString(reason + "\n"), overwrite: true, cancellationToken);
+        await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        return new IncomingOutcome(blob.Name, null, false, $"{RejectedContainer}/{blob.Name}", reason);
+    }
+}

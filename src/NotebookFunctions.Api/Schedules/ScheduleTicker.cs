@@ -1,0 +1,44 @@
+using Azure.Storage.Blobs;
+using Microsoft.DurableTask.Client;
+using NotebookFunctions.Api.Runs;
+
+namespace NotebookFunctions.Api.Schedules;
+
+/// <summary>What one tick did for one schedule.</summary>
+public sealed record ScheduleTick(string Schedule, DateTimeOffset Occurrence, string RunId, bool Started, string? Error);
+
+/// <summary>
+/// Called every minute (the Functions timer, or nbf serve's loop): starts each enabled schedule's latest due
+/// occurrence under the id schedule + occurrence time, so a tick that fires twice, or two hosts ticking at once,
+/// start one run per occurrence.
+/// </summary>
+public sealed class ScheduleTicker(BlobServiceClient blobs)
+{
+    private readonly ScheduleStore _schedules = new(blobs);
+    private readonly RunStarter _starter = new(blobs);
+
+    public async Task<List<ScheduleTick>> TickAsync(DurableTaskClient client, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ticks = new List<ScheduleTick>();
+        foreach (var schedule in await _schedules.ListAsync(cancellationToken))
+        {
+            if (!schedule.Enabled || schedule.LatestDue(schedule.Updated, now) is not { } occurrence) continue;
+            var notebook = schedule.Run.Notebook ?? string.Empty;
+            var runId = RunIds.ForSchedule(notebook, schedule.Name, occurrence);
+            try
+            {
+                if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null) continue;
+                var request = await _starter.ValidateAsync(schedule.Run, cancellationToken);
+                var started = await RunStarter.StartOnceAsync(client, request, runId, cancellationToken);
+                ticks.Add(new ScheduleTick(schedule.Name, occurrence, runId, started.Started, null));
+            }
+            catch (Exception e) when (e is ApiException or Core.Parameters.ParameterException or Core.Notebooks.NotebookFormatException)
+            {
+                // A schedule whose notebook or input went away: reported, and the other schedules still run.
+                ticks.Add(new ScheduleTick(schedule.Name, occurrence, runId, false, e.Message));
+            }
+        }
+
+        return ticks;
+    }
+}

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using NotebookFunctions.Cli.LocalHost;
+using NotebookFunctions.Cli.Serve;
+
+namespace NotebookFunctions.Cli.Commands;
+
+/// <summary><c>nbf serve</c>: the HTTP API, schedules and blob arrivals on this machine, until Ctrl+C.</summary>
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<int>("--port") { Description = "Loopback port of the API.", DefaultValueFactory = _ => 7071 };
+        var parallel = new Option<int>("--parallel") { Description = "Chunks run at once.", DefaultValueFactory = _ => 2 };
+        var apiKey = new Option<string?>("--api-key") { Description = "API key callers send as X-API-Key (default: NBF_API_KEY, else a new key, printed)." };
+        var command = new Command("serve", "Serve the Notebook Functions API, cron schedules and incoming/ blob arrivals on the local host.") { port, parallel, apiKey };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            void Say(string text) => Console.Error.WriteLine($"nbf serve: {text}");
+            var key = parse.GetValue(apiKey) ?? (Environment.GetEnvironmentVariable("NBF_API_KEY") is { Length: > 0 } fromEnv ? fromEnv : null);
+            await using var session = await LocalSession.StartAsync(runWorker: true, parse.GetValue(parallel), cancellationToken);
+            await using var host = await ServeHost.StartAsync(session, new ServeOptions { Port = parse.GetValue(port), Parallel = parse.GetValue(parallel), ApiKey = key }, Say, cancellationToken);
+            Say($"API on {host.Address}api/ (send X-API-Key: {(key is null ? host.ApiKey : "the configured key")})");
+            Say("schedules tick every minute; blobs uploaded to incoming/{notebook}/... start runs; Ctrl+C stops");
+            // Scripts and tests wait for this line on stdout.
+            Console.Out.WriteLine($"listening {host.Address}");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Say("stopping");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Builder;
+using NotebookFunctions.Api;
+using NotebookFunctions.Api.AccessControl;
+using NotebookFunctions.Api.Incoming;
+using NotebookFunctions.Api.Schedules;
+using NotebookFunctions.Cli.LocalHost;
+
+namespace NotebookFunctions.Cli.Serve;
+
+/// <summary>
+/// <c>nbf serve</c>: the Functions app's API, timer and blob arrivals on the local host. The handlers are the ones the
+/// Functions app calls; only the adapters (Kestrel on loopback, an API key, polling loops) are local.
+/// </summary>
+public sealed class ServeHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _loops = [];
+
+    private ServeHost(WebApplication app, string apiKey)
+    {
+        _app = app;
+        ApiKey = apiKey;
+    }
+
+    public string ApiKey { get; }
+
+    public Uri Address { get; private set; } = new("http://127.0.0.1/");
+
+    public static async Task<ServeHost> StartAsync(LocalSession session, ServeOptions options, Action<string> say, CancellationToken cancellationToken)
+    {
+        var apiKey = options.ApiKey ?? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        var blobs = session.Host.Blobs;
+        var client = session.Host.Client;
+        var clock = TimeProvider.System;
+        var app = ApiHost.Create(blobs, client, new Dictionary<string, IReadOnlySet<string>> { [apiKey] = NotebookRoles.All.ToHashSet() }, options.Port, clock: clock);
+        var host = new ServeHost(app, apiKey);
+        await app.StartAsync(cancellationToken);
+        host.Address = new Uri(app.Urls.First());
+
+        var token = host._stopping.Token;
+        host._loops.Add(Task.Run(() => ScheduleLoop.RunAsync(new ScheduleTicker(blobs), client, clock, say, token), CancellationToken.None));
+        host._loops.Add(Task.Run(() => IncomingLoop.RunAsync(blobs, new IncomingBlobs(blobs), client, options.IncomingPollInterval, say, token), CancellationToken.None));
+        return host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_loops);
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,154 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NotebookFunctions.Api.AccessControl;
+using NotebookFunctions.Core.Execution;
+using NotebookFunctions.Core.Notebooks;
+using NotebookFunctions.Core.Secrets;
+using NotebookFunctions.Core.Storage;
+using NotebookFunctions.Orchestration;
+
+namespace NotebookFunctions.Api.Tests;
+
+/// <summary>
+/// The API over real HTTP (Kestrel on loopback), on real Azurite blobs, with runs executed by Durable Task's in-memory
+/// host on real kernels. Keys: "publisher-key" has every role, "reader-key" only Notebooks.Reader.
+/// </summary>
+internal sealed class ApiHarness : IAsyncDisposable
+{
+    public const string AllRolesKey = "publisher-key";
+    public const string ReaderKey = "reader-key";
+    private readonly DurableTaskTestHost _durable;
+    private readonly WebApplication _app;
+
+    private ApiHarness(DurableTaskTestHost durable, WebApplication app, HttpClient http)
+    {
+        _durable = durable;
+        _app = app;
+        Http = http;
+    }
+
+    public static BlobServiceClient Blobs { get; } = BlobServiceFactory.Create(
+        Environment.GetEnvironmentVariable("NBF_TEST_STORAGE") ?? BlobServiceFactory.DevelopmentStorage);
+
+    public HttpClient Http { get; }
+
+    public DurableTaskClient Client => _durable.Client;
+
+    public static async Task<ApiHarness> StartAsync(ApiOptions? options = null)
+    {
+        var durable = await DurableTaskTestHost.StartAsync(
+            registry => registry.AddNotebookTasks(),
+            new DurableTaskTestHostOptions
+            {
+                LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)),
+                ConfigureServices = services =>
+                {
+                    services.AddSingleton(Blobs);
+                    services.AddSingleton(new NotebookExecutor());
+                    services.AddSingleton<ISecretSource, EnvironmentSecretSource>();
+                    services.AddSingleton<IRunStatusProbe, DurableRunStatusProbe>();
+                },
+            });
+        var keys = new Dictionary<string, IReadOnlySet<string>>
+        {
+            [AllRolesKey] = NotebookRoles.All.ToHashSet(),
+            [ReaderKey] = new HashSet<string> { NotebookRoles.Reader },
+        };
+        var app = ApiHost.Create(Blobs, durable.Client, keys, port: 0, options);
+        await app.StartAsync();
+        var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromMinutes(2) };
+        http.DefaultRequestHeaders.Add("X-API-Key", AllRolesKey);
+        return new ApiHarness(durable, app, http);
+    }
+
+    /// <summary>A unique notebook name per test, so tests share Azurite without seeing each other's notebooks.</summary>
+    public static string NewName(string stem) => $"{stem}-{Guid.NewGuid():N}"[..(stem.Length + 13)];
+
+    /// <summary>An nbformat 4.5 python3 notebook: a parameters cell, then one code cell per source.</summary>
+    public static string NotebookText(string? parameters, params string[] cells)
+    {
+        var all = new List<Cell>();
+        if (parameters is not null) all.Add(Cell.NewCode(parameters, "params", "parameters"));
+        all.AddRange(cells.Select((c, i) => Cell.NewCode(c, $"c{i}")));
+        var root = new JsonObject
+        {
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 5,
+            ["metadata"] = new JsonObject { ["kernelspec"] = new JsonObject { ["name"] = "python3", ["display_name"] = "Python 3", ["language"] = "python" } },
+            ["cells"] = new JsonArray(all.Select(c => (JsonNode)c.Json).ToArray()),
+        };
+        return NotebookReader.FromJson(root, "test").ToText();
+    }
+
+    public async Task<(HttpResponseMessage Response, JsonObject Body)> PublishAsync(string name, string notebookText, string? key = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/notebooks/{name}") { Content = new StringContent(notebookText, Encoding.UTF8, "application/json") };
+        if (key is not null)
+        {
+            request.Headers.Remove("X-API-Key");
+            request.Headers.Add("X-API-Key", key);
+        }
+
+        var response = await Http.SendAsync(request);
+        return (response, await BodyAsync(response));
+    }
+
+    public async Task<(HttpResponseMessage Response, JsonObject Body)> SendAsync(HttpMethod method, string path, object? json = null, IDictionary<string, string>? headers = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null) request.Content = JsonContent.Create(json);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.Remove(name);
+            request.Headers.Add(name, value);
+        }
+
+        var response = await Http.SendAsync(request);
+        return (response, await BodyAsync(response));
+    }
+
+    /// <summary>A new container holding one blob.</summary>
+    public static async Task<BlobContainerClient> UploadInputAsync(string blobName, string content)
+    {
+        var container = Blobs.GetBlobContainerClient($"in-{Guid.NewGuid():N}");
+        await container.CreateAsync();
+        await container.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(content));
+        return container;
+    }
+
+    /// <summary>Polls GET /api/runs/{id} until the run has ended.</summary>
+    public async Task<JsonObject> WaitForRunAsync(string id)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (true)
+        {
+            var (response, body) = await SendAsync(HttpMethod.Get, $"/api/runs/{id}");
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            var status = body["status"]!.GetValue<string>();
+            if (status is not ("Pending" or "Running")) return body;
+            Assert.True(DateTime.UtcNow < deadline, $"run {id} still {status}");
+            await Task.Delay(300);
+        }
+    }
+
+    private static async Task<JsonObject> BodyAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return text.Length == 0 ? [] : JsonNode.Parse(text) as JsonObject ?? new JsonObject { ["raw"] = text };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _durable.DisposeAsync();
+    }
+}

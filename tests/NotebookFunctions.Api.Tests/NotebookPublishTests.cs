@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace NotebookFunctions.Api.Tests;
+
+/// <summary>PUT/GET /api/notebooks: validation, lint, credential refusal, size limit, content addressing.</summary>
+public sealed class NotebookPublishTests
+{
+    [Fact]
+    public async Task Publishing_stores_a_content_addressed_version_once_and_shows_its_schema()
+    {
+        await using var api = await ApiHarness.StartAsync();
+        var name = ApiHarness.NewName("pub");
+        var text = ApiHarness.NotebookText("rows: int = 10  # how many rows", "print(rows)");
+
+        var (first, body) = await api.PublishAsync(name, text);
+        var (again, repeat) = await api.PublishAsync(name, text);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.True(body["created"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.False(repeat["created"]!.GetValue<bool>());
+        var version = body["version"]!.GetValue<string>();
+        Assert.Equal(version, repeat["version"]!.GetValue<string>());
+        Assert.Equal($"/api/notebooks/{name}?version={version}", first.Headers.Location!.OriginalString);
+
+        var (get, notebook) = await api.SendAsync(HttpMethod.Get, $"/api/notebooks/{name}");
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(version, notebook["latest"]!.GetValue<string>());
+        Assert.Single(notebook["versions"]!.AsArray());
+        var parameter = notebook["schema"]!["parameters"]![0]!;
+        Assert.Equal("rows", parameter["name"]!.GetValue<string>());
+        Assert.Equal("int", parameter["type"]!.GetValue<string>());
+        Assert.Equal("how many rows", parameter["help"]!.GetValue<string>());
+
+        var (_, list) = await api.SendAsync(HttpMethod.Get, "/api/notebooks");
+        Assert.Contains(list["notebooks"]!.AsArray(), n => n!["name"]!.GetValue<string>() == name && n["latest"]!.GetValue<string>() == version);
+    }
+
+    [Fact]
+    public async Task A_new_version_becomes_the_latest_and_old_versions_stay_readable()
+    {
+        await using var api = await ApiHarness.StartAsync();
+        var name = ApiHarness.NewName("ver");
+        var (_, v1) = await api.PublishAsync(name, ApiHarness.NotebookText("x = 1", "print(x)"));
+        await Task.Delay(1100); // versions are ordered by publish time, which Azurite keeps to the second
+        var (_, v2) = await api.PublishAsync(name, ApiHarness.NotebookText("x = 2", "print(x)"));
+
+        var (_, latest) = await api.SendAsync(HttpMethod.Get, $"/api/notebooks/{name}");
+        var (_, old) = await api.SendAsync(HttpMethod.Get, $"/api/notebooks/{name}?version={v1["version"]}");
+
+        Assert.Equal(v2["version"]!.GetValue<string>(), latest["latest"]!.GetValue<string>());
+        Assert.Equal(2, latest["versions"]!.AsArray().Count);
+        Assert.Equal("1", old["schema"]!["parameters"]![0]!["default"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Lint_warns_about_hidden_state_and_a_missing_parameters_cell()
+    {
+        await using var api = await ApiHarness.StartAsync();
+        var notebook = JsonNode.Parse(ApiHarness.NotebookText(null, "a = 1", "b = a + 1", "print(b)"))!;
+        var cells = notebook["cells"]!.AsArray();
+        cells[0]!["execution_count"] = 3;
+        cells[1]!["execution_count"] = 1; // run before the cell above it
+        cells[2]!["outputs"] = new JsonArray(new JsonObject { ["output_type"] = "error", ["ename"] = "NameError", ["evalue"] = "name 'a' is not defined", ["traceback"] = new JsonArray() });
+        cells[2]!["execution_count"] = 4;
+
+        var (response, body) = await api.PublishAsync(ApiHarness.NewName("lint"), notebook.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var codes = body["warnings"]!.AsArray().Select(w => w!["code"]!.GetValue<string>()).ToList();
+        Assert.Contains("no-parameters-cell", codes);
+        Assert.Contains("out-of-order", codes);
+        Assert.Contains("saved-error", codes);
+        var order = body["warnings"]!.AsArray().First(w => w!["code"]!.GetValue<string>() == "out-of-order")!;
+        Assert.Equal(1, order["cell"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Hardcoded_credentials_are_refused_with_the_cell_line_and_a_masked_value()
+    {
+        await using var api = await ApiHarness.StartAsync();
+        const string key = "AKIAIOSFODNN7EXAMPLE";
+        var name = ApiHarness.NewName("leak");
+        var text = ApiHarness.NotebookText("bucket = 'x'", "import boto3\ns3 = boto3.client('s3', aws_access_key_id='" + key + "')");
+
+        var (response, body) = await api.PublishAsync(name, text);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var finding = body["findings"]!.AsArray().Single()!;
+        Assert.Equal("aws-access-key-id", finding["rule"]!.GetValue<string>());
+        Assert.Equal(1, finding["cell"]!.GetValue<int>());
+        Assert.Equal(2, finding["line"]!.GetValue<int>());
+        Assert.DoesNotContain(key, body.ToJsonString());
+        var (missing, _) = await api.SendAsync(HttpMethod.Get, $"/api/notebooks/{name}");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Oversized_broken_and_misnamed_notebooks_get_problem_details_naming_the_fault()
+    {
+        await using var api = await ApiHarness.StartAsync(new ApiOptions { MaxNotebookBytes = 4096 });
+        var big = ApiHarness.NotebookText("x = 1", "s = '" + new string('a', 5000) + "'");
+
+        var (tooBig, tooBigBody) = await api.PublishAsync(ApiHarness.NewName("big"), big);
+        var (broken, brokenBody) = await api.PublishAsync(ApiHarness.NewName("broken"), "{\"cells\": [");
+        var (badName, badNameBody) = await api.PublishAsync("no spaces allowed", ApiHarness.NotebookText("x = 1"));
+        var (v3, v3Body) = await api.PublishAsync(ApiHarness.NewName("v3"), """{"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": []}""");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
+        Assert.Equal(4096, tooBigBody["limit"]!.GetValue<long>());
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+        Assert.Equal("Invalid notebook", brokenBody["title"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, badName.StatusCode);
+        Assert.Equal("name", badNameBody["field"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, v3.StatusCode);
+        Assert.Contains("nbformat", v3Body["detail"]!.GetValue<string>());
+    }
+}
