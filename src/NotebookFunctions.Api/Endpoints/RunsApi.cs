@@ -23,7 +23,7 @@ public sealed class RunsApi(BlobServiceClient blobs, ApiOptions options, TimePro
         var key = request.Headers[IdempotencyHeader].FirstOrDefault();
         if (key is { Length: > 200 }) throw ApiException.BadRequest($"the {IdempotencyHeader} header is longer than 200 characters", IdempotencyHeader);
         var runId = string.IsNullOrWhiteSpace(key) ? RunIds.New(runRequest.Notebook, clock.GetUtcNow()) : RunIds.ForIdempotencyKey(runRequest.Notebook, key);
-        var started = await RunStarter.StartOnceAsync(client, runRequest, runId, request.HttpContext.RequestAborted);
+        var started = await _starter.StartOnceAsync(client, runRequest, runId, request.HttpContext.RequestAborted);
         return Accepted(started);
     });
 
@@ -74,7 +74,7 @@ public sealed class RunsApi(BlobServiceClient blobs, ApiOptions options, TimePro
     {
         var state = await FindAsync(client, id, request.HttpContext.RequestAborted);
         if (state.IsCompleted)
-            throw new ApiException(409, "Run already ended", $"run {id} already ended ({RunView.StatusOf(state)}); there is nothing to cancel", new Dictionary<string, object?> { ["status"] = RunView.StatusOf(state) });
+            throw new ApiException(409, "Run already ended", $"run {id} already ended ({RunView.StatusOf(state)}); there is nothing to cancel", new Dictionary<string, object?> { ["runStatus"] = RunView.StatusOf(state) });
         var who = request.HttpContext.User.Identity?.Name;
         await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = who is null ? "cancelled through the API" : $"cancelled through the API by {who}" }, request.HttpContext.RequestAborted);
         return new LocatedResult(Results.Json(new { id, status = "Cancelling" }, ApiJson.Options, statusCode: 202), $"/api/runs/{id}");
@@ -95,7 +95,17 @@ public sealed class RunsApi(BlobServiceClient blobs, ApiOptions options, TimePro
         }
 
         var repair = original with { RepairOf = id, OnlyChunks = result.FailedChunks.Select(c => c.Index).Order().ToList() };
-        var started = await RunStarter.StartOnceAsync(client, repair, RunIds.ForRepair(id), request.HttpContext.RequestAborted);
+        try
+        {
+            // Checked now as well as when planned: a changed input is a refusal the caller should see at once.
+            await Orchestration.Activities.RepairPlans.PlanAsync(blobs, id, repair.OnlyChunks);
+        }
+        catch (Core.Chunks.ChunkPlanningException e)
+        {
+            throw new ApiException(409, "Cannot repair", e.Message, new Dictionary<string, object?> { ["field"] = "input" });
+        }
+
+        var started = await _starter.StartOnceAsync(client, repair, RunIds.ForRepair(id), request.HttpContext.RequestAborted);
         return Accepted(started);
     });
 

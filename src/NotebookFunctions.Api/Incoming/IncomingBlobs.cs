@@ -72,7 +72,7 @@ public sealed class IncomingBlobs(BlobServiceClient blobs)
         {
             var request = await _starter.ValidateAsync(body, cancellationToken);
             request = request with { Input = request.Input with { ExactBlob = true } };
-            var started = await RunStarter.StartOnceAsync(client, request, runId, cancellationToken);
+            var started = await _starter.StartOnceAsync(client, request, runId, cancellationToken);
             return new IncomingOutcome(blobName, runId, started.Started, null, null);
         }
         catch (Exception e) when (e is ApiException or Core.Parameters.ParameterException or Core.Notebooks.NotebookFormatException)

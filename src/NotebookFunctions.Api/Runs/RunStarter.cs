@@ -24,6 +24,7 @@ public sealed record StartedRun(string RunId, RunRequest Request, bool Started);
 public sealed class RunStarter(BlobServiceClient blobs)
 {
     private readonly NotebookStore _notebooks = new(blobs);
+    private readonly RunClaims _claims = new(blobs);
 
     public async Task<RunRequest> ValidateAsync(RunBody body, CancellationToken cancellationToken)
     {
@@ -73,24 +74,22 @@ public sealed class RunStarter(BlobServiceClient blobs)
         };
     }
 
-    /// <summary>Starts the run under <paramref name="runId"/> unless a run with that id exists already.</summary>
-    public static async Task<StartedRun> StartOnceAsync(DurableTaskClient client, RunRequest request, string runId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the run under <paramref name="runId"/> unless a run with that id exists or another caller is starting it.
+    /// Backends differ on what scheduling an existing id does, so the guarantee does not rest on them: the caller that
+    /// creates the run's claim blob (a conditional create, atomic in blob storage) is the only one that schedules.
+    /// </summary>
+    public async Task<StartedRun> StartOnceAsync(DurableTaskClient client, RunRequest request, string runId, CancellationToken cancellationToken)
     {
-        if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null)
+        if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null
+            || !await _claims.TryClaimAsync(runId, () => InstanceExistsAsync(client, runId, cancellationToken), cancellationToken))
             return new StartedRun(runId, request, Started: false);
-        try
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(NotebookRunOrchestrator), request, new Microsoft.DurableTask.StartOrchestrationOptions(runId), cancellationToken);
-            return new StartedRun(runId, request, Started: true);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Two callers raced with the same id and the other one won: the run exists, which is all either wanted.
-            if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null)
-                return new StartedRun(runId, request, Started: false);
-            throw;
-        }
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(NotebookRunOrchestrator), request, new Microsoft.DurableTask.StartOrchestrationOptions(runId), cancellationToken);
+        return new StartedRun(runId, request, Started: true);
     }
+
+    private static async Task<bool> InstanceExistsAsync(DurableTaskClient client, string runId, CancellationToken cancellationToken) =>
+        await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null;
 
     private static bool SecretName(string name) => name.Length is > 0 and <= 127 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 

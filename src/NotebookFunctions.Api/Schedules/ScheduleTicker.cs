@@ -29,7 +29,7 @@ public sealed class ScheduleTicker(BlobServiceClient blobs)
             {
                 if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null) continue;
                 var request = await _starter.ValidateAsync(schedule.Run, cancellationToken);
-                var started = await RunStarter.StartOnceAsync(client, request, runId, cancellationToken);
+                var started = await _starter.StartOnceAsync(client, request, runId, cancellationToken);
                 ticks.Add(new ScheduleTick(schedule.Name, occurrence, runId, started.Started, null));
             }
             catch (Exception e) when (e is ApiException or Core.Parameters.ParameterException or Core.Notebooks.NotebookFormatException)

@@ -16,6 +16,9 @@ public static class StorageLayout
     /// <summary>The run's request as planned (secret names, never values), read by every chunk.</summary>
     public static string RequestBlob(string runId) => $"{runId}/request.json";
 
+    /// <summary>Created by the one caller allowed to start the run (idempotent triggers racing for the same id).</summary>
+    public static string ClaimBlob(string runId) => $"{runId}/claim.json";
+
     /// <summary>The run's chunks as planned (blob, byte range, ETag): what a repair re-runs.</summary>
     public static string PlanBlob(string runId) => $"{runId}/plan.json";
 

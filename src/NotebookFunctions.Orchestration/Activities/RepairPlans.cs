@@ -39,7 +39,8 @@ public static class RepairPlans
                 throw new ChunkPlanningException($"input blob {blob.Container}/{blob.Blob} of run {originalRunId} no longer exists; start a new run instead");
             }
 
-            if (now.ToString() != blob.ETag)
+            // Listings and property reads spell the same ETag with and without quotes.
+            if (now.ToString().Trim('"') != blob.ETag.Trim('"'))
                 throw new ChunkPlanningException($"input blob {blob.Container}/{blob.Blob} changed since run {originalRunId} (ETag {blob.ETag} is now {now}); start a new run instead");
         }
 

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace NotebookFunctions.Api.Tests;
+
+/// <summary>POST/GET /api/runs and their cancel, repair and chunk notebook links, end to end on real kernels.</summary>
+public sealed class RunApiTests
+{
+    private const string Csv = "region,amount\nnorth,1\nsouth,2\nnorth,3\neast,4\nsouth,5\nwest,6\n";
+
+    private static string SumNotebook(string failWhenFileExists = "/nonexistent") => ApiHarness.NotebookText(
+        "input_path = 'x.csv'\noutput_dir = 'out'\nscale: int = 1",
+        "import os, pandas as pd\n" +
+        $"if os.path.exists({Python(failWhenFileExists)}) and chunk_index == 1:\n    raise RuntimeError('chunk 1 refuses to run')",
+        "df = pd.read_csv(input_path)\ndf['amount'] = df['amount'] * scale\nos.makedirs(output_dir, exist_ok=True)\ndf.groupby('region', as_index=False)['amount'].sum().to_csv(os.path.join(output_dir, 'sums.csv'), index=False)");
+
+    private static string Python(string text) => "'" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+
+    private static object RunBody(string notebook, string container, object? parameters = null, string onChunkFailure = "failFast", int maxAttempts = 1) => new
+    {
+        notebook,
+        parameters = parameters ?? new { scale = 10 },
+        input = new { container, prefix = "sales.csv", chunkSize = "1KB" },
+        onChunkFailure,
+        maxAttempts,
+        maxParallelChunks = 2,
+    };
+
+    [Fact]
+    public async Task A_run_is_accepted_then_reported_with_its_chunks_and_executed_notebooks()
+    {
+        await using var api = await ApiHarness.StartAsync();
+        var name = ApiHarness.NewName("sum");
+        await api.PublishAsync(name, SumNotebook());
+        var input = await ApiHarness.UploadInputAsync("sales.csv", string.Concat(Enumerable.Repeat(Csv[13..], 60)).Insert(0, "region,amount\n"));
+
+        var (accepted, body) = await api.SendAsync(HttpMethod.Post, "/api/runs", RunBody(name, input.Name));
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var id = body["id"]!.GetValue<string>();
+        Assert.StartsWith(name + "-", id);
+        Assert.Equal($"/api/runs/{id}", accepted.Headers.Location!.OriginalString);
+        var run = await api.WaitForRunAsync(id);
+        Assert.Equal("Completed", run["status"]!.GetValue<string>());
+        var chunks = run["chunks"]!.AsArray();
+        Assert.True(chunks.Count >= 2, run.ToJsonString());
+        var (notebookResponse, executed) = await api.SendAsync(HttpMethod.Get, chunks[1]!["notebook"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, notebookResponse.StatusCode);
+        Assert.Equal("application/x-ipynb+json", notebookResponse.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("injected-parameters", executed.ToJsonString());
+
+        var (list, runs) = await api.SendAsync(HttpMethod.Get, $"/api/runs?notebook={name}");
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Equal(id, runs["runs"]!.AsArray().Single()!["id"]!.GetValue<string>());
+        var (ended, conflict) = await api.SendAsync(HttpMethod.Post, $"/api/runs/{id}/cancel");
+        Assert.Equal(HttpStatusCode.Conflict, ended.StatusCode);
+        Assert.Contains("already ended", conflict["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_never_starts_a_second_run()
+    {
+        await using var api = await ApiHarness.StartAsync();
+        var name = ApiHarness.NewName("idem");
+        await api.PublishAsync(name, SumNotebook());
+        var input = await ApiHarness.UploadInputAsync("sales.csv", Csv);
+        var headers = new Dictionary<string, string> { ["Idempotency-Key"] = "order-2026-11-25" };
+
+        var (_, first) = await api.SendAsync(HttpMethod.Post, "/api/runs", RunBody(name, input.Name), headers);
+        var (retry, second) = await api.SendAsync(HttpMethod.Post, "/api/runs", RunBody(name, input.Name), headers);
+
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal(first["id"]!.GetValue<string>(), second["id"]!.GetValue<string>());
+        Assert.True(first["started"]!.GetValue<bool>());
+        Assert.False(second["started"]!.GetValue<bool>());
+        await api.WaitForRunAsync(first["id"]!.GetValue<string>());
+
+        // Retries racing each other: exactly one of them starts the run.
+        var raced = new Dictionary<string, string> { ["Idempotency-Key"] = "race-" + Guid.NewGuid() };
+        var replies = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => api.SendAsync(HttpMethod.Post, "/api/runs", RunBody(name, input.Name), raced)));
+        Assert.All(replies, r => Assert.Equal(HttpStatusCode.Accepted, r.Response.StatusCode));
+        Assert.Single(replies.Select(r => r.Body["id"]!.GetValue<string>()).Distinct());
+        Assert.Equal(1, replies.Count(r => r.Body["started"]!.GetValue<bool>()));
+        await api.WaitForRunAsync(replies[0].Body["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Bad_requests_are_refused_before_anything_is_scheduled_naming_what_is_wrong()
+    {
+        await using var api = await ApiHarness.StartAsync();
+        var name = ApiHarness.NewName("bad");
+        await api.PublishAsync(name, SumNotebook());
+        var input = await ApiHarness.UploadInputAsync("sales.csv", Csv);
+
+        var (unknownParameter, p) = await api.SendAsync(HttpMethod.Post, "/api/runs", RunBody(name, input.Name, new { scael = 2 }));
+        var (wrongType, t) = await api.SendAsync(HttpMethod.Post, "/api/runs", RunBody(name, input.Name, new { scale = "ten" }));
+        var (noContainer, c) = await api.SendAsync(HttpMethod.Post, "/api/runs", RunBody(name, "no-such-container"));
+        var (noNotebook, n) = await api.SendAsync(HttpMethod.Post, "/api/runs", RunBody(ApiHarness.NewName("ghost"), input.Name));
+        var (badJson, j) = await api.SendAsync(HttpMethod.Post, "/api/runs", new { notebook = name, maxParallelChunks = "many" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknownParameter.StatusCode);
+        Assert.Equal("scael", p["parameters"]![0]!["parameter"]!.GetValue<string>());
+        Assert.Contains("scale", p["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
+        Assert.Equal("scale", t["parameters"]![0]!["parameter"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, noContainer.StatusCode);
+        Assert.Equal("input.container", c["field"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, noNotebook.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badJson.StatusCode);
+        Assert.Equal("maxParallelChunks", j["field"]!.GetValue<string>());
+        var (_, runs) = await api.SendAsync(HttpMethod.Get, $"/api/runs?notebook={name}");
+        Assert.Empty(runs["runs"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Repair_reruns_only_the_failed_chunks_of_a_finished_run_and_links_to_it()
+    {
+        await using var api = await ApiHarness.StartAsync();
+        var flag = Path.Combine(Path.GetTempPath(), $"nbf-fail-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(flag, "fail");
+        var name = ApiHarness.NewName("repair");
+        await api.PublishAsync(name, SumNotebook(flag));
+        var input = await ApiHarness.UploadInputAsync("sales.csv", string.Concat(Enumerable.Repeat(Csv[13..], 60)).Insert(0, "region,amount\n"));
+        var (_, started) = await api.SendAsync(HttpMethod.Post, "/api/runs", RunBody(name, input.Name, onChunkFailure: "continue"));
+        var id = started["id"]!.GetValue<string>();
+        var first = await api.WaitForRunAsync(id);
+        Assert.Equal("CompletedWithFailures", first["status"]!.GetValue<string>());
+        var failedChunk = first["result"]!["failedChunks"]!.AsArray().Single()!;
+        Assert.Equal(1, failedChunk["index"]!.GetValue<int>());
+        Assert.Equal(2, failedChunk["error"]!["cellIndex"]!.GetValue<int>()); // in the executed notebook, after the injected-parameters cell
+        Assert.Equal("RuntimeError", failedChunk["error"]!["eName"]!.GetValue<string>());
+
+        File.Delete(flag);
+        var (accepted, repair) = await api.SendAsync(HttpMethod.Post, $"/api/runs/{id}/repair");
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(id, repair["repairOf"]!.GetValue<string>());
+        Assert.Equal([1], repair["chunks"]!.AsArray().Select(c => c!.GetValue<int>()));
+        var repaired = await api.WaitForRunAsync(repair["id"]!.GetValue<string>());
+        Assert.True(repaired["status"]!.GetValue<string>() == "Completed", repaired.ToJsonString());
+        Assert.Equal(id, repaired["repairOf"]!.GetValue<string>());
+        Assert.Equal(1, repaired["chunks"]!.AsArray().Single()!["index"]!.GetValue<int>());
+        var (again, _) = await api.SendAsync(HttpMethod.Post, $"/api/runs/{repair["id"]}/repair");
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task Repair_is_refused_when_the_input_changed_since_the_run()
+    {
+        await using var api = await ApiHarness.StartAsync();
+        var name = ApiHarness.NewName("changed");
+        await api.PublishAsync(name, ApiHarness.NotebookText("input_path = 'x'\noutput_dir = 'o'", "raise ValueError('always')"));
+        var input = await ApiHarness.UploadInputAsync("sales.csv", Csv);
+        var (_, started) = await api.SendAsync(HttpMethod.Post, "/api/runs", RunBody(name, input.Name, new { }));
+        var id = started["id"]!.GetValue<string>();
+        Assert.Equal("Failed", (await api.WaitForRunAsync(id))["status"]!.GetValue<string>());
+        await input.GetBlobClient("sales.csv").UploadAsync(BinaryData.FromString(Csv + "north,7\n"), overwrite: true);
+
+        var (refused, problem) = await api.SendAsync(HttpMethod.Post, $"/api/runs/{id}/repair");
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("changed since run", problem["detail"]!.GetValue<string>());
+        Assert.Null(await api.Client.GetInstanceAsync(id + "-repair"));
+    }
+
+    [Fact]
+    public async Task Cancel_stops_a_running_run()
+    {
+        await using var api = await ApiHarness.StartAsync();
+        var name = ApiHarness.NewName("slow");
+        await api.PublishAsync(name, ApiHarness.NotebookText("input_path = 'x'\noutput_dir = 'o'", "import time\ntime.sleep(120)"));
+        var input = await ApiHarness.UploadInputAsync("sales.csv", Csv);
+        var (_, started) = await api.SendAsync(HttpMethod.Post, "/api/runs", RunBody(name, input.Name, new { }));
+        var id = started["id"]!.GetValue<string>();
+        await Task.Delay(1500);
+
+        var (cancel, body) = await api.SendAsync(HttpMethod.Post, $"/api/runs/{id}/cancel");
+
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        Assert.Equal("Cancelling", body["status"]!.GetValue<string>());
+        var run = await api.WaitForRunAsync(id);
+        Assert.Equal("Cancelled", run["status"]!.GetValue<string>());
+        var (unknown, _) = await api.SendAsync(HttpMethod.Get, "/api/runs/no-such-run");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+}
