@@ -18,6 +18,18 @@ public sealed class DurableRunStatusProbe(DurableTaskClient client) : IRunStatus
     }
 }
 
+/// <summary>
+/// Asks storage: a run is active until a cancellation marker (runs/{runId}/cancelled.json) exists. For hosts whose
+/// activities have no task hub client at hand (Azure Functions binds clients to triggers only); the API writes the
+/// marker before it terminates the orchestration.
+/// </summary>
+public sealed class CancellationMarkerProbe(Azure.Storage.Blobs.BlobServiceClient blobs) : IRunStatusProbe
+{
+    public async Task<bool> IsActiveAsync(string runId, CancellationToken cancellationToken) =>
+        !(await blobs.GetBlobContainerClient(Core.Storage.StorageLayout.RunsContainer)
+            .GetBlobClient(Core.Storage.StorageLayout.CancelledBlob(runId)).ExistsAsync(cancellationToken)).Value;
+}
+
 /// <summary>Turns "the run is no longer active" into a cancellation token, by asking every few seconds.</summary>
 public sealed class RunCancellationWatcher : IAsyncDisposable
 {

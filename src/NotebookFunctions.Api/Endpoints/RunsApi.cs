@@ -76,6 +76,7 @@ public sealed class RunsApi(BlobServiceClient blobs, ApiOptions options, TimePro
         if (state.IsCompleted)
             throw new ApiException(409, "Run already ended", $"run {id} already ended ({RunView.StatusOf(state)}); there is nothing to cancel", new Dictionary<string, object?> { ["runStatus"] = RunView.StatusOf(state) });
         var who = request.HttpContext.User.Identity?.Name;
+        await _runs.UploadTextAsync(StorageLayout.CancelledBlob(id), System.Text.Json.JsonSerializer.Serialize(new { id, by = who, at = clock.GetUtcNow() }), request.HttpContext.RequestAborted);
         await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = who is null ? "cancelled through the API" : $"cancelled through the API by {who}" }, request.HttpContext.RequestAborted);
         return new LocatedResult(Results.Json(new { id, status = "Cancelling" }, ApiJson.Options, statusCode: 202), $"/api/runs/{id}");
     });

@@ -16,6 +16,9 @@ public static class StorageLayout
     /// <summary>The run's request as planned (secret names, never values), read by every chunk.</summary>
     public static string RequestBlob(string runId) => $"{runId}/request.json";
 
+    /// <summary>Written when a run is cancelled, so activities on any host stop its kernels.</summary>
+    public static string CancelledBlob(string runId) => $"{runId}/cancelled.json";
+
     /// <summary>Created by the one caller allowed to start the run (idempotent triggers racing for the same id).</summary>
     public static string ClaimBlob(string runId) => $"{runId}/claim.json";
 

@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using NotebookFunctions.Api.AccessControl;
+using NotebookFunctions.Api.Endpoints;
+
+namespace NotebookFunctions.Functions;
+
+/// <summary>PUT/GET /api/notebooks: publish and read notebooks (function keys, then roles by middleware).</summary>
+public sealed class NotebookHttpFunctions(NotebooksApi notebooks)
+{
+    [Function(ApiOperations.PublishNotebook)]
+    public async Task<IActionResult> PublishNotebook([HttpTrigger(AuthorizationLevel.Function, "put", Route = "notebooks/{name}")] HttpRequest request, string name) =>
+        new ResultAction(await notebooks.PublishAsync(request, name));
+
+    [Function(ApiOperations.ListNotebooks)]
+    public async Task<IActionResult> ListNotebooks([HttpTrigger(AuthorizationLevel.Function, "get", Route = "notebooks")] HttpRequest request) =>
+        new ResultAction(await notebooks.ListAsync(request));
+
+    [Function(ApiOperations.GetNotebook)]
+    public async Task<IActionResult> GetNotebook([HttpTrigger(AuthorizationLevel.Function, "get", Route = "notebooks/{name}")] HttpRequest request, string name) =>
+        new ResultAction(await notebooks.GetAsync(request, name));
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using NotebookFunctions.Api.AccessControl;
+using NotebookFunctions.Api.Endpoints;
+
+namespace NotebookFunctions.Functions;
+
+/// <summary>/api/runs: start, list, read, cancel, repair, and a chunk's executed notebook.</summary>
+public sealed class RunHttpFunctions(RunsApi runs)
+{
+    [Function(ApiOperations.StartRun)]
+    public async Task<IActionResult> StartRun([HttpTrigger(AuthorizationLevel.Function, "post", Route = "runs")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        new ResultAction(await runs.StartAsync(request, client));
+
+    [Function(ApiOperations.ListRuns)]
+    public async Task<IActionResult> ListRuns([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        new ResultAction(await runs.ListAsync(request, client));
+
+    [Function(ApiOperations.GetRun)]
+    public async Task<IActionResult> GetRun([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
+        new ResultAction(await runs.GetAsync(request, client, id));
+
+    [Function(ApiOperations.CancelRun)]
+    public async Task<IActionResult> CancelRun([HttpTrigger(AuthorizationLevel.Function, "post", Route = "runs/{id}/cancel")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
+        new ResultAction(await runs.CancelAsync(request, client, id));
+
+    [Function(ApiOperations.RepairRun)]
+    public async Task<IActionResult> RepairRun([HttpTrigger(AuthorizationLevel.Function, "post", Route = "runs/{id}/repair")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
+        new ResultAction(await runs.RepairAsync(request, client, id));
+
+    [Function(ApiOperations.GetChunkNotebook)]
+    public async Task<IActionResult> GetChunkNotebook([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}/chunks/{index:int}/notebook")] HttpRequest request, string id, int index) =>
+        new ResultAction(await runs.ChunkNotebookAsync(request, id, index));
+}

@@ -1,0 +1,52 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.Extensions.Options;
+using NotebookFunctions.Api;
+using NotebookFunctions.Api.AccessControl;
+
+namespace NotebookFunctions.Middleware;
+
+/// <summary>
+/// Roles on top of function keys, for every HTTP function, from the one table in <see cref="ApiOperations"/>: the
+/// caller comes from App Service Authentication's X-MS-CLIENT-PRINCIPAL header; 401 without it, 403 without the role.
+/// </summary>
+public sealed class RoleAuthorizationMiddleware(IOptions<AuthOptions> options) : IFunctionsWorkerMiddleware
+{
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        var http = context.GetHttpContext();
+        if (http is null)
+        {
+            await next(context);
+            return;
+        }
+
+        var principal = PrincipalFor(http.Request.Headers[ClientPrincipal.HeaderName].FirstOrDefault(), options.Value);
+        var decision = AccessPolicy.Decide(context.FunctionDefinition.Name, principal);
+        if (!decision.Allowed)
+        {
+            await ApiProblems.Problem(decision.Status, decision.Status == 401 ? "Unauthorized" : "Forbidden", decision.Reason!).ExecuteAsync(http);
+            return;
+        }
+
+        await next(context);
+    }
+
+    /// <summary>The platform's principal; in Development only, configured roles stand in when there is none (func start has no EasyAuth).</summary>
+    internal static ClientPrincipal? PrincipalFor(string? header, AuthOptions options)
+    {
+        var principal = ClientPrincipal.FromHeader(header);
+        if (principal is null && options.IsDevelopment && options.DevelopmentRoles is { Length: > 0 } roles)
+            return new ClientPrincipal("local developer", "development", roles.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet());
+        return principal;
+    }
+}
+
+/// <summary>Configuration section NotebookFunctions:Auth.</summary>
+public sealed record AuthOptions
+{
+    /// <summary>Roles a request without a principal gets when the app runs in the Development environment.</summary>
+    public string? DevelopmentRoles { get; set; }
+
+    public bool IsDevelopment { get; set; }
+}

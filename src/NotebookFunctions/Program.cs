@@ -1,0 +1,4 @@
+using Microsoft.Extensions.Hosting;
+using NotebookFunctions;
+
+AppHost.CreateBuilder(args).Build().Run();
