@@ -1,0 +1,72 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NotebookFunctions.Api.AccessControl;
+using NotebookFunctions.Middleware;
+
+namespace NotebookFunctions.Tests;
+
+/// <summary>The worker middleware enforces the role table from App Service Authentication's principal.</summary>
+public sealed class RoleMiddlewareTests
+{
+    private static string Principal(params string[] roles) => Convert.ToBase64String(Encoding.UTF8.GetBytes(new JsonObject
+    {
+        ["auth_typ"] = "aad",
+        ["name_typ"] = "name",
+        ["role_typ"] = "roles",
+        ["claims"] = new JsonArray([new JsonObject { ["typ"] = "name", ["val"] = "Grace" }, .. roles.Select(r => (JsonNode)new JsonObject { ["typ"] = "roles", ["val"] = r })]),
+    }.ToJsonString()));
+
+    private static async Task<(bool Called, int Status, string Body)> InvokeAsync(string function, string? principal, AuthOptions? options = null)
+    {
+        var http = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider() };
+        http.Response.Body = new MemoryStream();
+        if (principal is not null) http.Request.Headers[ClientPrincipal.HeaderName] = principal;
+        var called = false;
+        await new RoleAuthorizationMiddleware(Options.Create(options ?? new AuthOptions()))
+            .Invoke(new FakeFunctionContext(function, http), _ => { called = true; return Task.CompletedTask; });
+        http.Response.Body.Position = 0;
+        return (called, http.Response.StatusCode, await new StreamReader(http.Response.Body).ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task No_principal_is_401_a_missing_role_is_403_and_the_right_role_passes()
+    {
+        var anonymous = await InvokeAsync(ApiOperations.StartRun, null);
+        var reader = await InvokeAsync(ApiOperations.StartRun, Principal(NotebookRoles.Reader));
+        var runner = await InvokeAsync(ApiOperations.StartRun, Principal(NotebookRoles.Reader, NotebookRoles.Runner));
+
+        Assert.False(anonymous.Called);
+        Assert.Equal(401, anonymous.Status);
+        Assert.Contains("Notebooks.Runner", anonymous.Body);
+        Assert.False(reader.Called);
+        Assert.Equal(403, reader.Status);
+        Assert.Contains("Grace", JsonNode.Parse(reader.Body)!["detail"]!.GetValue<string>());
+        Assert.True(runner.Called);
+    }
+
+    [Fact]
+    public async Task Development_roles_stand_in_only_in_development_and_never_for_a_real_principal()
+    {
+        var roles = $"{NotebookRoles.Reader},{NotebookRoles.Publisher}";
+
+        var development = await InvokeAsync(ApiOperations.PutSchedule, null, new AuthOptions { DevelopmentRoles = roles, IsDevelopment = true });
+        var production = await InvokeAsync(ApiOperations.PutSchedule, null, new AuthOptions { DevelopmentRoles = roles, IsDevelopment = false });
+        var realPrincipal = await InvokeAsync(ApiOperations.PutSchedule, Principal(NotebookRoles.Reader), new AuthOptions { DevelopmentRoles = roles, IsDevelopment = true });
+
+        Assert.True(development.Called);
+        Assert.Equal(401, production.Status);
+        Assert.Equal(403, realPrincipal.Status);
+    }
+
+    [Fact]
+    public async Task Functions_without_http_pass_through()
+    {
+        var called = false;
+        await new RoleAuthorizationMiddleware(Options.Create(new AuthOptions()))
+            .Invoke(new FakeFunctionContext("ScheduleTick", null), _ => { called = true; return Task.CompletedTask; });
+        Assert.True(called);
+    }
+}
