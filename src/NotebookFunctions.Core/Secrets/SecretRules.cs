@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace NotebookFunctions.Core.Secrets;
 
 /// <summary>One credential shape: a name for findings and a pattern whose "secret" group is the value to mask.</summary>
-public sealed record SecretRule(string Id, string Description, Regex Pattern, double MinEntropy = 0);
+public sealed record SecretRule(string Id, string Description, Regex Pattern, double MinEntropy = 0, bool SkipPlaceholders = false);
 
 /// <summary>
 /// The credential shapes the scanner knows. Patterns follow the token formats the issuers document (AWS key ids,
@@ -42,6 +42,12 @@ public static partial class SecretRules
     [GeneratedRegex(@"(?i)\b[\w.]*(?:password|passwd|pwd|secret|api_?key|access_?token|auth_?token|client_?secret)[\w.]*['""]?\s*[:=]\s*[rbuf]?['""](?<secret>[^'""\s]{12,})['""]")]
     private static partial Regex PasswordAssignment();
 
+    [GeneratedRegex(@"(?i)^[<{\[(].*[>}\])]$|your|example|sample|changeme|placeholder|dummy|redacted|xxxx|\*\*\*|\$\{|%\(|\{\{")]
+    private static partial Regex PlaceholderPattern();
+
+    /// <summary>Values written to be replaced (&lt;your-password&gt;, ${DB_PASSWORD}, "example", "****").</summary>
+    public static bool IsPlaceholder(string value) => PlaceholderPattern().IsMatch(value);
+
     public static IReadOnlyList<SecretRule> All { get; } =
     [
         new("aws-access-key-id", "AWS access key id", AwsAccessKeyId()),
@@ -53,6 +59,6 @@ public static partial class SecretRules
         new("github-token", "GitHub token", GitHubToken()),
         new("slack-token", "Slack token", SlackToken()),
         new("jwt", "JSON Web Token", Jwt()),
-        new("password-assignment", "password or key assigned a literal", PasswordAssignment(), MinEntropy: 3.0),
+        new("password-assignment", "password or key assigned a literal", PasswordAssignment(), MinEntropy: 3.0, SkipPlaceholders: true),
     ];
 }

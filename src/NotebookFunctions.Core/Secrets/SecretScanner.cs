@@ -51,6 +51,7 @@ public static class SecretScanner
                 {
                     var value = match.Groups["secret"].Value;
                     if (rule.MinEntropy > 0 && ShannonEntropy(value) < rule.MinEntropy) continue;
+                    if (rule.SkipPlaceholders && SecretRules.IsPlaceholder(value)) continue;
                     findings.Add(new SecretFinding(rule.Id, rule.Description, cellIndex, cellId, location, n + 1, Mask(value)));
                 }
             }

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
+using NotebookFunctions.Core.Storage;
+
+namespace NotebookFunctions.Cli.Tests;
+
+/// <summary><c>nbf serve</c> as a user starts it: the API on loopback behind a key, the durable host on Azurite, blob arrivals picked up.</summary>
+public sealed class ServeCommandTests
+{
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task Serve_publishes_over_http_runs_a_blob_dropped_into_incoming_and_reports_the_run()
+    {
+        var port = FreePort();
+        var environment = new Dictionary<string, string> { ["NBF_TASK_HUB"] = $"nbfs{Guid.NewGuid():N}"[..16], ["NBF_API_KEY"] = "serve-test-key" };
+        using var serve = NbfProcess.Start(environment, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var stderr = serve.StandardError.ReadToEndAsync();
+        try
+        {
+            var listening = await serve.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90));
+            Assert.Equal($"listening http://127.0.0.1:{port}/", listening);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("api/notebooks")).StatusCode);
+            http.DefaultRequestHeaders.Add("X-API-Key", "serve-test-key");
+
+            var folder = NbfProcess.TempFolder();
+            var notebookPath = NbfProcess.WriteNotebook(folder, "count.ipynb", "input_path = 'x'\noutput_dir = 'o'",
+                "import os\nos.makedirs(output_dir, exist_ok=True)\nopen(os.path.join(output_dir, 'lines.txt'), 'w').write(str(len(open(input_path).read().splitlines())) + '\\n')");
+            var name = $"count-{Guid.NewGuid():N}"[..14];
+            var publish = await http.PutAsync($"api/notebooks/{name}", new StringContent(await File.ReadAllTextAsync(notebookPath), Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.Created, publish.StatusCode);
+
+            var blobs = BlobServiceFactory.Create(Environment.GetEnvironmentVariable("NBF_TEST_STORAGE") ?? BlobServiceFactory.DevelopmentStorage);
+            var incoming = blobs.GetBlobContainerClient("incoming");
+            await incoming.CreateIfNotExistsAsync();
+            await incoming.GetBlobClient($"{name}/batch.csv").UploadAsync(BinaryData.FromString("a\n1\n2\n3\n"), overwrite: true);
+
+            var run = await WaitForRunAsync(http, name);
+            Assert.Equal("Completed", run["status"]!.GetValue<string>());
+            var merged = await new RunStore(blobs).DownloadTextAsync($"{run["id"]}/results/lines.txt");
+            Assert.Equal("4\n", merged);
+        }
+        finally
+        {
+            serve.Kill(entireProcessTree: true);
+            await serve.WaitForExitAsync();
+            _ = await stderr;
+        }
+    }
+
+    private static async Task<JsonObject> WaitForRunAsync(HttpClient http, string notebook)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            var list = await http.GetFromJsonAsync<JsonObject>($"api/runs?notebook={notebook}");
+            if (list!["runs"]!.AsArray().FirstOrDefault() is JsonObject summary)
+            {
+                var run = await http.GetFromJsonAsync<JsonObject>($"api/runs/{summary["id"]}");
+                if (run!["status"]!.GetValue<string>() is not ("Pending" or "Running")) return run;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no finished run of {notebook} yet");
+            await Task.Delay(500);
+        }
+    }
+}
