@@ -43,7 +43,7 @@ internal sealed class ApiHarness : IAsyncDisposable
 
     public static async Task<ApiHarness> StartAsync(ApiOptions? options = null)
     {
-        var durable = await DurableTaskTestHost.StartAsync(
+        var durable = await TestHostStarts.RetryingAsync(() => DurableTaskTestHost.StartAsync(
             registry => registry.AddNotebookTasks(),
             new DurableTaskTestHostOptions
             {
@@ -55,7 +55,7 @@ internal sealed class ApiHarness : IAsyncDisposable
                     services.AddSingleton<ISecretSource, EnvironmentSecretSource>();
                     services.AddSingleton<IRunStatusProbe, DurableRunStatusProbe>();
                 },
-            });
+            }));
         var keys = new Dictionary<string, IReadOnlySet<string>>
         {
             [AllRolesKey] = NotebookRoles.All.ToHashSet(),

@@ -28,7 +28,7 @@ internal sealed class RunHarness : IAsyncDisposable
 
     public static async Task<RunHarness> StartAsync()
     {
-        var host = await DurableTaskTestHost.StartAsync(
+        var host = await TestHostStarts.RetryingAsync(() => DurableTaskTestHost.StartAsync(
             registry => registry.AddNotebookTasks(),
             new DurableTaskTestHostOptions
             {
@@ -40,7 +40,7 @@ internal sealed class RunHarness : IAsyncDisposable
                     services.AddSingleton<ISecretSource, EnvironmentSecretSource>();
                     services.AddSingleton<IRunStatusProbe, DurableRunStatusProbe>();
                 },
-            });
+            }));
         return new RunHarness(host);
     }
 

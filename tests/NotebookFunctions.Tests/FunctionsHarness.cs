@@ -29,7 +29,7 @@ internal sealed class FunctionsHarness : IAsyncDisposable
 
     public DurableTaskClient Client => _host.Client;
 
-    public static async Task<FunctionsHarness> StartAsync() => new(await DurableTaskTestHost.StartAsync(
+    public static async Task<FunctionsHarness> StartAsync() => new(await TestHostStarts.RetryingAsync(() => DurableTaskTestHost.StartAsync(
         registry => registry.AddNotebookTasks(),
         new DurableTaskTestHostOptions
         {
@@ -41,7 +41,7 @@ internal sealed class FunctionsHarness : IAsyncDisposable
                 services.AddSingleton<ISecretSource, EnvironmentSecretSource>();
                 services.AddSingleton<IRunStatusProbe>(new CancellationMarkerProbe(Blobs));
             },
-        }));
+        })));
 
     /// <summary>A request as the Functions ASP.NET Core integration hands it over.</summary>
     public static HttpRequest Request(string method, string body = "", IDictionary<string, string>? headers = null)
