@@ -172,7 +172,14 @@ public sealed class RunApiTests
         var input = await ApiHarness.UploadInputAsync("sales.csv", Csv);
         var (_, started) = await api.SendAsync(HttpMethod.Post, "/api/runs", RunBody(name, input.Name, new { }));
         var id = started["id"]!.GetValue<string>();
-        await Task.Delay(1500);
+        JsonArray? chunks = null;
+        for (var i = 0; i < 50 && chunks is null; i++)
+        {
+            await Task.Delay(200);
+            chunks = (await api.SendAsync(HttpMethod.Get, $"/api/runs/{id}")).Body["chunks"] as JsonArray;
+        }
+
+        Assert.Equal("waiting or running", chunks!.Single()!["state"]!.GetValue<string>());
 
         var (cancel, body) = await api.SendAsync(HttpMethod.Post, $"/api/runs/{id}/cancel");
 

@@ -66,7 +66,9 @@ public sealed class RunsApi(BlobServiceClient blobs, ApiOptions options, TimePro
         var state = await FindAsync(client, id, request.HttpContext.RequestAborted);
         var manifestText = await _runs.DownloadTextAsync(StorageLayout.ManifestBlob(id), request.HttpContext.RequestAborted);
         var manifest = manifestText is null ? null : JsonNode.Parse(manifestText) as JsonObject;
-        return Results.Json(RunView.Detail(state, manifest), ApiJson.Options);
+        var view = RunView.Detail(state, manifest);
+        if (manifest is null && !state.IsCompleted) view["chunks"] = await ChunksInFlightAsync(id, request.HttpContext.RequestAborted);
+        return Results.Json(view, ApiJson.Options);
     });
 
     /// <summary>POST /api/runs/{id}/cancel: no new chunks start; running chunks' kernels are stopped.</summary>
@@ -118,6 +120,27 @@ public sealed class RunsApi(BlobServiceClient blobs, ApiOptions options, TimePro
             ?? throw ApiException.NotFound($"run {id} has no executed notebook for chunk {index} ({StorageLayout.RunsContainer}/{blob}): the run or chunk does not exist, or the chunk has not run yet");
         return Results.Text(text, "application/x-ipynb+json", System.Text.Encoding.UTF8);
     });
+
+    /// <summary>
+    /// Chunks of a run still going, from its stored plan and the executed notebooks stored so far (the manifest, with
+    /// every chunk's outcome, exists once the run ends).
+    /// </summary>
+    private async Task<JsonArray?> ChunksInFlightAsync(string id, CancellationToken cancellationToken)
+    {
+        var planText = await _runs.DownloadTextAsync(StorageLayout.PlanBlob(id), cancellationToken);
+        if (planText is null) return null;
+        var plan = System.Text.Json.JsonSerializer.Deserialize<ChunkPlan>(planText)!;
+        var stored = (await _runs.ListAsync($"{id}/chunks/", cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        return new JsonArray(plan.Chunks.Select(c => (JsonNode)new JsonObject
+        {
+            ["index"] = c.Index,
+            ["blob"] = $"{c.Container}/{c.Blob}",
+            ["offset"] = c.Offset,
+            ["length"] = c.Length,
+            ["state"] = stored.Contains(StorageLayout.ChunkNotebookBlob(id, c.Index)) ? "executed" : "waiting or running",
+            ["notebook"] = $"/api/runs/{id}/chunks/{c.Index}/notebook",
+        }).ToArray());
+    }
 
     private static IResult Accepted(StartedRun started)
     {
