@@ -61,4 +61,22 @@ public sealed class IncomingBlobTests
         Assert.Contains($"no notebook named '{notebook}'", reason);
         Assert.False((await ApiHarness.Blobs.GetBlobContainerClient(IncomingBlobs.Container).GetBlobClient(blob).ExistsAsync()).Value);
     }
+
+    [Fact]
+    public async Task Blobs_outside_a_notebook_folder_or_under_an_illegal_name_are_set_aside_too()
+    {
+        await using var api = await ApiHarness.StartAsync();
+        var handler = new IncomingBlobs(ApiHarness.Blobs);
+        var loose = await UploadAsync($"loose-{Guid.NewGuid():N}.csv", "a\n");
+        var illegal = await UploadAsync($"Bad Name {Guid.NewGuid():N}/x.csv", "a\n");
+
+        var looseOutcome = await handler.HandleAsync(api.Client, loose, default);
+        var illegalOutcome = await handler.HandleAsync(api.Client, illegal, default);
+
+        Assert.Contains("not under a notebook's folder", looseOutcome.Reason);
+        Assert.Contains("is not a notebook name", illegalOutcome.Reason);
+        Assert.NotNull(illegalOutcome.RejectedTo);
+        var gone = await handler.HandleAsync(api.Client, loose, default);
+        Assert.Equal("the blob is gone", gone.Reason);
+    }
 }

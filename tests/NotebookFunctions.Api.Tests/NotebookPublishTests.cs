@@ -117,4 +117,38 @@ public sealed class NotebookPublishTests
         Assert.Equal(HttpStatusCode.BadRequest, v3.StatusCode);
         Assert.Contains("nbformat", v3Body["detail"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Refused_publishes_leave_storage_unchanged_and_traversal_names_never_reach_it()
+    {
+        await using var api = await ApiHarness.StartAsync(new ApiOptions { MaxNotebookBytes = 4096 });
+        var big = ApiHarness.NewName("big");
+        var leak = ApiHarness.NewName("leak");
+        var empty = ApiHarness.NewName("empty");
+        var attempts = new List<(string Route, string Text)>
+        {
+            ("..%2F..%2Fetc", ApiHarness.NotebookText("x = 1")),
+            ("%2E%2E", ApiHarness.NotebookText("x = 1")),
+            (".hidden", ApiHarness.NotebookText("x = 1")),
+            ("a%2Fb", ApiHarness.NotebookText("x = 1")),
+            (new string('n', 101), ApiHarness.NotebookText("x = 1")),
+            (big, ApiHarness.NotebookText("x = 1", "s = '" + new string('a', 5000) + "'")),
+            (leak, ApiHarness.NotebookText("x = 1", "token = 'ghp_" + "0123456789abcdefghijABCDEFGHIJ0123456789'")),
+            (empty, string.Empty),
+        };
+
+        foreach (var (route, text) in attempts)
+        {
+            var status = (await api.PublishAsync(route, text)).Response.StatusCode;
+            Assert.True((int)status is >= 400 and < 500, $"{route}: {status}");
+        }
+
+        var notebooks = ApiHarness.Blobs.GetBlobContainerClient(Core.Storage.StorageLayout.NotebooksContainer);
+        await foreach (var blob in notebooks.GetBlobsAsync())
+        {
+            Assert.DoesNotContain("..", blob.Name.Split('/'));
+            Assert.False(blob.Name.StartsWith(big + "/", StringComparison.Ordinal) || blob.Name.StartsWith(leak + "/", StringComparison.Ordinal) || blob.Name.StartsWith(empty + "/", StringComparison.Ordinal), blob.Name);
+            Assert.False(blob.Name.StartsWith(".hidden/", StringComparison.Ordinal) || blob.Name.StartsWith("etc/", StringComparison.Ordinal) || blob.Name.StartsWith("a/b/", StringComparison.Ordinal), blob.Name);
+        }
+    }
 }

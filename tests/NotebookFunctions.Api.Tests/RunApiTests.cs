@@ -97,6 +97,10 @@ public sealed class RunApiTests
         var (noContainer, c) = await api.SendAsync(HttpMethod.Post, "/api/runs", RunBody(name, "no-such-container"));
         var (noNotebook, n) = await api.SendAsync(HttpMethod.Post, "/api/runs", RunBody(ApiHarness.NewName("ghost"), input.Name));
         var (badJson, j) = await api.SendAsync(HttpMethod.Post, "/api/runs", new { notebook = name, maxParallelChunks = "many" });
+        var (noName, nn) = await api.SendAsync(HttpMethod.Post, "/api/runs", new { input = new { container = input.Name } });
+        var (noInput, ni) = await api.SendAsync(HttpMethod.Post, "/api/runs", new { notebook = name });
+        var (traversal, tr) = await api.SendAsync(HttpMethod.Post, "/api/runs", RunBody("../" + name, input.Name));
+        var (badMode, bm) = await api.SendAsync(HttpMethod.Post, "/api/runs", new { notebook = name, input = new { container = input.Name, mode = "sideways" } });
 
         Assert.Equal(HttpStatusCode.BadRequest, unknownParameter.StatusCode);
         Assert.Equal("scael", p["parameters"]![0]!["parameter"]!.GetValue<string>());
@@ -108,6 +112,10 @@ public sealed class RunApiTests
         Assert.Equal(HttpStatusCode.NotFound, noNotebook.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badJson.StatusCode);
         Assert.Equal("maxParallelChunks", j["field"]!.GetValue<string>());
+        Assert.Equal((HttpStatusCode.BadRequest, "notebook"), (noName.StatusCode, nn["field"]!.GetValue<string>()));
+        Assert.Equal((HttpStatusCode.BadRequest, "input.container"), (noInput.StatusCode, ni["field"]!.GetValue<string>()));
+        Assert.Equal((HttpStatusCode.BadRequest, "notebook"), (traversal.StatusCode, tr["field"]!.GetValue<string>()));
+        Assert.Equal((HttpStatusCode.BadRequest, "input.mode"), (badMode.StatusCode, bm["field"]!.GetValue<string>()));
         var (_, runs) = await api.SendAsync(HttpMethod.Get, $"/api/runs?notebook={name}");
         Assert.Empty(runs["runs"]!.AsArray());
     }

@@ -62,6 +62,24 @@ public sealed class RoleMiddlewareTests
     }
 
     [Fact]
+    public async Task Every_function_answers_401_without_identity_403_with_another_role_and_runs_with_its_own()
+    {
+        foreach (var (function, role) in ApiOperations.RequiredRole)
+        {
+            Assert.Equal(401, (await InvokeAsync(function, null)).Status);
+            Assert.Equal(401, (await InvokeAsync(function, "garbage")).Status);
+            foreach (var other in NotebookRoles.All.Where(r => r != role))
+            {
+                var denied = await InvokeAsync(function, Principal(other));
+                Assert.False(denied.Called, $"{function} ran for {other}");
+                Assert.Equal(403, denied.Status);
+            }
+
+            Assert.True((await InvokeAsync(function, Principal(role))).Called, $"{function} refused {role}");
+        }
+    }
+
+    [Fact]
     public async Task Functions_without_http_pass_through()
     {
         var called = false;
