@@ -128,26 +128,50 @@ public sealed class FanOutCommandTests
     }
 
     [Fact]
-    public async Task Secrets_reach_the_kernel_by_name_and_never_the_durable_history()
+    public async Task Secrets_reach_the_kernel_by_name_and_never_a_notebook_a_result_a_log_or_the_durable_history()
     {
         var dir = NbfProcess.TempFolder();
         var secret = $"s3cr3t-{Guid.NewGuid():N}";
         var nb = NbfProcess.WriteNotebook(dir, "secret.ipynb", Parameters,
-            "import os, hashlib",
-            "open(os.path.join(output_dir, 'digest.txt'), 'w').write(hashlib.sha256(os.environ['NBF_TEST_SECRET'].encode()).hexdigest() + '\\n')");
+            "import os, hashlib, base64\nfrom IPython.display import display, HTML, JSON\ns = os.environ['NBF_TEST_SECRET']",
+            "print('the secret is', s)\nimport sys\nprint('also on stderr', s, file=sys.stderr)",
+            "display(HTML('<b>' + s + '</b>'))\ndisplay(JSON({'token': s}))\ns",
+            "print(base64.b64encode(('user:' + s).encode()).decode())\nprint(base64.urlsafe_b64encode(s.encode()).decode())",
+            "open(os.path.join(output_dir, 'digest.txt'), 'w').write(hashlib.sha256(s.encode()).hexdigest() + '\\n')\n" +
+            "open(os.path.join(output_dir, 'leak.txt'), 'w').write('token=' + s + '\\n')",
+            "if chunk_index == 1:\n    raise ValueError('bad secret ' + s)");
         var data = Path.Combine(dir, "data.csv");
-        await File.WriteAllTextAsync(data, Csv(10));
+        await File.WriteAllTextAsync(data, Csv(3000));
         var environment = Hub();
         environment["NBF_TEST_SECRET"] = secret;
         var runId = $"secret-{Guid.NewGuid():N}"[..19];
 
-        var run = await NbfProcess.RunAsync(environment, "run", nb, "--input", data, "--run-id", runId, "--secret", "NBF_TEST_SECRET");
+        var run = await NbfProcess.RunAsync(environment, "run", nb, "--input", data, "--split", "4KB", "--run-id", runId, "--secret", "NBF_TEST_SECRET", "--continue-on-failure", "--max-attempts", "1");
         var missing = await NbfProcess.RunAsync(Hub(), "run", nb, "--input", data, "--secret", "NBF_NO_SUCH_SECRET");
 
-        Assert.True(run.ExitCode == 0, run.Stderr);
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret))) + "\n", await ResultAsync(runId, "digest.txt"));
+        Assert.True(run.ExitCode == ExitCodesPartial, run.Stderr);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret))), (await ResultAsync(runId, "digest.txt"))!.Split('\n')[0]);
+        Assert.Contains("token=***", await ResultAsync(runId, "leak.txt"));
+        Assert.Contains("bad secret ***", run.Stderr);
+        Assert.DoesNotContain(secret, run.Stdout + run.Stderr, StringComparison.Ordinal);
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("secret 'NBF_NO_SUCH_SECRET' was not found", missing.Stderr);
+
+        // Every blob of the run: executed notebooks, files, merged results, scraps, manifest, plan and request.
+        var forms = new[] { secret, Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)).TrimEnd('='), Convert.ToBase64String(Encoding.UTF8.GetBytes("user:" + secret))[8..^4] };
+        var runs = new BlobServiceClient(Storage).GetBlobContainerClient("runs");
+        var blobs = 0;
+        await foreach (var blob in runs.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = runId + "/" }))
+        {
+            blobs++;
+            var text = (await runs.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToString();
+            foreach (var form in forms) Assert.False(text.Contains(form, StringComparison.Ordinal), $"{blob.Name} holds a form of the secret");
+        }
+
+        Assert.True(blobs > 6, $"only {blobs} blobs");
+        var failedNotebook = (await runs.GetBlobClient($"{runId}/chunks/1/output.ipynb").DownloadContentAsync()).Value.Content.ToString();
+        Assert.Contains("the secret is ***", failedNotebook);
+        Assert.Contains("<b>***</b>", failedNotebook);
 
         var tables = new TableServiceClient(Storage);
         var scanned = 0;
@@ -158,10 +182,14 @@ public sealed class FanOutCommandTests
             {
                 scanned++;
                 foreach (var (_, value) in entity)
-                    Assert.DoesNotContain(secret, value?.ToString() ?? string.Empty, StringComparison.Ordinal);
+                {
+                    foreach (var form in forms) Assert.DoesNotContain(form, value?.ToString() ?? string.Empty, StringComparison.Ordinal);
+                }
             }
         }
 
         Assert.True(scanned > 5, $"only {scanned} history rows scanned");
     }
+
+    private const int ExitCodesPartial = 4;
 }

@@ -56,10 +56,14 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
                 CaptureEnvironment = input.CaptureEnvironment,
             }, watcher.Token);
 
+            // Nothing the kernel produced leaves this worker with a secret's value in it: not the notebook, not the
+            // files to merge, not the error kept in orchestration history.
+            var redactor = SecretRedactor.For(environment.Values);
+            foreach (var file in Directory.EnumerateFiles(outputDir, "*", SearchOption.AllDirectories)) await redactor.RedactFileAsync(file);
             var store = new RunStore(blobs);
             await store.DeletePrefixAsync(StorageLayout.ChunkPrefix(runId, chunk.Index));
             var notebookBlob = StorageLayout.ChunkNotebookBlob(runId, chunk.Index);
-            await store.UploadTextAsync(notebookBlob, result.Notebook.ToText());
+            await store.UploadTextAsync(notebookBlob, redactor.RedactNotebook(result.Notebook).ToText());
             var files = await store.UploadDirectoryAsync(StorageLayout.ChunkFilesPrefix(runId, chunk.Index), outputDir);
             var failure = result.Failure;
             return new ChunkResult
@@ -67,7 +71,7 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
                 Index = chunk.Index,
                 Succeeded = failure is null,
                 Attempts = input.Attempt,
-                Error = failure is null ? null : new ChunkError(failure.Kind.ToString(), failure.CellIndex, failure.CellId, failure.ExecutionCount, failure.EName, failure.EValue),
+                Error = failure is null ? null : new ChunkError(failure.Kind.ToString(), failure.CellIndex, failure.CellId, failure.ExecutionCount, redactor.Redact(failure.EName), redactor.Redact(failure.EValue)),
                 Files = files,
                 NotebookBlob = notebookBlob,
                 StartedAt = started,
