@@ -33,14 +33,18 @@ public static class NotebookFunctionsServices
         services.AddSingleton<ScheduleTicker>();
         services.AddSingleton<IncomingBlobs>();
 
-        // Activities: a warm pool of fresh kernels, secrets from the environment, cancellation seen through blob markers.
+        // Activities: a warm pool of fresh kernels, secrets from Key Vault and settings, cancellation seen through blob markers.
         services.AddSingleton(_ => new KernelPool(new KernelSpecFinder().Find(configuration["NotebookFunctions:Kernels:Name"]), new KernelPoolOptions
         {
             Size = configuration.GetValue("NotebookFunctions:Kernels:PoolSize", 2),
             PreImports = configuration["NotebookFunctions:Kernels:PreImports"] ?? "import pandas",
         }));
         services.AddSingleton(sp => new NotebookExecutor(sp.GetRequiredService<KernelPool>()));
-        services.AddSingleton<ISecretSource, EnvironmentSecretSource>();
+        // Key Vault by URI with the app's managed identity, then app settings; values are read in the activity only.
+        services.AddSingleton(_ => SecretSources.Create(
+            configuration["NotebookFunctions:KeyVaultUri"],
+            configuration["NotebookFunctions:ManagedIdentityClientId"] ?? configuration["AZURE_CLIENT_ID"],
+            localSettingsPath: null));
         services.AddSingleton<IRunStatusProbe, CancellationMarkerProbe>();
         return services;
     }

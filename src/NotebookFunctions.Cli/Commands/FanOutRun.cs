@@ -72,7 +72,7 @@ public static partial class FanOutRun
         var kernelName = options.Kernel ?? notebook.KernelName;
         ParameterValidator.Validate(options.NotebookPath, ParameterSchema.Infer(notebook, kernelName), options.Parameters, ReservedParameters.Names);
         // Unknown secret names fail here, before any upload or kernel; only the names go further.
-        await Core.Secrets.SecretResolver.ResolveAsync(new Core.Secrets.EnvironmentSecretSource(), options.Secrets, cancellationToken);
+        await Core.Secrets.SecretResolver.ResolveAsync(Core.Secrets.SecretSources.ForLocalHost(), options.Secrets, cancellationToken);
 
         await using var session = await LocalSession.StartAsync(runWorker: true, options.Parallel, cancellationToken);
         var host = session.Host;

@@ -123,7 +123,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
                 services.AddSingleton(blobs);
                 if (pool is not null) services.AddSingleton(new NotebookExecutor(pool));
                 services.AddSingleton<IRunStatusProbe, DurableRunStatusProbe>();
-                services.AddSingleton<ISecretSource, EnvironmentSecretSource>();
+                services.AddSingleton(SecretSources.ForLocalHost());
                 if (options.RunWorker)
                 {
                     services.AddDurableTaskWorker(b =>
