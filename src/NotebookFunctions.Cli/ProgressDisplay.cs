@@ -9,13 +9,15 @@ internal sealed class ProgressDisplay : IExecutionObserver
 {
     private readonly IAnsiConsole _console;
     private readonly bool _logOutput;
+    private readonly Core.Secrets.SecretRedactor _redactor;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _lock = new();
     private int _codeCells;
 
-    public ProgressDisplay(bool logOutput)
+    public ProgressDisplay(bool logOutput, Core.Secrets.SecretRedactor? redactor = null)
     {
         _logOutput = logOutput;
+        _redactor = redactor ?? Core.Secrets.SecretRedactor.None;
         _console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
     }
 
@@ -53,7 +55,8 @@ internal sealed class ProgressDisplay : IExecutionObserver
         lock (_lock)
         {
             var target = streamName == "stderr" ? Console.Error : Console.Out;
-            target.Write(text);
+            // Passed-through output is a log line: no secret value in it.
+            target.Write(_redactor.Redact(text));
             target.Flush();
         }
     }

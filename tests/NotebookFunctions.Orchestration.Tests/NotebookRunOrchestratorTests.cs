@@ -145,4 +145,21 @@ public sealed class NotebookRunOrchestratorTests
         Assert.Null(await RunHarness.ReadRunBlobAsync($"{result.RunId}/chunks/0/output.ipynb"));
         Assert.NotNull(await RunHarness.ReadRunBlobAsync($"{result.RunId}/manifest.json"));
     }
+
+    [Fact]
+    public async Task A_published_version_holding_a_credential_is_scanned_again_and_never_run()
+    {
+        // Stored directly, as a version published before the scanner existed would be.
+        var notebook = await RunHarness.PublishAsync(FilterNotebookParameters, "key = 'AKIA" + "IOSFODNN7EXAMPLE'\nprint(key)");
+        var container = await RunHarness.UploadInputAsync("data.csv", Csv(10));
+        await using var harness = await RunHarness.StartAsync();
+
+        var (result, _) = await harness.RunAsync(Request(notebook, container.Name, split: 1000));
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Equal(0, result.ChunkCount);
+        Assert.Contains("hardcoded credential", result.Error);
+        Assert.DoesNotContain("AKIAIOSFODNN7EXAMPLE", result.Error);
+        Assert.Null(await RunHarness.ReadRunBlobAsync($"{result.RunId}/chunks/0/output.ipynb"));
+    }
 }

@@ -16,5 +16,6 @@ public static class NbfCommand
         ResumeCommand.Create(),
         ResultsCommand.Create(),
         ServeCommand.Create(),
+        ScanCommand.Create(),
     };
 }

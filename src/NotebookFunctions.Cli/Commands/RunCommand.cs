@@ -37,7 +37,7 @@ public static class RunCommand
         var chunkTimeout = new Option<double?>("--chunk-timeout") { Description = "Seconds one chunk's notebook may run." };
         var secrets = new Option<string[]>("--secret")
         {
-            Description = "A secret the kernel gets as an environment variable of the same name (repeatable); resolved from this environment, never written to the run's history.",
+            Description = "A secret the kernel gets as an environment variable of the same name (repeatable): from NBF_KEY_VAULT_URI's vault, this environment or ./local.settings.json; masked as *** in outputs and never written to the run's history.",
             Arity = ArgumentArity.ZeroOrMore,
         };
 
@@ -59,6 +59,9 @@ public static class RunCommand
                 Console.Error.WriteLine($"nbf run: {e.Message}");
                 return ExitCodes.InvalidInput;
             }
+
+            // A notebook with a credential in it never runs: the value would end up in outputs and history.
+            if (ScanCommand.Refuse(path, "nbf run")) return ExitCodes.InvalidInput;
 
             if (parse.GetValue(input) is { } inputPath)
             {
@@ -90,6 +93,18 @@ public static class RunCommand
             }
 
             var outputPath = parse.GetValue(output) ?? DefaultOutputPath(path);
+            Dictionary<string, string> secretValues;
+            try
+            {
+                secretValues = await Core.Secrets.SecretResolver.ResolveAsync(Core.Secrets.SecretSources.ForLocalHost(), parse.GetValue(secrets) ?? [], cancellationToken);
+            }
+            catch (Core.Secrets.SecretNotFoundException e)
+            {
+                Console.Error.WriteLine($"nbf run: {e.Message}");
+                return ExitCodes.InvalidInput;
+            }
+
+            var redactor = Core.Secrets.SecretRedactor.For(secretValues.Values);
             var request = new NotebookRunRequest
             {
                 NotebookPath = path,
@@ -102,8 +117,10 @@ public static class RunCommand
                     CellTimeout = Seconds(parse.GetValue(cellTimeout)),
                     Timeout = Seconds(parse.GetValue(timeout)),
                     AllowErrors = parse.GetValue(allowErrors),
-                    Observer = new ProgressDisplay(parse.GetValue(logOutput)),
+                    Observer = new ProgressDisplay(parse.GetValue(logOutput), redactor),
+                    Environment = secretValues,
                 },
+                Redactor = redactor,
             };
             return await RunAsync(request, cancellationToken);
         });
@@ -130,7 +147,7 @@ public static class RunCommand
         }
 
         var failure = result.Failure!;
-        Console.Error.WriteLine($"nbf run: {failure.Summary}");
+        Console.Error.WriteLine($"nbf run: {request.Redactor.Redact(failure.Summary)}");
         Console.Error.WriteLine($"nbf run: executed notebook (failing cell marked): {request.OutputPath}");
         return failure.Kind switch
         {

@@ -23,6 +23,9 @@ public sealed record NotebookRunRequest
     public string? WorkingDirectory { get; init; }
 
     public ExecutionOptions Options { get; init; } = new();
+
+    /// <summary>Applied to the executed notebook before it is written (the values of the secrets the kernel got).</summary>
+    public Secrets.SecretRedactor Redactor { get; init; } = Secrets.SecretRedactor.None;
 }
 
 /// <summary>papermill's execute_notebook: read, validate parameters, inject, execute, write the output notebook (also on failure).</summary>
@@ -61,7 +64,7 @@ public sealed class NotebookRunner
         if (request.OutputPath is not null)
         {
             record["output_path"] = request.OutputPath;
-            await NotebookWriter.WriteAtomicallyAsync(result.Notebook, request.OutputPath, cancellationToken);
+            await NotebookWriter.WriteAtomicallyAsync(request.Redactor.RedactNotebook(result.Notebook), request.OutputPath, cancellationToken);
         }
 
         return result;

@@ -24,6 +24,10 @@ public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets) :
         var store = new RunStore(blobs);
         await store.EnsureCreatedAsync();
         var notebook = await PublishedNotebooks.LoadAsync(blobs, request.Notebook, request.Version);
+        // Scanned again before every run: a version published before a rule existed must not run with a credential in it.
+        var findings = SecretScanner.Scan(notebook);
+        if (findings.Count > 0)
+            throw new InvalidOperationException($"notebook {request.Notebook}@{request.Version[..Math.Min(12, request.Version.Length)]} holds {findings.Count} hardcoded credential(s) and is not run; first: {findings[0]}");
         var schema = ParameterSchema.Infer(notebook, request.Kernel);
         ParameterValidator.Validate($"{request.Notebook}@{request.Version[..Math.Min(12, request.Version.Length)]}", schema, request.Parameters, ReservedParameters.Names);
         await SecretResolver.ResolveAsync(secrets, request.Secrets, CancellationToken.None);
