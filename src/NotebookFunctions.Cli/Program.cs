@@ -8,6 +8,8 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // Runs, chunks and cells go to Application Insights when a connection string is configured; nowhere otherwise.
+        var telemetry = Orchestration.Telemetry.ApplicationInsightsExporter.ForConnectionString(Environment.GetEnvironmentVariable("APPLICATIONINSIGHTS_CONNECTION_STRING"));
         try
         {
             return await NbfCommand.Create().Parse(args).InvokeAsync();
@@ -18,6 +20,7 @@ public static class Program
             // which otherwise keep the process alive after Main returns.
             await Core.Kernels.Kernel.ShutdownAllAsync(TimeSpan.FromSeconds(2));
             NetMQConfig.Cleanup(block: false);
+            telemetry?.Exporter.Dispose();
         }
     }
 }

@@ -70,7 +70,7 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
         var status = failed.Count == 0 && finished.Count == chunks.Count ? RunStatus.Completed
             : request.OnChunkFailure == FailurePolicy.Continue && failed.Count < chunks.Count ? RunStatus.CompletedWithFailures
             : RunStatus.Failed;
-        var output = await context.CallActivityAsync<MergeOutput>(nameof(MergeResults), new MergeInput(runId, request, chunks, finished, status, startedAt, null));
+        var output = await context.CallActivityAsync<MergeOutput>(nameof(MergeResults), new MergeInput(runId, request, chunks, finished, status, startedAt, null, plan.TraceParent));
         var summary = failed.Count == 0 ? null : $"{failed.Count} of {chunks.Count} chunks failed; first: chunk {failed[0].Index}: {failed[0].Error}";
         return new RunResult(runId, status, chunks.Count, finished.Count(r => r.Succeeded), failed.Count, failed, output.MergedFiles, output.Manifest, summary);
     }
@@ -94,7 +94,7 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
             try
             {
                 last = await context.CallActivityAsync<ChunkResult>(
-                    nameof(ExecuteChunk), new ExecuteChunkInput(runId, plan.Chunks[index], plan.ChunkCount, attempt, CaptureEnvironment: index == 0));
+                    nameof(ExecuteChunk), new ExecuteChunkInput(runId, plan.Chunks[index], plan.ChunkCount, attempt, CaptureEnvironment: index == 0, plan.TraceParent));
             }
             catch (TaskFailedException e)
             {

@@ -20,6 +20,7 @@ public static class AppHost
             .AddApplicationInsightsTelemetryWorkerService()
             .ConfigureFunctionsApplicationInsights();
         builder.Services.AddNotebookFunctions(builder.Configuration);
+        builder.Services.AddHostedService<TelemetryExportService>();
         builder.ConfigureDurableWorker().AddTasks(registry => registry.AddNotebookTasks());
         return builder;
     }

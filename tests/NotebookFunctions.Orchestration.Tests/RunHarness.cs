@@ -26,19 +26,27 @@ internal sealed class RunHarness : IAsyncDisposable
 
     public DurableTaskClient Client => _host.Client;
 
-    public static async Task<RunHarness> StartAsync()
+    public static async Task<RunHarness> StartAsync(Action<IServiceCollection>? configure = null, ILoggerProvider? logs = null)
     {
         var host = await TestHostStarts.RetryingAsync(() => DurableTaskTestHost.StartAsync(
             registry => registry.AddNotebookTasks(),
             new DurableTaskTestHostOptions
             {
-                LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)),
+                LoggerFactory = LoggerFactory.Create(b =>
+                {
+                    b.SetMinimumLevel(LogLevel.Warning);
+                    if (logs is null) return;
+                    // Our activities' logs, as a host would ship them; the Durable Task SDK's own stay at warnings.
+                    b.AddProvider(logs);
+                    b.AddFilter("NotebookFunctions", LogLevel.Information);
+                }),
                 ConfigureServices = services =>
                 {
                     services.AddSingleton(Blobs);
                     services.AddSingleton(new NotebookExecutor());
                     services.AddSingleton<ISecretSource, EnvironmentSecretSource>();
                     services.AddSingleton<IRunStatusProbe, DurableRunStatusProbe>();
+                    configure?.Invoke(services);
                 },
             }));
         return new RunHarness(host);

@@ -36,6 +36,9 @@ public sealed record ExecutionOptions
     /// <summary>After the cells, record the kernel's language version and installed packages in the result.</summary>
     public bool CaptureEnvironment { get; init; }
 
+    /// <summary>Masks secret values in what the executor reports (span attributes, exception events).</summary>
+    public Secrets.SecretRedactor Redactor { get; init; } = Secrets.SecretRedactor.None;
+
     /// <summary>Notified as cells start and finish, and of stream text as it arrives.</summary>
     public IExecutionObserver? Observer { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using NotebookFunctions.Core.Kernels;
 using NotebookFunctions.Core.Notebooks;
+using NotebookFunctions.Core.Telemetry;
 
 namespace NotebookFunctions.Core.Execution;
 
@@ -81,7 +82,9 @@ public sealed class NotebookExecutor
                 }
 
                 ordinal++;
+                using var span = CellSpans.Start(options, notebook, index);
                 var outcome = await RunCellAsync(kernel, notebook, index, ordinal, codeCells, recorder, options, cancellationToken, notebookDeadline.Token, runToken.Token);
+                CellSpans.Finish(span, options, outcome.Result, outcome.Failure, cell.Source);
                 run.Cells.Add(outcome.Result);
                 options.Observer?.CellFinished(index, outcome.Result.Status, outcome.Result.Duration);
                 failure = outcome.Failure;

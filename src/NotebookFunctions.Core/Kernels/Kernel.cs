@@ -57,6 +57,7 @@ public sealed class Kernel : IAsyncDisposable
     public static async Task<Kernel> StartAsync(KernelSpec spec, KernelStartOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new KernelStartOptions();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var forkServer = await ForkServerForAsync(spec, options, cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
@@ -64,6 +65,10 @@ public sealed class Kernel : IAsyncDisposable
             try
             {
                 await kernel.WaitUntilReadyAsync(options.StartTimeout, cancellationToken);
+                Telemetry.NotebookTelemetry.KernelStartDuration.Record(
+                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
+                    new KeyValuePair<string, object?>(Telemetry.NotebookTelemetry.Attributes.Kernel, spec.Name),
+                    new KeyValuePair<string, object?>(Telemetry.NotebookTelemetry.Attributes.Forked, forkServer is not null));
                 return kernel;
             }
             catch (KernelStartException) when (attempt < options.PortAttempts && LostPortRace(kernel))

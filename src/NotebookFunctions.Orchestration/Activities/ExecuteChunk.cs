@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 using NotebookFunctions.Core.Chunks;
 using NotebookFunctions.Core.Execution;
 using NotebookFunctions.Core.Parameters;
@@ -17,12 +18,26 @@ namespace NotebookFunctions.Orchestration.Activities;
 /// clearing what an earlier attempt left), so nothing is ever duplicated; temp files go even on failure.
 /// A failing notebook is a result, not an exception: the orchestrator decides about retries.
 /// </summary>
-public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor executor, ISecretSource secrets, IRunStatusProbe runs) : TaskActivity<ExecuteChunkInput, ChunkResult>
+public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor executor, ISecretSource secrets, IRunStatusProbe runs, ILogger<ExecuteChunk> logger) : TaskActivity<ExecuteChunkInput, ChunkResult>
 {
     public override async Task<ChunkResult> RunAsync(TaskActivityContext context, ExecuteChunkInput input)
     {
         var (runId, chunk) = (input.RunId, input.Chunk);
         var request = await PlannedRequests.LoadAsync(blobs, runId);
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["RunId"] = runId, ["Notebook"] = request.Notebook, ["ChunkIndex"] = chunk.Index, ["Attempt"] = input.Attempt });
+        using var span = Telemetry.RunSpans.StartChunk(input, request);
+        var result = await RunAsync(input, request);
+        Telemetry.RunSpans.FinishChunk(span, input, request, result);
+        if (result.Error is { } error)
+            logger.LogWarning("Chunk {ChunkIndex} of run {RunId} failed (attempt {Attempt}): {Error}", chunk.Index, runId, input.Attempt, error);
+        else
+            logger.LogInformation("Chunk {ChunkIndex} of run {RunId} succeeded in {Seconds} s", chunk.Index, runId, result.DurationSeconds);
+        return result;
+    }
+
+    private async Task<ChunkResult> RunAsync(ExecuteChunkInput input, RunRequest request)
+    {
+        var (runId, chunk) = (input.RunId, input.Chunk);
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var work = Directory.CreateTempSubdirectory($"nbf-chunk-{chunk.Index}-").FullName;
@@ -43,6 +58,9 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
             ParameterInjector.Inject(notebook, parameters, Translators.For(kernelName, notebook.Language));
 
             var environment = await SecretResolver.ResolveAsync(secrets, request.Secrets, CancellationToken.None);
+            // Nothing the kernel produces leaves this worker with a secret's value in it: not the notebook, not the
+            // files to merge, not the error kept in orchestration history, not a span or a log line.
+            var redactor = SecretRedactor.For(environment.Values);
             // A cancelled run's chunk stops its kernel (interrupt, then kill) instead of running to the end.
             await using var watcher = new RunCancellationWatcher(runs, runId, TimeSpan.FromSeconds(2));
             var result = await executor.ExecuteAsync(notebook, new ExecutionOptions
@@ -54,11 +72,9 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
                 Timeout = Seconds(request.ChunkTimeoutSeconds),
                 Environment = environment,
                 CaptureEnvironment = input.CaptureEnvironment,
+                Redactor = redactor,
             }, watcher.Token);
 
-            // Nothing the kernel produced leaves this worker with a secret's value in it: not the notebook, not the
-            // files to merge, not the error kept in orchestration history.
-            var redactor = SecretRedactor.For(environment.Values);
             foreach (var file in Directory.EnumerateFiles(outputDir, "*", SearchOption.AllDirectories)) await redactor.RedactFileAsync(file);
             var store = new RunStore(blobs);
             await store.DeletePrefixAsync(StorageLayout.ChunkPrefix(runId, chunk.Index));

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 using NotebookFunctions.Core.Execution;
 using NotebookFunctions.Core.Notebooks;
 using NotebookFunctions.Core.Storage;
@@ -12,9 +13,20 @@ namespace NotebookFunctions.Orchestration.Activities;
 /// Fans in: merges the succeeded chunks' files, gathers their scraps into results/scraps.json, and writes
 /// runs/{runId}/manifest.json last, so a manifest present means the run's record is complete.
 /// </summary>
-public sealed class MergeResults(BlobServiceClient blobs) : TaskActivity<MergeInput, MergeOutput>
+public sealed class MergeResults(BlobServiceClient blobs, ILogger<MergeResults> logger) : TaskActivity<MergeInput, MergeOutput>
 {
     public override async Task<MergeOutput> RunAsync(TaskActivityContext context, MergeInput input)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["RunId"] = input.RunId, ["Notebook"] = input.Request.Notebook });
+        using var span = Telemetry.RunSpans.StartMerge(input);
+        var output = await MergeAsync(input);
+        Telemetry.RunSpans.FinishMerge(span, input);
+        logger.LogInformation("Run {RunId} of {Notebook} ended {Status}: {Succeeded} of {Chunks} chunk(s) succeeded; merged {Files}",
+            input.RunId, input.Request.Notebook, input.Status, input.Results.Count(r => r.Succeeded), input.Chunks.Count, string.Join(", ", output.MergedFiles));
+        return output;
+    }
+
+    private async Task<MergeOutput> MergeAsync(MergeInput input)
     {
         var store = new RunStore(blobs);
         await store.EnsureCreatedAsync();

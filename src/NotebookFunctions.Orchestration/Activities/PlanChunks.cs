@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 using NotebookFunctions.Core.Chunks;
 using NotebookFunctions.Core.Notebooks;
 using NotebookFunctions.Core.Parameters;
@@ -16,11 +17,30 @@ public sealed record PlanChunksInput(string RunId, RunRequest Request);
 /// Checks everything that can be checked before a kernel starts (the notebook version exists, parameters fit its
 /// schema, secrets resolve) and cuts the input into chunks. Any failure here fails the run with a clear message.
 /// </summary>
-public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets) : TaskActivity<PlanChunksInput, ChunkPlan>
+public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets, ILogger<PlanChunks> logger) : TaskActivity<PlanChunksInput, ChunkPlan>
 {
     public override async Task<ChunkPlan> RunAsync(TaskActivityContext context, PlanChunksInput input)
     {
         var request = input.Request;
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["RunId"] = input.RunId, ["Notebook"] = request.Notebook });
+        using var span = Telemetry.RunSpans.StartRun(input.RunId, request);
+        try
+        {
+            var plan = await PlanAsync(input, request);
+            span?.SetTag(Core.Telemetry.NotebookTelemetry.Attributes.ChunkCount, plan.ChunkCount);
+            logger.LogInformation("Run {RunId} of {Notebook} planned: {Chunks} chunk(s)", input.RunId, request.Notebook, plan.Chunks.Count);
+            return plan with { TraceParent = span?.Id };
+        }
+        catch (Exception e)
+        {
+            Core.Telemetry.NotebookTelemetry.RecordFailure(span, e.GetType().Name, e.Message, [new(Core.Telemetry.NotebookTelemetry.Attributes.RunId, input.RunId)]);
+            logger.LogError("Run {RunId} of {Notebook} could not be planned: {Error}", input.RunId, request.Notebook, e.Message);
+            throw;
+        }
+    }
+
+    private async Task<ChunkPlan> PlanAsync(PlanChunksInput input, RunRequest request)
+    {
         var store = new RunStore(blobs);
         await store.EnsureCreatedAsync();
         var notebook = await PublishedNotebooks.LoadAsync(blobs, request.Notebook, request.Version);

@@ -7,7 +7,7 @@ namespace NotebookFunctions.Orchestration.Models;
 /// Input of the ExecuteChunk activity: only what differs per chunk. The request itself is stored once by PlanChunks
 /// (runs/{runId}/request.json), so a run of thousands of chunks keeps a small history.
 /// </summary>
-public sealed record ExecuteChunkInput(string RunId, ChunkSpec Chunk, int ChunkCount, int Attempt, bool CaptureEnvironment = false);
+public sealed record ExecuteChunkInput(string RunId, ChunkSpec Chunk, int ChunkCount, int Attempt, bool CaptureEnvironment = false, string? TraceParent = null);
 
 /// <summary>Why a chunk failed: the cell and error, or the infrastructure error that stopped it.</summary>
 public sealed record ChunkError(string Kind, int? CellIndex, string? CellId, int? ExecutionCount, string EName, string EValue)
@@ -48,6 +48,9 @@ public sealed record ChunkPlan(IReadOnlyList<ChunkSpec> Chunks)
     public int? TotalChunks { get; init; }
 
     public int ChunkCount => TotalChunks ?? Chunks.Count;
+
+    /// <summary>The run span's W3C id: chunks and the merge are its children, wherever they run.</summary>
+    public string? TraceParent { get; init; }
 }
 
 /// <summary>Progress, published as the orchestration's custom status.</summary>
@@ -62,7 +65,7 @@ public enum RunStatus
 }
 
 /// <summary>Input of MergeResults.</summary>
-public sealed record MergeInput(string RunId, RunRequest Request, IReadOnlyList<ChunkSpec> Chunks, IReadOnlyList<ChunkResult> Results, RunStatus Status, DateTime StartedAt, string? PlanError);
+public sealed record MergeInput(string RunId, RunRequest Request, IReadOnlyList<ChunkSpec> Chunks, IReadOnlyList<ChunkResult> Results, RunStatus Status, DateTime StartedAt, string? PlanError, string? TraceParent = null);
 
 /// <summary>What MergeResults wrote.</summary>
 public sealed record MergeOutput(IReadOnlyList<string> MergedFiles, int Scraps, string Manifest);
