@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Notebook Functions needs on this machine, skipping whatever is already present (idempotent).
-#   scripts/setup.sh          the kernel: Python with ipykernel and pandas (Debian: /usr/bin/python3 from apt)
+#   scripts/setup.sh          the kernel: Python with kernel/requirements.txt's packages (Debian: /usr/bin/python3 from apt)
 #   scripts/setup.sh --dev    also what the tests and benchmarks compare against: nbclient, nbformat, nbconvert
 # Elsewhere than Debian/Ubuntu, install the same with pip into the Python your kernelspec points at:
-#   pip install ipykernel pandas [nbclient nbformat nbconvert] && python -m ipykernel install --user
+#   pip install -r kernel/requirements.txt [nbclient nbformat nbconvert] && python -m ipykernel install --user
 set -euo pipefail
 
 dev=false
@@ -16,8 +16,13 @@ if ! command -v dotnet >/dev/null 2>&1; then
   say "the .NET SDK 10 is required and was not found on PATH (https://dot.net)"; exit 1
 fi
 
-# module -> Debian package
-declare -A wanted=([ipykernel]=python3-ipykernel [pandas]=python3-pandas)
+# module -> Debian package, from the one list the worker image installs too (kernel/requirements.txt, "# debian:" names)
+declare -A wanted=()
+while IFS= read -r line; do
+  module="${line%%[=<> ]*}"
+  debian="$(sed -n 's/.*# debian: *\([^ ]*\).*/\1/p' <<<"$line")"
+  [ -n "$module" ] && [ -n "$debian" ] && wanted[$module]="$debian"
+done < <(grep -v '^[[:space:]]*#' "$(dirname "${BASH_SOURCE[0]}")/../kernel/requirements.txt" | grep -v '^[[:space:]]*$')
 if $dev; then
   wanted+=([nbclient]=python3-nbclient [nbformat]=python3-nbformat [nbconvert]=jupyter-nbconvert)
 fi

@@ -48,6 +48,22 @@ public sealed class ServeCommandTests
             Assert.Equal("Completed", run["status"]!.GetValue<string>());
             var merged = await new RunStore(blobs).DownloadTextAsync($"{run["id"]}/results/lines.txt");
             Assert.Equal("4\n", merged);
+
+            // nbf publish against this server: name -> version, idempotent, a credential refused before it travels.
+            var keyed = new Dictionary<string, string> { ["NBF_API_KEY"] = "serve-test-key" };
+            var published = await NbfProcess.RunAsync(keyed, "publish", notebookPath, "--local", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var again = await NbfProcess.RunAsync(keyed, "publish", notebookPath, "--local", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var leaky = NbfProcess.WriteNotebook(folder, "leaky.ipynb", "x = 1", "token = 'ghp_" + "0123456789abcdefghijABCDEFGHIJ0123456789'");
+            var refused = await NbfProcess.RunAsync(keyed, "publish", leaky, "--local", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var unauthorized = await NbfProcess.RunAsync("publish", notebookPath, "--local", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+            Assert.True(published.ExitCode == 0, published.Stderr);
+            Assert.Matches("^count -> [0-9a-f]{64}\n$", published.Stdout);
+            Assert.EndsWith("(unchanged)\n", again.Stdout);
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Contains("github-token", refused.Stderr);
+            Assert.Equal(2, unauthorized.ExitCode);
+            Assert.Contains("401", unauthorized.Stderr);
         }
         finally
         {

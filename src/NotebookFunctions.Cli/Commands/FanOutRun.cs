@@ -50,7 +50,7 @@ public sealed record FanOutOptions
 /// <c>nbf run NOTEBOOK --input ...</c>: publishes the notebook, uploads a local input, and runs the durable fan-out on
 /// the local host against Azurite, showing chunk progress until the run ends.
 /// </summary>
-public static partial class FanOutRun
+public static class FanOutRun
 {
     /// <summary>Container local inputs are uploaded to, under the run id.</summary>
     public const string InputsContainer = "inputs";
@@ -60,9 +60,6 @@ public static partial class FanOutRun
     {
         TransferOptions = new Azure.Storage.StorageTransferOptions { MaximumConcurrency = 4, InitialTransferSize = 8 << 20, MaximumTransferSize = 8 << 20 },
     };
-
-    [GeneratedRegex("[^a-z0-9-]+")]
-    private static partial Regex NotIdChars();
 
     public static async Task<int> RunAsync(FanOutOptions options, CancellationToken cancellationToken)
     {
@@ -76,7 +73,7 @@ public static partial class FanOutRun
 
         await using var session = await LocalSession.StartAsync(runWorker: true, options.Parallel, cancellationToken);
         var host = session.Host;
-        var name = NotebookName(options.NotebookPath);
+        var name = NotebookStore.NameFromPath(options.NotebookPath);
         var store = new NotebookStore(host.Blobs);
         await store.EnsureCreatedAsync(cancellationToken);
         var published = await store.PublishAsync(name, bytes, cancellationToken);
@@ -161,11 +158,5 @@ public static partial class FanOutRun
         if (slash <= 0)
             throw new ChunkPlanningException($"--input '{options.Input}' is neither a local file or folder nor container/prefix");
         return new InputSpec { Container = options.Input[..slash], Prefix = options.Input[(slash + 1)..], Glob = options.Glob, Mode = mode, TargetChunkBytes = options.SplitBytes };
-    }
-
-    private static string NotebookName(string path)
-    {
-        var stem = NotIdChars().Replace(Path.GetFileNameWithoutExtension(path).ToLowerInvariant(), "-").Trim('-');
-        return stem.Length == 0 ? "notebook" : stem[..Math.Min(stem.Length, 60)];
     }
 }

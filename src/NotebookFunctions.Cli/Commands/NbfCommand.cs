@@ -17,5 +17,6 @@ public static class NbfCommand
         ResultsCommand.Create(),
         ServeCommand.Create(),
         ScanCommand.Create(),
+        PublishCommand.Create(),
     };
 }

@@ -15,6 +15,16 @@ public sealed partial class NotebookStore(BlobServiceClient service)
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
     private static partial Regex NamePattern();
 
+    [GeneratedRegex("[^a-z0-9-]+")]
+    private static partial Regex NotNameChars();
+
+    /// <summary>The name a notebook file is published under: its file name, lowercased, other characters as '-'.</summary>
+    public static string NameFromPath(string path)
+    {
+        var stem = NotNameChars().Replace(Path.GetFileNameWithoutExtension(path).ToLowerInvariant(), "-").Trim('-');
+        return stem.Length == 0 ? "notebook" : stem[..Math.Min(stem.Length, 60)];
+    }
+
     private BlobContainerClient Container { get; } = service.GetBlobContainerClient(StorageLayout.NotebooksContainer);
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
