@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
 using NotebookFunctions.Cli.LocalHost;
 using NotebookFunctions.Core.Chunks;
@@ -52,8 +50,6 @@ public sealed record FanOutOptions
 /// </summary>
 public static class FanOutRun
 {
-    /// <summary>Container local inputs are uploaded to, under the run id.</summary>
-    public const string InputsContainer = "inputs";
 
     /// <summary>Big local inputs go up in 8 MiB blocks, four at a time.</summary>
     private static readonly Azure.Storage.Blobs.Models.BlobUploadOptions UploadOptions = new()
@@ -137,7 +133,7 @@ public static class FanOutRun
         var mode = options.PerBlob ? ChunkMode.PerBlob : ChunkMode.Split;
         if (File.Exists(options.Input) || Directory.Exists(options.Input))
         {
-            var container = blobs.GetBlobContainerClient(InputsContainer);
+            var container = blobs.GetBlobContainerClient(StorageLayout.InputsContainer);
             await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             var files = File.Exists(options.Input)
                 ? [(Path.GetFullPath(options.Input), Path.GetFileName(options.Input))]
@@ -150,8 +146,8 @@ public static class FanOutRun
                 total += new FileInfo(path).Length;
             }
 
-            say($"uploaded {files.Count} file(s), {total / 1024.0 / 1024.0:0.0} MiB, to {InputsContainer}/{runId}/");
-            return new InputSpec { Container = InputsContainer, Prefix = $"{runId}/", Glob = options.Glob, Mode = mode, TargetChunkBytes = options.SplitBytes };
+            say($"uploaded {files.Count} file(s), {total / 1024.0 / 1024.0:0.0} MiB, to {StorageLayout.InputsContainer}/{runId}/");
+            return new InputSpec { Container = StorageLayout.InputsContainer, Prefix = $"{runId}/", Glob = options.Glob, Mode = mode, TargetChunkBytes = options.SplitBytes };
         }
 
         var slash = options.Input.IndexOf('/', StringComparison.Ordinal);

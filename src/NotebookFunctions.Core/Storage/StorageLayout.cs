@@ -9,6 +9,9 @@ public static class StorageLayout
     /// <summary>Everything a run produced, under {runId}/.</summary>
     public const string RunsContainer = "runs";
 
+    /// <summary>Local files nbf uploads for a run, under {runId}/.</summary>
+    public const string InputsContainer = "inputs";
+
     public static string NotebookBlob(string name, string sha256) => $"{name}/{sha256}.ipynb";
 
     public static string ManifestBlob(string runId) => $"{runId}/manifest.json";
