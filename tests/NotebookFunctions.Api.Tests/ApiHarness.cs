@@ -34,8 +34,7 @@ internal sealed class ApiHarness : IAsyncDisposable
         Http = http;
     }
 
-    public static BlobServiceClient Blobs { get; } = BlobServiceFactory.Create(
-        Environment.GetEnvironmentVariable("NBF_TEST_STORAGE") ?? BlobServiceFactory.DevelopmentStorage);
+    public static BlobServiceClient Blobs => DurableTestHosts.Blobs;
 
     public HttpClient Http { get; }
 
@@ -43,19 +42,7 @@ internal sealed class ApiHarness : IAsyncDisposable
 
     public static async Task<ApiHarness> StartAsync(ApiOptions? options = null)
     {
-        var durable = await TestHostStarts.RetryingAsync(() => DurableTaskTestHost.StartAsync(
-            registry => registry.AddNotebookTasks(),
-            new DurableTaskTestHostOptions
-            {
-                LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)),
-                ConfigureServices = services =>
-                {
-                    services.AddSingleton(Blobs);
-                    services.AddSingleton(new NotebookExecutor());
-                    services.AddSingleton<ISecretSource, EnvironmentSecretSource>();
-                    services.AddSingleton<IRunStatusProbe, DurableRunStatusProbe>();
-                },
-            }));
+        var durable = await DurableTestHosts.StartAsync();
         var keys = new Dictionary<string, IReadOnlySet<string>>
         {
             [AllRolesKey] = NotebookRoles.All.ToHashSet(),
@@ -115,13 +102,7 @@ internal sealed class ApiHarness : IAsyncDisposable
     }
 
     /// <summary>A new container holding one blob.</summary>
-    public static async Task<BlobContainerClient> UploadInputAsync(string blobName, string content)
-    {
-        var container = Blobs.GetBlobContainerClient($"in-{Guid.NewGuid():N}");
-        await container.CreateAsync();
-        await container.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(content));
-        return container;
-    }
+    public static Task<BlobContainerClient> UploadInputAsync(string blobName, string content) => DurableTestHosts.UploadInputAsync(blobName, content);
 
     /// <summary>Polls GET /api/runs/{id} until the run has ended.</summary>
     public async Task<JsonObject> WaitForRunAsync(string id)

@@ -21,34 +21,13 @@ internal sealed class RunHarness : IAsyncDisposable
 
     private RunHarness(DurableTaskTestHost host) => _host = host;
 
-    public static BlobServiceClient Blobs { get; } = BlobServiceFactory.Create(
-        Environment.GetEnvironmentVariable("NBF_TEST_STORAGE") ?? BlobServiceFactory.DevelopmentStorage);
+    public static BlobServiceClient Blobs => DurableTestHosts.Blobs;
 
     public DurableTaskClient Client => _host.Client;
 
     public static async Task<RunHarness> StartAsync(Action<IServiceCollection>? configure = null, ILoggerProvider? logs = null)
     {
-        var host = await TestHostStarts.RetryingAsync(() => DurableTaskTestHost.StartAsync(
-            registry => registry.AddNotebookTasks(),
-            new DurableTaskTestHostOptions
-            {
-                LoggerFactory = LoggerFactory.Create(b =>
-                {
-                    b.SetMinimumLevel(LogLevel.Warning);
-                    if (logs is null) return;
-                    // Our activities' logs, as a host would ship them; the Durable Task SDK's own stay at warnings.
-                    b.AddProvider(logs);
-                    b.AddFilter("NotebookFunctions", LogLevel.Information);
-                }),
-                ConfigureServices = services =>
-                {
-                    services.AddSingleton(Blobs);
-                    services.AddSingleton(new NotebookExecutor());
-                    services.AddSingleton<ISecretSource, EnvironmentSecretSource>();
-                    services.AddSingleton<IRunStatusProbe, DurableRunStatusProbe>();
-                    configure?.Invoke(services);
-                },
-            }));
+        var host = await DurableTestHosts.StartAsync(configure: configure, logs: logs);
         return new RunHarness(host);
     }
 
@@ -71,13 +50,7 @@ internal sealed class RunHarness : IAsyncDisposable
         return (name, published.Version);
     }
 
-    public static async Task<BlobContainerClient> UploadInputAsync(string blobName, string content)
-    {
-        var container = Blobs.GetBlobContainerClient($"in-{Guid.NewGuid():N}");
-        await container.CreateAsync();
-        await container.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(content));
-        return container;
-    }
+    public static Task<BlobContainerClient> UploadInputAsync(string blobName, string content) => DurableTestHosts.UploadInputAsync(blobName, content);
 
     public async Task<(RunResult Result, OrchestrationMetadata Metadata)> RunAsync(RunRequest request, string? runId = null)
     {

@@ -24,24 +24,12 @@ internal sealed class FunctionsHarness : IAsyncDisposable
 
     private FunctionsHarness(DurableTaskTestHost host) => _host = host;
 
-    public static BlobServiceClient Blobs { get; } = BlobServiceFactory.Create(
-        Environment.GetEnvironmentVariable("NBF_TEST_STORAGE") ?? BlobServiceFactory.DevelopmentStorage);
+    public static BlobServiceClient Blobs => DurableTestHosts.Blobs;
 
     public DurableTaskClient Client => _host.Client;
 
-    public static async Task<FunctionsHarness> StartAsync() => new(await TestHostStarts.RetryingAsync(() => DurableTaskTestHost.StartAsync(
-        registry => registry.AddNotebookTasks(),
-        new DurableTaskTestHostOptions
-        {
-            LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)),
-            ConfigureServices = services =>
-            {
-                services.AddSingleton(Blobs);
-                services.AddSingleton(new NotebookExecutor());
-                services.AddSingleton<ISecretSource, EnvironmentSecretSource>();
-                services.AddSingleton<IRunStatusProbe>(new CancellationMarkerProbe(Blobs));
-            },
-        })));
+    public static async Task<FunctionsHarness> StartAsync() =>
+        new(await DurableTestHosts.StartAsync(_ => new CancellationMarkerProbe(Blobs)));
 
     /// <summary>A request as the Functions ASP.NET Core integration hands it over.</summary>
     public static HttpRequest Request(string method, string body = "", IDictionary<string, string>? headers = null)

@@ -17,18 +17,7 @@ public sealed class KernelForkTests
                           "token": os.environ.get("NBF_TEST_TOKEN"), "parent": os.environ.get("JPY_PARENT_PID")}))
         """;
 
-    private static async Task<string> RunAsync(Kernel kernel, string code)
-    {
-        var request = kernel.Execute(code);
-        var text = new System.Text.StringBuilder();
-        await foreach (var m in request.IoPub.ReadAllAsync())
-        {
-            if (m.MsgType == "stream") text.Append(m.Content["text"]!.GetValue<string>());
-        }
-
-        await request.Reply;
-        return text.ToString().Trim();
-    }
+    private static async Task<string> RunAsync(Kernel kernel, string code) => (await KernelOutput.PrintedAsync(kernel, code)).Trim();
 
     private static int ParentOf(int pid) =>
         int.Parse(File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);

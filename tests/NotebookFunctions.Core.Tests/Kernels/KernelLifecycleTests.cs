@@ -6,18 +6,7 @@ namespace NotebookFunctions.Core.Tests.Kernels;
 /// <summary>Start-up, liveness, history, parent tracking, shutdown and the port-race retry, on real processes.</summary>
 public sealed class KernelLifecycleTests
 {
-    private static async Task<string> RunAsync(Kernel kernel, string code)
-    {
-        var request = kernel.Execute(code);
-        var text = new System.Text.StringBuilder();
-        await foreach (var m in request.IoPub.ReadAllAsync())
-        {
-            if (m.MsgType == "stream") text.Append(m.Content["text"]!.GetValue<string>());
-        }
-
-        await request.Reply;
-        return text.ToString();
-    }
+    private static Task<string> RunAsync(Kernel kernel, string code) => KernelOutput.PrintedAsync(kernel, code);
 
     [Fact]
     public async Task History_is_kept_in_memory_and_the_kernel_knows_its_parent()
