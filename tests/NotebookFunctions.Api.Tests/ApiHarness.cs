@@ -59,20 +59,7 @@ internal sealed class ApiHarness : IAsyncDisposable
     public static string NewName(string stem) => $"{stem}-{Guid.NewGuid():N}"[..(stem.Length + 13)];
 
     /// <summary>An nbformat 4.5 python3 notebook: a parameters cell, then one code cell per source.</summary>
-    public static string NotebookText(string? parameters, params string[] cells)
-    {
-        var all = new List<Cell>();
-        if (parameters is not null) all.Add(Cell.NewCode(parameters, "params", "parameters"));
-        all.AddRange(cells.Select((c, i) => Cell.NewCode(c, $"c{i}")));
-        var root = new JsonObject
-        {
-            ["nbformat"] = 4,
-            ["nbformat_minor"] = 5,
-            ["metadata"] = new JsonObject { ["kernelspec"] = new JsonObject { ["name"] = "python3", ["display_name"] = "Python 3", ["language"] = "python" } },
-            ["cells"] = new JsonArray(all.Select(c => (JsonNode)c.Json).ToArray()),
-        };
-        return NotebookReader.FromJson(root, "test").ToText();
-    }
+    public static string NotebookText(string? parameters, params string[] cells) => TestNotebooks.Text(parameters, cells);
 
     public async Task<(HttpResponseMessage Response, JsonObject Body)> PublishAsync(string name, string notebookText, string? key = null)
     {

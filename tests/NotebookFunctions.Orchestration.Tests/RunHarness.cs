@@ -34,19 +34,10 @@ internal sealed class RunHarness : IAsyncDisposable
     /// <summary>Publishes a notebook whose first cell is the parameters cell; returns its version.</summary>
     public static async Task<(string Name, string Version)> PublishAsync(string parameters, params string[] cells)
     {
-        var all = new List<Cell> { Cell.NewCode(parameters, "params", "parameters") };
-        all.AddRange(cells.Select((c, i) => Cell.NewCode(c, $"c{i}")));
-        var root = new JsonObject
-        {
-            ["nbformat"] = 4,
-            ["nbformat_minor"] = 5,
-            ["metadata"] = new JsonObject { ["kernelspec"] = new JsonObject { ["name"] = "python3", ["display_name"] = "Python 3", ["language"] = "python" } },
-            ["cells"] = new JsonArray(all.Select(c => (JsonNode)c.Json).ToArray()),
-        };
         var store = new NotebookStore(Blobs);
         await store.EnsureCreatedAsync();
         var name = $"nb-{Guid.NewGuid():N}"[..20];
-        var published = await store.PublishAsync(name, Encoding.UTF8.GetBytes(NotebookReader.FromJson(root, name).ToText()));
+        var published = await store.PublishAsync(name, Encoding.UTF8.GetBytes(TestNotebooks.Text(parameters, cells)));
         return (name, published.Version);
     }
 

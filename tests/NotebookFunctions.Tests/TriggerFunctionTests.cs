@@ -14,15 +14,9 @@ namespace NotebookFunctions.Tests;
 /// <summary>The app's trigger methods, called as the host calls them, doing real work through the shared handlers.</summary>
 public sealed class TriggerFunctionTests
 {
-    private static string Notebook() => NotebookReader.FromJson(new JsonObject
-    {
-        ["nbformat"] = 4,
-        ["nbformat_minor"] = 5,
-        ["metadata"] = new JsonObject { ["kernelspec"] = new JsonObject { ["name"] = "python3", ["display_name"] = "Python 3", ["language"] = "python" } },
-        ["cells"] = new JsonArray(
-            (JsonNode)Cell.NewCode("input_path = 'x'\noutput_dir = 'o'\ngreeting = 'hi'", "p", "parameters").Json,
-            Cell.NewCode("import os\nos.makedirs(output_dir, exist_ok=True)\nopen(os.path.join(output_dir, 'n.txt'), 'w').write(str(len(open(input_path).read().splitlines())))", "c").Json),
-    }, "t").ToText();
+    private static string Notebook() => TestNotebooks.Text(
+        "input_path = 'x'\noutput_dir = 'o'\ngreeting = 'hi'",
+        "import os\nos.makedirs(output_dir, exist_ok=True)\nopen(os.path.join(output_dir, 'n.txt'), 'w').write(str(len(open(input_path).read().splitlines())))");
 
     private static async Task<string> PublishAsync()
     {
