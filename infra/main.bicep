@@ -12,7 +12,7 @@ param environmentName string
 @description('Region of every resource.')
 param location string
 
-@description('Client id of the Entra ID app registration callers sign in to (created by infra/scripts/entra-app.sh before provisioning). Empty: no sign-in, function keys only.')
+@description('Client id of the Entra ID app registration callers sign in to (created by infra/scripts/entra-app.sh before provisioning). Empty: no sign-in, and the API answers 401 to everyone (roles come only from App Service Authentication).')
 param apiClientId string = ''
 
 @description('Object id of the person running azd: gets Key Vault Secrets Officer to add secrets. Empty: nobody.')

@@ -25,7 +25,7 @@ public sealed class RoleMiddlewareTests
         http.Response.Body = new MemoryStream();
         if (principal is not null) http.Request.Headers[ClientPrincipal.HeaderName] = principal;
         var called = false;
-        await new RoleAuthorizationMiddleware(Options.Create(options ?? new AuthOptions()))
+        await new RoleAuthorizationMiddleware(Options.Create(options ?? new AuthOptions { PlatformAuthentication = true }))
             .Invoke(new FakeFunctionContext(function, http), _ => { called = true; return Task.CompletedTask; });
         http.Response.Body.Position = 0;
         return (called, http.Response.StatusCode, await new StreamReader(http.Response.Body).ReadToEndAsync());
@@ -53,8 +53,8 @@ public sealed class RoleMiddlewareTests
         var roles = $"{NotebookRoles.Reader},{NotebookRoles.Publisher}";
 
         var development = await InvokeAsync(ApiOperations.PutSchedule, null, new AuthOptions { DevelopmentRoles = roles, IsDevelopment = true });
-        var production = await InvokeAsync(ApiOperations.PutSchedule, null, new AuthOptions { DevelopmentRoles = roles, IsDevelopment = false });
-        var realPrincipal = await InvokeAsync(ApiOperations.PutSchedule, Principal(NotebookRoles.Reader), new AuthOptions { DevelopmentRoles = roles, IsDevelopment = true });
+        var production = await InvokeAsync(ApiOperations.PutSchedule, null, new AuthOptions { DevelopmentRoles = roles, IsDevelopment = false, PlatformAuthentication = true });
+        var realPrincipal = await InvokeAsync(ApiOperations.PutSchedule, Principal(NotebookRoles.Reader), new AuthOptions { DevelopmentRoles = roles, IsDevelopment = true, PlatformAuthentication = true });
 
         Assert.True(development.Called);
         Assert.Equal(401, production.Status);
@@ -77,6 +77,16 @@ public sealed class RoleMiddlewareTests
 
             Assert.True((await InvokeAsync(function, Principal(role))).Called, $"{function} refused {role}");
         }
+    }
+
+    [Fact]
+    public async Task Without_app_service_authentication_a_principal_header_is_not_believed()
+    {
+        // Anyone with a function key could otherwise claim every role by writing the header themselves.
+        var forged = await InvokeAsync(ApiOperations.PublishNotebook, Principal(NotebookRoles.All.ToArray()), new AuthOptions { PlatformAuthentication = false });
+
+        Assert.False(forged.Called);
+        Assert.Equal(401, forged.Status);
     }
 
     [Fact]

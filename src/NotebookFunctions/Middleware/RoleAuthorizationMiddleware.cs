@@ -32,10 +32,14 @@ public sealed class RoleAuthorizationMiddleware(IOptions<AuthOptions> options) :
         await next(context);
     }
 
-    /// <summary>The platform's principal; in Development only, configured roles stand in when there is none (func start has no EasyAuth).</summary>
+    /// <summary>
+    /// The platform's principal, trusted only where App Service Authentication is on (it strips a client's own
+    /// X-MS-CLIENT-PRINCIPAL and sets the real one); elsewhere a caller could write the header itself. In Development
+    /// only, configured roles stand in when there is none (func start has no App Service Authentication).
+    /// </summary>
     internal static ClientPrincipal? PrincipalFor(string? header, AuthOptions options)
     {
-        var principal = ClientPrincipal.FromHeader(header);
+        var principal = options.PlatformAuthentication ? ClientPrincipal.FromHeader(header) : null;
         if (principal is null && options.IsDevelopment && options.DevelopmentRoles is { Length: > 0 } roles)
             return new ClientPrincipal("local developer", "development", roles.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet());
         return principal;
@@ -49,4 +53,7 @@ public sealed record AuthOptions
     public string? DevelopmentRoles { get; set; }
 
     public bool IsDevelopment { get; set; }
+
+    /// <summary>App Service Authentication is on (the platform sets WEBSITE_AUTH_ENABLED=True).</summary>
+    public bool PlatformAuthentication { get; set; }
 }
