@@ -18,8 +18,13 @@ public sealed class SecretRedactor
     /// <summary>Shorter values are not redacted (masking every "ab" in every output would destroy it); the run is told.</summary>
     public const int MinimumLength = 4;
 
+    /// <summary>Files up to this size are redacted in memory; larger ones are streamed in blocks of this size.</summary>
+    public const int InMemoryLimit = 16 * 1024 * 1024;
+
     private readonly Regex? _pattern;
+    private readonly Regex? _bytePattern;
     private readonly List<byte[]> _binaryForms;
+    private readonly int _longestFormBytes;
 
     private SecretRedactor(IReadOnlyCollection<string> forms)
     {
@@ -28,6 +33,11 @@ public sealed class SecretRedactor
             ? null
             : new Regex(string.Join("|", forms.OrderByDescending(f => f.Length).Select(Regex.Escape)), RegexOptions.CultureInvariant);
         _binaryForms = forms.Select(Encoding.UTF8.GetBytes).Where(b => b.Length >= MinimumLength).ToList();
+        _longestFormBytes = _binaryForms.Count == 0 ? 0 : _binaryForms.Max(b => b.Length);
+        // The forms' UTF-8 bytes as Latin-1 text: one char per byte, so a regex finds byte sequences in any file.
+        _bytePattern = _binaryForms.Count == 0
+            ? null
+            : new Regex(string.Join("|", _binaryForms.OrderByDescending(b => b.Length).Select(b => Regex.Escape(Encoding.Latin1.GetString(b)))), RegexOptions.CultureInvariant);
     }
 
     /// <summary>A redactor that changes nothing (no secrets in this run).</summary>
@@ -124,6 +134,7 @@ public sealed class SecretRedactor
     public async Task<bool> RedactFileAsync(string path, CancellationToken cancellationToken = default)
     {
         if (_pattern is null) return false;
+        if (new FileInfo(path).Length > InMemoryLimit) return await RedactLargeFileAsync(path, cancellationToken);
         var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
         string? text = null;
         try
@@ -154,6 +165,46 @@ public sealed class SecretRedactor
         }
 
         if (changed) await File.WriteAllBytesAsync(path, bytes, cancellationToken);
+        return changed;
+    }
+
+    /// <summary>
+    /// A file too large to hold: streamed block by block into a temp file that replaces it, keeping the last
+    /// (longest form - 1) bytes of each block for the next, so a value split across blocks is still found. Text files
+    /// (no NUL in the first 64 KiB) get "***"; others same-length '*'. Forms are matched as UTF-8 bytes.
+    /// </summary>
+    private async Task<bool> RedactLargeFileAsync(string path, CancellationToken cancellationToken)
+    {
+        var temp = path + ".redacting";
+        var changed = false;
+        await using (var input = File.OpenRead(path))
+        await using (var output = File.Create(temp))
+        {
+            var head = new byte[Math.Min(65536, (int)Math.Min(input.Length, int.MaxValue))];
+            await input.ReadExactlyAsync(head, cancellationToken);
+            input.Position = 0;
+            var binary = head.AsSpan().Contains((byte)0);
+            var carry = string.Empty;
+            var block = new byte[InMemoryLimit];
+            int read;
+            while ((read = await input.ReadAtLeastAsync(block, block.Length, throwOnEndOfStream: false, cancellationToken)) > 0)
+            {
+                var text = carry + Encoding.Latin1.GetString(block, 0, read);
+                var redacted = _bytePattern!.Replace(text, m => binary ? new string('*', m.Length) : Mask);
+                changed |= !ReferenceEquals(redacted, text) && redacted != text;
+                var atEnd = read < block.Length;
+                // Hold back a tail that could be the start of a value continuing in the next block.
+                var keep = atEnd ? 0 : Math.Min(_longestFormBytes - 1, redacted.Length);
+                var emit = redacted.Length - keep;
+                await output.WriteAsync(Encoding.Latin1.GetBytes(redacted[..emit]), cancellationToken);
+                carry = redacted[emit..];
+            }
+
+            if (carry.Length > 0) await output.WriteAsync(Encoding.Latin1.GetBytes(carry), cancellationToken);
+        }
+
+        if (changed) File.Move(temp, path, overwrite: true);
+        else File.Delete(temp);
         return changed;
     }
 

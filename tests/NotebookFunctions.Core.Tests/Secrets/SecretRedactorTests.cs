@@ -79,6 +79,33 @@ public sealed class SecretRedactorTests
     }
 
     [Fact]
+    public async Task Files_too_large_to_hold_are_streamed_and_a_value_across_a_block_boundary_is_still_found()
+    {
+        var folder = Directory.CreateTempSubdirectory("nbf-redact-large-").FullName;
+        var text = Path.Combine(folder, "big.csv");
+        var binary = Path.Combine(folder, "big.bin");
+        var boundary = SecretRedactor.InMemoryLimit;
+        var filler = new string('x', boundary - 5);
+        await File.WriteAllTextAsync(text, "head " + Secret + "\n" + filler[("head ".Length + Secret.Length + 1)..] + Secret + " tail " + Convert.ToBase64String(Encoding.UTF8.GetBytes(Secret)) + "\n");
+        var bytes = new byte[boundary + 4096];
+        Encoding.UTF8.GetBytes(Secret).CopyTo(bytes, boundary - 3);
+        await File.WriteAllBytesAsync(binary, bytes);
+        var redactor = SecretRedactor.For([Secret]);
+
+        Assert.True(await redactor.RedactFileAsync(text));
+        Assert.True(await redactor.RedactFileAsync(binary));
+
+        var redactedText = await File.ReadAllTextAsync(text);
+        Assert.DoesNotContain(Secret, redactedText);
+        Assert.StartsWith("head ***\n", redactedText);
+        Assert.EndsWith("xxx*** tail ***\n", redactedText);
+        var redactedBytes = await File.ReadAllBytesAsync(binary);
+        Assert.Equal(bytes.Length, redactedBytes.Length);
+        Assert.Equal(new string('*', Secret.Length), Encoding.ASCII.GetString(redactedBytes, boundary - 3, Secret.Length));
+        Assert.Empty(Directory.GetFiles(folder, "*.redacting"));
+    }
+
+    [Fact]
     public void Values_too_short_to_mask_safely_and_runs_without_secrets_change_nothing()
     {
         Assert.True(SecretRedactor.For(["abc"]).IsEmpty);
