@@ -25,6 +25,7 @@ public static class ApiHost
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
         var app = builder.Build();
         app.UseRouting();
         new ApiKeyAccess(apiKeys).UseIn(app);

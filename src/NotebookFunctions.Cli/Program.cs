@@ -12,7 +12,8 @@ public static class Program
         var telemetry = Orchestration.Telemetry.ApplicationInsightsExporter.ForConnectionString(Environment.GetEnvironmentVariable("APPLICATIONINSIGHTS_CONNECTION_STRING"));
         try
         {
-            return await NbfCommand.Create().Parse(args).InvokeAsync();
+            // SIGTERM and Ctrl+C cancel the running command; it gets this long to stop its kernels and hosts.
+            return await NbfCommand.Create().Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });
         }
         finally
         {

@@ -102,6 +102,8 @@ public sealed class LocalDurableHost : IAsyncDisposable
         builder.Services.AddSingleton<IOrchestrationService>(new RenewingOrchestrationService(service, VisibilityTimeout / 3));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
+        // nbf owns SIGTERM and Ctrl+C: the hosts inside it must not take them (the process would never exit).
+        builder.Services.AddSingleton<IHostLifetime, Api.EmbeddedHostLifetime>();
         builder.Services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = options.RunWorker ? TaskHubGrpcServerMode.ApiServerAndDispatcher : TaskHubGrpcServerMode.ApiServerOnly);
         var sidecar = builder.Build();
         sidecar.MapGrpcService<TaskHubGrpcServer>();
@@ -120,6 +122,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
             })
             .ConfigureServices(services =>
             {
+                services.AddSingleton<IHostLifetime, Api.EmbeddedHostLifetime>();
                 services.AddSingleton(blobs);
                 if (pool is not null) services.AddSingleton(new NotebookExecutor(pool));
                 services.AddSingleton<IRunStatusProbe, DurableRunStatusProbe>();

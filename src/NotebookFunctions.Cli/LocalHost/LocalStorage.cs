@@ -37,26 +37,24 @@ public sealed class LocalStorage : IAsyncDisposable
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nbf", "azurite");
         Directory.CreateDirectory(data);
         say($"starting Azurite ({executable}), data in {data}");
-        var info = new ProcessStartInfo(executable)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1", "--location", data, "--skipApiVersionCheck", "--loose" })
+        // Azurite writes to a log file in its data folder, not to a pipe of ours: if nbf is killed outright, an Azurite
+        // still writing to our closed pipe would die of EPIPE half-way (blob up, tables gone) under the next nbf.
+        var log = Path.Combine(data, "azurite.log");
+        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("exec \"$0\" \"$@\" >>\"$NBF_AZURITE_LOG\" 2>&1 </dev/null");
+        info.ArgumentList.Add(executable);
+        foreach (var arg in new[] { "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1", "--location", data, "--skipApiVersionCheck", "--loose", "--silent" })
             info.ArgumentList.Add(arg);
+        info.Environment["NBF_AZURITE_LOG"] = log;
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!await AllListeningAsync())
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
                 process.Kill(true);
-                throw new InvalidOperationException($"Azurite did not start listening on 127.0.0.1:10000-10002 within 30 s (exit code {(process.HasExited ? process.ExitCode : null)})");
+                throw new InvalidOperationException($"Azurite did not start listening on 127.0.0.1:10000-10002 within 30 s (exit code {(process.HasExited ? process.ExitCode : null)}; its log: {log})");
             }
 
             await Task.Delay(200, cancellationToken);
