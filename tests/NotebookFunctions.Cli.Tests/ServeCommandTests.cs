@@ -51,23 +51,31 @@ public sealed class ServeCommandTests
 
             // nbf publish against this server: name -> version, idempotent, a credential refused before it travels.
             var keyed = new Dictionary<string, string> { ["NBF_API_KEY"] = "serve-test-key" };
-            var published = await NbfProcess.RunAsync(keyed, "publish", notebookPath, "--local", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            var again = await NbfProcess.RunAsync(keyed, "publish", notebookPath, "--local", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var publishName = $"pub-{Guid.NewGuid():N}"[..16];
+            var toPublish = NbfProcess.WriteNotebook(folder, publishName + ".ipynb", "x = 1", "print(x)");
+            var published = await NbfProcess.RunAsync(keyed, "publish", toPublish, "--local", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var again = await NbfProcess.RunAsync(keyed, "publish", toPublish, "--local", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var leaky = NbfProcess.WriteNotebook(folder, "leaky.ipynb", "x = 1", "token = 'ghp_" + "0123456789abcdefghijABCDEFGHIJ0123456789'");
             var refused = await NbfProcess.RunAsync(keyed, "publish", leaky, "--local", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var unauthorized = await NbfProcess.RunAsync("publish", notebookPath, "--local", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
             Assert.True(published.ExitCode == 0, published.Stderr);
-            Assert.Matches("^count -> [0-9a-f]{64}\n$", published.Stdout);
+            Assert.Matches($"^{publishName} -> [0-9a-f]{{64}}\n$", published.Stdout);
             Assert.EndsWith("(unchanged)\n", again.Stdout);
             Assert.Equal(2, refused.ExitCode);
             Assert.Contains("github-token", refused.Stderr);
             Assert.Equal(2, unauthorized.ExitCode);
             Assert.Contains("401", unauthorized.Stderr);
+
+            // SIGTERM (a service manager, docker stop) stops it cleanly, kernels included.
+            Core.Kernels.ProcessSignals.Send(serve.Id, Core.Kernels.ProcessSignals.Terminate);
+            await serve.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Contains("nbf serve: stopping", await stderr);
+            Assert.Empty(await KernelProcesses.WaitUntilGoneAsync(serve.Id, TimeSpan.FromSeconds(10)));
         }
         finally
         {
-            serve.Kill(entireProcessTree: true);
+            if (!serve.HasExited) serve.Kill(entireProcessTree: true);
             await serve.WaitForExitAsync();
             _ = await stderr;
         }
