@@ -71,14 +71,16 @@ public sealed class KernelForkTests
     public async Task Interrupt_and_kill_reach_a_forked_kernel()
     {
         var kernel = await Kernel.StartAsync(TestNotebook.Python);
-        var sleeping = kernel.Execute("import time; time.sleep(60)");
+        // stop_on_error off: otherwise ipykernel aborts the requests that follow an error for a moment.
+        var sleeping = kernel.Execute("import time; time.sleep(60)", stopOnError: false);
         await Task.Delay(300);
         await kernel.InterruptAsync();
         var reply = await sleeping.Reply.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("KeyboardInterrupt", reply.Content["ename"]!.GetValue<string>());
 
         // A subprocess the kernel started dies with it: the kill goes to the kernel's whole session.
-        var child = int.Parse(await RunAsync(kernel, "import subprocess; p = subprocess.Popen(['sleep', '60']); print(p.pid)"), System.Globalization.CultureInfo.InvariantCulture);
+        await kernel.Execute("import subprocess; p = subprocess.Popen(['sleep', '60'])").Reply;
+        var child = int.Parse((await kernel.EvaluateAsync("p.pid"))!, System.Globalization.CultureInfo.InvariantCulture);
         kernel.Kill();
         Assert.Equal(128 + 9, await kernel.Exited.WaitAsync(TimeSpan.FromSeconds(10)));
         await WaitUntilGoneAsync(child);
