@@ -85,6 +85,50 @@ public sealed class RunApiTests
     }
 
     [Fact]
+    public async Task Runs_are_listed_a_page_at_a_time_and_filtered_by_notebook_and_status()
+    {
+        await using var api = await ApiHarness.StartAsync();
+        var name = ApiHarness.NewName("page");
+        var other = ApiHarness.NewName("other");
+        await api.PublishAsync(name, SumNotebook());
+        await api.PublishAsync(other, SumNotebook());
+        var input = await ApiHarness.UploadInputAsync("sales.csv", Csv);
+        var started = new List<string>();
+        foreach (var notebook in new[] { name, name, name, other })
+        {
+            var (_, body) = await api.SendAsync(HttpMethod.Post, "/api/runs", RunBody(notebook, input.Name));
+            started.Add(body["id"]!.GetValue<string>());
+        }
+
+        foreach (var id in started) await api.WaitForRunAsync(id);
+        var seen = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var query = $"/api/runs?notebook={name}&top=2" + (token is null ? string.Empty : $"&continuationToken={Uri.EscapeDataString(token)}");
+            var (response, page) = await api.SendAsync(HttpMethod.Get, query);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var runs = page["runs"]!.AsArray();
+            Assert.True(runs.Count <= 2);
+            seen.AddRange(runs.Select(r => r!["id"]!.GetValue<string>()));
+            token = page["continuationToken"]?.GetValue<string>();
+            pages++;
+        }
+        while (token is not null && pages < 10);
+
+        Assert.Equal(started.Take(3).Order(), seen.Order());
+        Assert.True(pages >= 2, "three runs in pages of two take at least two pages");
+        var (_, completed) = await api.SendAsync(HttpMethod.Get, $"/api/runs?notebook={other}&status=completed");
+        Assert.Equal(started[3], completed["runs"]!.AsArray().Single()!["id"]!.GetValue<string>());
+        var (_, failed) = await api.SendAsync(HttpMethod.Get, $"/api/runs?notebook={other}&status=failed");
+        Assert.Empty(failed["runs"]!.AsArray());
+        var (badStatus, problem) = await api.SendAsync(HttpMethod.Get, "/api/runs?status=sideways");
+        Assert.Equal(HttpStatusCode.BadRequest, badStatus.StatusCode);
+        Assert.Equal("status", problem["field"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Bad_requests_are_refused_before_anything_is_scheduled_naming_what_is_wrong()
     {
         await using var api = await ApiHarness.StartAsync();
