@@ -37,7 +37,8 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
         var parallel = Math.Max(1, request.MaxParallelChunks);
 
         // Counters, not scans: this runs after every chunk of every replay, and runs can have thousands of chunks.
-        void Report() => context.SetCustomStatus(new RunProgress(chunks.Count, inFlight.Count, succeeded, failedCount, retries));
+        var failures = new List<ChunkFailure>();
+        void Report() => context.SetCustomStatus(new RunProgress(chunks.Count, inFlight.Count, succeeded, failedCount, retries) { Failures = failures.ToList() });
 
         Report();
         while ((next < chunks.Count && !stopScheduling) || inFlight.Count > 0)
@@ -60,6 +61,7 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
             else
             {
                 failedCount++;
+                if (failures.Count < RunProgress.MaxFailuresShown) failures.Add(new ChunkFailure(results[index]!.Index, results[index]!.Attempts, results[index]!.Error));
                 if (request.OnChunkFailure == FailurePolicy.FailFast) stopScheduling = true;
             }
         }

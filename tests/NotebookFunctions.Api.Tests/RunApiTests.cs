@@ -181,6 +181,10 @@ public sealed class RunApiTests
         Assert.Equal(1, failedChunk["index"]!.GetValue<int>());
         Assert.Equal(2, failedChunk["error"]!["cellIndex"]!.GetValue<int>()); // in the executed notebook, after the injected-parameters cell
         Assert.Equal("RuntimeError", failedChunk["error"]!["eName"]!.GetValue<string>());
+        // Progress names failed chunks as soon as they fail, before the manifest exists.
+        var shown = first["progress"]!["failures"]!.AsArray().Single()!;
+        Assert.Equal(1, shown["index"]!.GetValue<int>());
+        Assert.Equal("RuntimeError", shown["error"]!["eName"]!.GetValue<string>());
 
         File.Delete(flag);
         var (accepted, repair) = await api.SendAsync(HttpMethod.Post, $"/api/runs/{id}/repair");

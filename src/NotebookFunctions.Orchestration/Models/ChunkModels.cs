@@ -54,7 +54,17 @@ public sealed record ChunkPlan(IReadOnlyList<ChunkSpec> Chunks)
 }
 
 /// <summary>Progress, published as the orchestration's custom status.</summary>
-public sealed record RunProgress(int Planned, int Running, int Succeeded, int Failed, int Retries);
+public sealed record RunProgress(int Planned, int Running, int Succeeded, int Failed, int Retries)
+{
+    /// <summary>How many failures the progress keeps: custom status is stored with every history checkpoint.</summary>
+    public const int MaxFailuresShown = 20;
+
+    /// <summary>The first chunks that failed all their attempts, with where and why (already redacted), while the run goes on.</summary>
+    public IReadOnlyList<ChunkFailure> Failures { get; init; } = [];
+}
+
+/// <summary>A chunk that failed, as progress shows it before the manifest exists.</summary>
+public sealed record ChunkFailure(int Index, int Attempts, ChunkError? Error);
 
 /// <summary>How a run ended.</summary>
 public enum RunStatus
