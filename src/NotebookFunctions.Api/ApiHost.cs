@@ -17,7 +17,7 @@ namespace NotebookFunctions.Api;
 public static class ApiHost
 {
     /// <summary>The app, not started; a port of 0 picks a free one.</summary>
-    public static WebApplication Create(BlobServiceClient blobs, DurableTaskClient client, IReadOnlyDictionary<string, IReadOnlySet<string>> apiKeys, int port, ApiOptions? options = null, TimeProvider? clock = null)
+    public static WebApplication Create(BlobServiceClient blobs, DurableTaskClient client, IReadOnlyDictionary<string, IReadOnlySet<string>> apiKeys, int port, ApiOptions? options = null, TimeProvider? clock = null, Core.Secrets.ISecretSource? secrets = null)
     {
         options ??= new ApiOptions();
         clock ??= TimeProvider.System;
@@ -29,7 +29,7 @@ public static class ApiHost
         var app = builder.Build();
         app.UseRouting();
         new ApiKeyAccess(apiKeys).UseIn(app);
-        app.MapNotebookFunctionsApi(new NotebooksApi(blobs, options), new RunsApi(blobs, options, clock), new SchedulesApi(blobs, clock), client);
+        app.MapNotebookFunctionsApi(new NotebooksApi(blobs, options), new RunsApi(blobs, options, clock, secrets), new SchedulesApi(blobs, clock), client);
         return app;
     }
 }

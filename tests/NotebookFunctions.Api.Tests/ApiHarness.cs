@@ -48,7 +48,7 @@ internal sealed class ApiHarness : IAsyncDisposable
             [AllRolesKey] = NotebookRoles.All.ToHashSet(),
             [ReaderKey] = new HashSet<string> { NotebookRoles.Reader },
         };
-        var app = ApiHost.Create(Blobs, durable.Client, keys, port: 0, options);
+        var app = ApiHost.Create(Blobs, durable.Client, keys, port: 0, options, secrets: new Core.Secrets.EnvironmentSecretSource());
         await app.StartAsync();
         var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromMinutes(2) };
         http.DefaultRequestHeaders.Add("X-API-Key", AllRolesKey);

@@ -145,6 +145,7 @@ public sealed class RunApiTests
         var (noInput, ni) = await api.SendAsync(HttpMethod.Post, "/api/runs", new { notebook = name });
         var (traversal, tr) = await api.SendAsync(HttpMethod.Post, "/api/runs", RunBody("../" + name, input.Name));
         var (badMode, bm) = await api.SendAsync(HttpMethod.Post, "/api/runs", new { notebook = name, input = new { container = input.Name, mode = "sideways" } });
+        var (unknownSecret, us) = await api.SendAsync(HttpMethod.Post, "/api/runs", new { notebook = name, input = new { container = input.Name, prefix = "sales.csv" }, secrets = new[] { "NBF_NO_SUCH_SECRET_ANYWHERE" } });
 
         Assert.Equal(HttpStatusCode.BadRequest, unknownParameter.StatusCode);
         Assert.Equal("scael", p["parameters"]![0]!["parameter"]!.GetValue<string>());
@@ -160,6 +161,8 @@ public sealed class RunApiTests
         Assert.Equal((HttpStatusCode.BadRequest, "input.container"), (noInput.StatusCode, ni["field"]!.GetValue<string>()));
         Assert.Equal((HttpStatusCode.BadRequest, "notebook"), (traversal.StatusCode, tr["field"]!.GetValue<string>()));
         Assert.Equal((HttpStatusCode.BadRequest, "input.mode"), (badMode.StatusCode, bm["field"]!.GetValue<string>()));
+        Assert.Equal((HttpStatusCode.BadRequest, "secrets"), (unknownSecret.StatusCode, us["field"]!.GetValue<string>()));
+        Assert.Equal("NBF_NO_SUCH_SECRET_ANYWHERE", us["secret"]!.GetValue<string>());
         var (_, runs) = await api.SendAsync(HttpMethod.Get, $"/api/runs?notebook={name}");
         Assert.Empty(runs["runs"]!.AsArray());
     }

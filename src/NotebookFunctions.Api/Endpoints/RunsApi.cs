@@ -9,10 +9,10 @@ using NotebookFunctions.Orchestration.Models;
 namespace NotebookFunctions.Api.Endpoints;
 
 /// <summary>Starting, listing, reading, cancelling and repairing runs.</summary>
-public sealed class RunsApi(BlobServiceClient blobs, ApiOptions options, TimeProvider clock)
+public sealed class RunsApi(BlobServiceClient blobs, ApiOptions options, TimeProvider clock, Core.Secrets.ISecretSource? secrets = null)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
-    private readonly RunStarter _starter = new(blobs);
+    private readonly RunStarter _starter = new(blobs, secrets);
     private readonly RunStore _runs = new(blobs);
 
     /// <summary>POST /api/runs: validated before anything is scheduled; with Idempotency-Key, a retried POST finds the first run.</summary>

@@ -21,7 +21,7 @@ public sealed record StartedRun(string RunId, RunRequest Request, bool Started);
 /// its schema, the input has blobs) and starts it under a given instance id at most once. Every trigger goes
 /// through here, so an HTTP call, a schedule and a blob arrival are validated alike.
 /// </summary>
-public sealed class RunStarter(BlobServiceClient blobs)
+public sealed class RunStarter(BlobServiceClient blobs, Core.Secrets.ISecretSource? secrets = null)
 {
     private readonly NotebookStore _notebooks = new(blobs);
     private readonly RunClaims _claims = new(blobs);
@@ -49,9 +49,11 @@ public sealed class RunStarter(BlobServiceClient blobs)
         await CheckInputExistsAsync(input, cancellationToken);
         if (body.MaxParallelChunks is < 1 or > 1000) throw ApiException.BadRequest("'maxParallelChunks' must be between 1 and 1000", "maxParallelChunks");
         if (body.MaxAttempts is < 1 or > 10) throw ApiException.BadRequest("'maxAttempts' must be between 1 and 10", "maxAttempts");
-        var secrets = body.Secrets ?? [];
-        var badSecret = secrets.FirstOrDefault(s => !SecretName(s));
+        var secretNames = body.Secrets ?? [];
+        var badSecret = secretNames.FirstOrDefault(s => !SecretName(s));
         if (badSecret is not null) throw ApiException.BadRequest($"secret name '{badSecret}' must be letters, digits and '_' or '-'", "secrets");
+        // Where this host can see the secret sources, an unknown name is refused now (by name; values are dropped).
+        if (secrets is not null) await Core.Secrets.SecretResolver.ResolveAsync(secrets, secretNames, cancellationToken);
 
         return new RunRequest
         {
@@ -70,7 +72,7 @@ public sealed class RunStarter(BlobServiceClient blobs)
             CellTimeoutSeconds = body.CellTimeoutSeconds,
             ChunkTimeoutSeconds = body.ChunkTimeoutSeconds,
             Kernel = body.Kernel,
-            Secrets = secrets,
+            Secrets = secretNames,
         };
     }
 

@@ -33,7 +33,7 @@ public sealed class ServeHost : IAsyncDisposable
         var blobs = session.Host.Blobs;
         var client = session.Host.Client;
         var clock = TimeProvider.System;
-        var app = ApiHost.Create(blobs, client, new Dictionary<string, IReadOnlySet<string>> { [apiKey] = NotebookRoles.All.ToHashSet() }, options.Port, clock: clock);
+        var app = ApiHost.Create(blobs, client, new Dictionary<string, IReadOnlySet<string>> { [apiKey] = NotebookRoles.All.ToHashSet() }, options.Port, clock: clock, secrets: Core.Secrets.SecretSources.ForLocalHost());
         var host = new ServeHost(app, apiKey);
         await app.StartAsync(cancellationToken);
         host.Address = new Uri(app.Urls.First());
