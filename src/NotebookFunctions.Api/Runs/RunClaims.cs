@@ -9,9 +9,9 @@ namespace NotebookFunctions.Api.Runs;
 /// One claim blob per run id (runs/{runId}/claim.json), created with If-None-Match: * so exactly one of any number of
 /// racing callers wins. A claim whose winner died before scheduling (no run after a minute) may be taken over.
 /// </summary>
-public sealed class RunClaims(BlobServiceClient blobs)
+public sealed class RunClaims(BlobServiceClient blobs, TimeSpan? abandonedAfter = null)
 {
-    private static readonly TimeSpan Abandoned = TimeSpan.FromMinutes(1);
+    private readonly TimeSpan _abandoned = abandonedAfter ?? TimeSpan.FromMinutes(1);
     private readonly BlobContainerClient _runs = blobs.GetBlobContainerClient(StorageLayout.RunsContainer);
 
     public async Task<bool> TryClaimAsync(string runId, Func<Task<bool>> runExists, CancellationToken cancellationToken)
@@ -30,7 +30,7 @@ public sealed class RunClaims(BlobServiceClient blobs)
         }
 
         var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
-        if (DateTimeOffset.UtcNow - properties.LastModified < Abandoned || await runExists()) return false;
+        if (DateTimeOffset.UtcNow - properties.LastModified < _abandoned || await runExists()) return false;
         try
         {
             await blob.UploadAsync(claim, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } }, cancellationToken);
