@@ -87,6 +87,29 @@ public sealed class ScheduleTests
     }
 
     [Fact]
+    public async Task An_occurrence_that_cannot_start_is_reported_once_not_every_minute()
+    {
+        var (api, notebook, container) = await SetUpAsync();
+        await using var _ = api;
+        var name = $"x-{Guid.NewGuid():N}"[..14];
+        await api.SendAsync(HttpMethod.Put, $"/api/schedules/{name}", Body(notebook, container, cron: "0 3 * * *", timeZone: "UTC"));
+        // The input goes away after the schedule was accepted.
+        await ApiHarness.Blobs.GetBlobContainerClient(container).DeleteAsync();
+        var ticker = new ScheduleTicker(ApiHarness.Blobs);
+        var now = DateTimeOffset.UtcNow;
+        var afterThree = new DateTimeOffset(now.Year, now.Month, now.Day, 3, 0, 0, TimeSpan.Zero).AddDays(1).AddMinutes(1);
+
+        var first = await ticker.TickAsync(api.Client, afterThree, default);
+        var later = await ticker.TickAsync(api.Client, afterThree.AddMinutes(1), default);
+
+        var failure = Assert.Single(first, t => t.Schedule == name);
+        Assert.False(failure.Started);
+        Assert.Contains($"input container '{container}' does not exist", failure.Error);
+        Assert.DoesNotContain(later, t => t.Schedule == name);
+        await api.SendAsync(HttpMethod.Delete, $"/api/schedules/{name}");
+    }
+
+    [Fact]
     public async Task Occurrences_follow_the_time_zone_and_nothing_before_the_schedule_was_written_runs()
     {
         var schedule = new Schedule

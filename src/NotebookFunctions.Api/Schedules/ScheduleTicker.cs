@@ -17,6 +17,10 @@ public sealed class ScheduleTicker(BlobServiceClient blobs)
     private readonly ScheduleStore _schedules = new(blobs);
     private readonly RunStarter _starter = new(blobs);
 
+    // Occurrences that could not start, reported once each: a daily schedule whose notebook was deleted would
+    // otherwise log the same error every minute until its next occurrence.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _reported = new(StringComparer.Ordinal);
+
     public async Task<List<ScheduleTick>> TickAsync(DurableTaskClient client, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var ticks = new List<ScheduleTick>();
@@ -34,8 +38,8 @@ public sealed class ScheduleTicker(BlobServiceClient blobs)
             }
             catch (Exception e) when (e is ApiException or Core.Parameters.ParameterException or Core.Notebooks.NotebookFormatException)
             {
-                // A schedule whose notebook or input went away: reported, and the other schedules still run.
-                ticks.Add(new ScheduleTick(schedule.Name, occurrence, runId, false, e.Message));
+                // A schedule whose notebook or input went away: reported (once), and the other schedules still run.
+                if (_reported.TryAdd(runId, 0)) ticks.Add(new ScheduleTick(schedule.Name, occurrence, runId, false, e.Message));
             }
         }
 
