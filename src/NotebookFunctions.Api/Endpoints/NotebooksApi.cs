@@ -84,14 +84,7 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
 
     private static void CheckName(string name)
     {
-        try
-        {
-            NotebookStore.ValidateName(name);
-        }
-        catch (ArgumentException e)
-        {
-            throw ApiException.BadRequest(e.Message.Split(" (Parameter")[0], "name");
-        }
+        if (NotebookStore.NameProblem(name) is { } problem) throw ApiException.BadRequest(problem, "name");
     }
 
     /// <summary>Reads the body up to the limit; one byte more is a 413, whatever Content-Length claimed.</summary>

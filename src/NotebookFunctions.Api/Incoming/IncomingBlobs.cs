@@ -47,14 +47,8 @@ public sealed class IncomingBlobs(BlobServiceClient blobs)
         if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null)
             return new IncomingOutcome(blobName, runId, false, null, null);
 
-        try
-        {
-            NotebookStore.ValidateName(notebook);
-        }
-        catch (ArgumentException)
-        {
+        if (NotebookStore.NameProblem(notebook) is not null)
             return await RejectAsync(blob, $"'{notebook}' is not a notebook name", cancellationToken);
-        }
 
         var latest = await _notebooks.LatestAsync(notebook, cancellationToken);
         if (latest is null)

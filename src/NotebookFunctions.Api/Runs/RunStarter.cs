@@ -29,14 +29,7 @@ public sealed class RunStarter(BlobServiceClient blobs, Core.Secrets.ISecretSour
     public async Task<RunRequest> ValidateAsync(RunBody body, CancellationToken cancellationToken)
     {
         var name = body.Notebook ?? throw ApiException.BadRequest("'notebook' is required: the name of a published notebook", "notebook");
-        try
-        {
-            NotebookStore.ValidateName(name);
-        }
-        catch (ArgumentException)
-        {
-            throw ApiException.BadRequest($"'{name}' is not a notebook name", "notebook");
-        }
+        if (NotebookStore.NameProblem(name) is not null) throw ApiException.BadRequest($"'{name}' is not a notebook name", "notebook");
 
         var version = body.Version ?? (await _notebooks.LatestAsync(name, cancellationToken))?.Version
             ?? throw ApiException.NotFound($"no notebook named '{name}' has been published");

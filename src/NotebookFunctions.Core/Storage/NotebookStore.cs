@@ -30,11 +30,14 @@ public sealed partial class NotebookStore(BlobServiceClient service)
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
         await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
+    /// <summary>Why a name cannot be a notebook's, or null when it can (callers that answer rather than throw).</summary>
+    public static string? NameProblem(string name) =>
+        NamePattern().IsMatch(name) ? null : $"notebook name '{name}' must be 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit";
+
     /// <exception cref="ArgumentException">The name is not 1–100 letters, digits, '.', '_' or '-'.</exception>
     public static void ValidateName(string name)
     {
-        if (!NamePattern().IsMatch(name))
-            throw new ArgumentException($"notebook name '{name}' must be 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit", nameof(name));
+        if (NameProblem(name) is { } problem) throw new ArgumentException(problem, nameof(name));
     }
 
     /// <summary>Stores the bytes under their SHA-256; publishing the same content again changes nothing.</summary>
