@@ -23,7 +23,6 @@ public sealed class SecretRedactor
 
     private readonly Regex? _pattern;
     private readonly Regex? _bytePattern;
-    private readonly List<byte[]> _binaryForms;
     private readonly int _longestFormBytes;
 
     private SecretRedactor(IReadOnlyCollection<string> forms)
@@ -32,12 +31,12 @@ public sealed class SecretRedactor
         _pattern = forms.Count == 0
             ? null
             : new Regex(string.Join("|", forms.OrderByDescending(f => f.Length).Select(Regex.Escape)), RegexOptions.CultureInvariant);
-        _binaryForms = forms.Select(Encoding.UTF8.GetBytes).Where(b => b.Length >= MinimumLength).ToList();
-        _longestFormBytes = _binaryForms.Count == 0 ? 0 : _binaryForms.Max(b => b.Length);
+        var byteForms = forms.Select(Encoding.UTF8.GetBytes).Where(b => b.Length >= MinimumLength).ToList();
+        _longestFormBytes = byteForms.Count == 0 ? 0 : byteForms.Max(b => b.Length);
         // The forms' UTF-8 bytes as Latin-1 text: one char per byte, so a regex finds byte sequences in any file.
-        _bytePattern = _binaryForms.Count == 0
+        _bytePattern = byteForms.Count == 0
             ? null
-            : new Regex(string.Join("|", _binaryForms.OrderByDescending(b => b.Length).Select(b => Regex.Escape(Encoding.Latin1.GetString(b)))), RegexOptions.CultureInvariant);
+            : new Regex(string.Join("|", byteForms.OrderByDescending(b => b.Length).Select(b => Regex.Escape(Encoding.Latin1.GetString(b)))), RegexOptions.CultureInvariant);
     }
 
     /// <summary>A redactor that changes nothing (no secrets in this run).</summary>
@@ -154,19 +153,19 @@ public sealed class SecretRedactor
             return true;
         }
 
-        var changed = false;
-        foreach (var form in _binaryForms)
-        {
-            for (var at = bytes.AsSpan().IndexOf(form); at >= 0; at = IndexFrom(bytes, form, at + form.Length))
-            {
-                bytes.AsSpan(at, form.Length).Fill((byte)'*');
-                changed = true;
-            }
-        }
-
-        if (changed) await File.WriteAllBytesAsync(path, bytes, cancellationToken);
-        return changed;
+        var raw = Encoding.Latin1.GetString(bytes);
+        var masked = MaskBytes(raw, sameLength: true);
+        if (masked == raw) return false;
+        await File.WriteAllBytesAsync(path, Encoding.Latin1.GetBytes(masked), cancellationToken);
+        return true;
     }
+
+    /// <summary>
+    /// Masks the forms in bytes held as Latin-1 text (one char per byte): "***", or '*' of the same length so a binary
+    /// format keeps its offsets.
+    /// </summary>
+    private string MaskBytes(string latin1, bool sameLength) =>
+        _bytePattern is null ? latin1 : _bytePattern.Replace(latin1, m => sameLength ? new string('*', m.Length) : Mask);
 
     /// <summary>
     /// A file too large to hold: streamed block by block into a temp file that replaces it, keeping the last
@@ -190,7 +189,7 @@ public sealed class SecretRedactor
             while ((read = await input.ReadAtLeastAsync(block, block.Length, throwOnEndOfStream: false, cancellationToken)) > 0)
             {
                 var text = carry + Encoding.Latin1.GetString(block, 0, read);
-                var redacted = _bytePattern!.Replace(text, m => binary ? new string('*', m.Length) : Mask);
+                var redacted = MaskBytes(text, sameLength: binary);
                 changed |= !ReferenceEquals(redacted, text) && redacted != text;
                 var atEnd = read < block.Length;
                 // Hold back a tail that could be the start of a value continuing in the next block.
@@ -206,12 +205,5 @@ public sealed class SecretRedactor
         if (changed) File.Move(temp, path, overwrite: true);
         else File.Delete(temp);
         return changed;
-    }
-
-    private static int IndexFrom(byte[] bytes, byte[] form, int from)
-    {
-        if (from >= bytes.Length) return -1;
-        var found = bytes.AsSpan(from).IndexOf(form);
-        return found < 0 ? -1 : from + found;
     }
 }
