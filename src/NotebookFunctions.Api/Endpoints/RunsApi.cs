@@ -48,9 +48,11 @@ public sealed class RunsApi(BlobServiceClient blobs, ApiOptions options, TimePro
             foreach (var state in page.Values)
             {
                 // The id prefix also matches "sales-eu" for "sales": the request names the notebook exactly.
-                if (notebook is not null && RunView.Input(state)?.Notebook != notebook) continue;
-                if (status is not null && !string.Equals(RunView.StatusOf(state), status, StringComparison.OrdinalIgnoreCase)) continue;
-                runs.Add(RunView.Summary(state));
+                var runRequest = RunView.Input(state);
+                if (notebook is not null && runRequest?.Notebook != notebook) continue;
+                var result = RunView.Output(state);
+                if (status is not null && !string.Equals(RunView.StatusOf(state, result), status, StringComparison.OrdinalIgnoreCase)) continue;
+                runs.Add(RunView.Summary(state, runRequest, result));
             }
 
             next = page.ContinuationToken;

@@ -9,10 +9,13 @@ namespace NotebookFunctions.Api.Runs;
 public static class RunView
 {
     /// <summary>The run's state in our words: Pending, Running, Completed, CompletedWithFailures, Failed or Cancelled.</summary>
-    public static string StatusOf(OrchestrationMetadata state)
+    public static string StatusOf(OrchestrationMetadata state) => StatusOf(state, Output(state));
+
+    /// <summary>The same, from a result already read with <see cref="Output"/> (reading it is a deserialization).</summary>
+    public static string StatusOf(OrchestrationMetadata state, RunResult? result)
     {
         if (state.RuntimeStatus == OrchestrationRuntimeStatus.Terminated) return "Cancelled";
-        if (state.RuntimeStatus == OrchestrationRuntimeStatus.Completed && Output(state) is { } result) return result.Status.ToString();
+        if (state.RuntimeStatus == OrchestrationRuntimeStatus.Completed && result is not null) return result.Status.ToString();
         return state.RuntimeStatus switch
         {
             OrchestrationRuntimeStatus.Pending => "Pending",
@@ -29,17 +32,16 @@ public static class RunView
 
     public static RunProgress? Progress(OrchestrationMetadata state) => Read<RunProgress>(() => state.ReadCustomStatusAs<RunProgress>());
 
-    /// <summary>The summary shown in lists.</summary>
-    public static JsonObject Summary(OrchestrationMetadata state)
+    /// <summary>The summary shown in lists, from the run's request and result already read.</summary>
+    public static JsonObject Summary(OrchestrationMetadata state, RunRequest? request, RunResult? result)
     {
-        var request = Input(state);
         var progress = Progress(state);
         return new JsonObject
         {
             ["id"] = state.InstanceId,
             ["notebook"] = request?.Notebook,
             ["version"] = request?.Version,
-            ["status"] = StatusOf(state),
+            ["status"] = StatusOf(state, result),
             ["created"] = state.CreatedAt,
             ["lastUpdated"] = state.LastUpdatedAt,
             ["progress"] = progress is null ? null : System.Text.Json.JsonSerializer.SerializeToNode(progress, ApiJson.Options),
@@ -51,9 +53,9 @@ public static class RunView
     /// <summary>The full view: the summary, the outcome, every chunk from the manifest when the run has one.</summary>
     public static JsonObject Detail(OrchestrationMetadata state, JsonObject? manifest)
     {
-        var view = Summary(state);
-        var id = state.InstanceId;
         var result = Output(state);
+        var view = Summary(state, Input(state), result);
+        var id = state.InstanceId;
         if (result is not null)
         {
             view["result"] = System.Text.Json.JsonSerializer.SerializeToNode(result, ApiJson.Options);
