@@ -5,14 +5,7 @@ using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using NotebookFunctions.Api.AccessControl;
-using NotebookFunctions.Core.Execution;
-using NotebookFunctions.Core.Notebooks;
-using NotebookFunctions.Core.Secrets;
-using NotebookFunctions.Core.Storage;
-using NotebookFunctions.Orchestration;
 
 namespace NotebookFunctions.Api.Tests;
 

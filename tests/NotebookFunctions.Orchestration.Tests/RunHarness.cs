@@ -1,14 +1,10 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using NotebookFunctions.Core.Execution;
-using NotebookFunctions.Core.Notebooks;
-using NotebookFunctions.Core.Secrets;
 using NotebookFunctions.Core.Storage;
 using NotebookFunctions.Orchestration.Models;
 

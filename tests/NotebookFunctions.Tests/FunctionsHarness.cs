@@ -6,10 +6,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using NotebookFunctions.Core.Execution;
-using NotebookFunctions.Core.Secrets;
-using NotebookFunctions.Core.Storage;
 using NotebookFunctions.Orchestration;
 
 namespace NotebookFunctions.Tests;

@@ -6,7 +6,6 @@ using NotebookFunctions.Api;
 using NotebookFunctions.Api.Endpoints;
 using NotebookFunctions.Api.Incoming;
 using NotebookFunctions.Api.Schedules;
-using NotebookFunctions.Core.Notebooks;
 using NotebookFunctions.Functions;
 
 namespace NotebookFunctions.Tests;
@@ -33,9 +32,7 @@ public sealed class TriggerFunctionTests
     {
         await using var durable = await FunctionsHarness.StartAsync();
         var notebook = await PublishAsync();
-        var container = FunctionsHarness.Blobs.GetBlobContainerClient($"in-{Guid.NewGuid():N}");
-        await container.CreateAsync();
-        await container.GetBlobClient("d.csv").UploadAsync(BinaryData.FromString("a\n1\n2\n"));
+        var container = await DurableTestHosts.UploadInputAsync("d.csv", "a\n1\n2\n");
         var runs = new RunHttpFunctions(new RunsApi(FunctionsHarness.Blobs, new ApiOptions(), TimeProvider.System));
         var body = JsonSerializer.Serialize(new { notebook, input = new { container = container.Name, prefix = "d.csv" } });
 
