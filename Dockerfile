@@ -7,7 +7,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props NotebookFunctions.sln .editorconfig host.json ./
 COPY src/ src/
-RUN dotnet publish src/NotebookFunctions/NotebookFunctions.csproj -c Release -o /home/site/wwwroot --nologo
+RUN dotnet publish src/NotebookFunctions.FunctionApp/NotebookFunctions.FunctionApp.csproj -c Release -o /home/site/wwwroot --nologo
 
 FROM mcr.microsoft.com/azure-functions/dotnet-isolated:4-dotnet-isolated10.0
 ENV AzureWebJobsScriptRoot=/home/site/wwwroot \

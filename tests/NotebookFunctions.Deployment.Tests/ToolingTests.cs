@@ -61,7 +61,7 @@ public sealed class ToolingTests
                 Assert.True(File.Exists(Repository.PathOf(source)) || Directory.Exists(Repository.PathOf(source)), $"the Dockerfile copies {source}, which does not exist");
         }
 
-        Assert.Contains("src/NotebookFunctions/NotebookFunctions.csproj", dockerfile);
+        Assert.Contains("src/NotebookFunctions.FunctionApp/NotebookFunctions.FunctionApp.csproj", dockerfile);
         Assert.Contains("pip install --no-cache-dir -r /opt/kernel/requirements.txt", dockerfile);
         Assert.Contains("ipykernel install --prefix /usr/local --name python3", dockerfile);
     }

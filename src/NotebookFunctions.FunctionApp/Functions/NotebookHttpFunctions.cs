@@ -4,7 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using NotebookFunctions.Api.AccessControl;
 using NotebookFunctions.Api.Endpoints;
 
-namespace NotebookFunctions.Functions;
+namespace NotebookFunctions.FunctionApp.Functions;
 
 /// <summary>PUT/GET /api/notebooks: publish and read notebooks (function keys, then roles by middleware).</summary>
 public sealed class NotebookHttpFunctions(NotebooksApi notebooks)

@@ -5,7 +5,7 @@ using Microsoft.DurableTask.Client;
 using NotebookFunctions.Api.AccessControl;
 using NotebookFunctions.Api.Endpoints;
 
-namespace NotebookFunctions.Functions;
+namespace NotebookFunctions.FunctionApp.Functions;
 
 /// <summary>/api/runs: start, list, read, cancel, repair, and a chunk's executed notebook.</summary>
 public sealed class RunHttpFunctions(RunsApi runs)

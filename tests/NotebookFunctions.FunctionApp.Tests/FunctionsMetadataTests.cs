@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using NotebookFunctions.Api.AccessControl;
-using NotebookFunctions.Functions;
+using NotebookFunctions.FunctionApp.Functions;
 
-namespace NotebookFunctions.Tests;
+namespace NotebookFunctions.FunctionApp.Tests;
 
 /// <summary>The function list the SDK generates at build (functions.metadata), which the Functions host loads.</summary>
 public sealed class FunctionsMetadataTests

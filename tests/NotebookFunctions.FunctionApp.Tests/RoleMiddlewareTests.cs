@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NotebookFunctions.Api.AccessControl;
-using NotebookFunctions.Middleware;
+using NotebookFunctions.FunctionApp.Middleware;
 
-namespace NotebookFunctions.Tests;
+namespace NotebookFunctions.FunctionApp.Tests;
 
 /// <summary>The worker middleware enforces the role table from App Service Authentication's principal.</summary>
 public sealed class RoleMiddlewareTests

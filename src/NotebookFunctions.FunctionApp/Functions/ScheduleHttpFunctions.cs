@@ -4,7 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using NotebookFunctions.Api.AccessControl;
 using NotebookFunctions.Api.Endpoints;
 
-namespace NotebookFunctions.Functions;
+namespace NotebookFunctions.FunctionApp.Functions;
 
 /// <summary>/api/schedules: list, create or replace, delete.</summary>
 public sealed class ScheduleHttpFunctions(SchedulesApi schedules)

@@ -3,7 +3,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using NotebookFunctions.Api.Schedules;
 
-namespace NotebookFunctions.Functions;
+namespace NotebookFunctions.FunctionApp.Functions;
 
 /// <summary>Every minute: starts the due occurrence of each enabled schedule (once per occurrence, whatever fires twice).</summary>
 public sealed class ScheduleTimerFunction(ScheduleTicker ticker, TimeProvider clock, ILogger<ScheduleTimerFunction> logger)

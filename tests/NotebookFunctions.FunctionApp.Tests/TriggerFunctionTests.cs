@@ -6,9 +6,9 @@ using NotebookFunctions.Api;
 using NotebookFunctions.Api.Endpoints;
 using NotebookFunctions.Api.Incoming;
 using NotebookFunctions.Api.Schedules;
-using NotebookFunctions.Functions;
+using NotebookFunctions.FunctionApp.Functions;
 
-namespace NotebookFunctions.Tests;
+namespace NotebookFunctions.FunctionApp.Tests;
 
 /// <summary>The app's trigger methods, called as the host calls them, doing real work through the shared handlers.</summary>
 public sealed class TriggerFunctionTests

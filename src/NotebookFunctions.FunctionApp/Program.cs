@@ -1,4 +1,4 @@
 using Microsoft.Extensions.Hosting;
-using NotebookFunctions;
+using NotebookFunctions.FunctionApp;
 
 AppHost.CreateBuilder(args).Build().Run();

@@ -9,10 +9,10 @@ using NotebookFunctions.Core.Execution;
 using NotebookFunctions.Core.Kernels;
 using NotebookFunctions.Core.Secrets;
 using NotebookFunctions.Core.Storage;
-using NotebookFunctions.Middleware;
+using NotebookFunctions.FunctionApp.Middleware;
 using NotebookFunctions.Orchestration;
 
-namespace NotebookFunctions;
+namespace NotebookFunctions.FunctionApp;
 
 /// <summary>Everything the app's functions and activities need, from configuration, in one place (Program.cs and the tests call it).</summary>
 public static class NotebookFunctionsServices

@@ -2,7 +2,7 @@ using Microsoft.ApplicationInsights;
 using Microsoft.Extensions.Hosting;
 using NotebookFunctions.Orchestration.Telemetry;
 
-namespace NotebookFunctions;
+namespace NotebookFunctions.FunctionApp;
 
 /// <summary>Listens to the run → chunk → cell spans and the metrics from the worker's start to its stop, into Application Insights.</summary>
 public sealed class TelemetryExportService(TelemetryClient client) : IHostedService, IDisposable

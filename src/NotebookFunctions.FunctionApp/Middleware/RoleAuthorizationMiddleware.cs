@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using NotebookFunctions.Api;
 using NotebookFunctions.Api.AccessControl;
 
-namespace NotebookFunctions.Middleware;
+namespace NotebookFunctions.FunctionApp.Middleware;
 
 /// <summary>
 /// Roles on top of function keys, for every HTTP function, from the one table in <see cref="ApiOperations"/>: the

@@ -8,7 +8,7 @@ using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using NotebookFunctions.Orchestration;
 
-namespace NotebookFunctions.Tests;
+namespace NotebookFunctions.FunctionApp.Tests;
 
 /// <summary>
 /// Calls the app's function methods directly, with a DurableTaskClient from Durable Task's in-memory host (activities

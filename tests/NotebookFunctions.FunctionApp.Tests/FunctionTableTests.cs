@@ -5,7 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 using NotebookFunctions.Api;
 using NotebookFunctions.Api.AccessControl;
 
-namespace NotebookFunctions.Tests;
+namespace NotebookFunctions.FunctionApp.Tests;
 
 /// <summary>The Functions app and nbf serve expose one API: the same operation names, routes and methods, all in the role table.</summary>
 public sealed class FunctionTableTests

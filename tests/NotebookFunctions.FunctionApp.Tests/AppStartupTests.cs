@@ -7,7 +7,7 @@ using NotebookFunctions.Api.Incoming;
 using NotebookFunctions.Api.Schedules;
 using NotebookFunctions.Orchestration;
 
-namespace NotebookFunctions.Tests;
+namespace NotebookFunctions.FunctionApp.Tests;
 
 /// <summary>
 /// Builds the worker exactly as Program.cs does and resolves what the functions need. Guards the Application Insights

@@ -3,10 +3,10 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using NotebookFunctions.Middleware;
+using NotebookFunctions.FunctionApp.Middleware;
 using NotebookFunctions.Orchestration;
 
-namespace NotebookFunctions;
+namespace NotebookFunctions.FunctionApp;
 
 /// <summary>The worker's composition, apart from Program.cs so a test can build the real host and resolve its services.</summary>
 public static class AppHost

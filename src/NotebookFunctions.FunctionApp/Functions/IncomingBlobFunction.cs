@@ -3,7 +3,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using NotebookFunctions.Api.Incoming;
 
-namespace NotebookFunctions.Functions;
+namespace NotebookFunctions.FunctionApp.Functions;
 
 /// <summary>A blob landing in incoming/{notebook}/... runs that notebook over it (or is set aside with a reason).</summary>
 public sealed class IncomingBlobFunction(IncomingBlobs incoming, ILogger<IncomingBlobFunction> logger)
