@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using NotebookFunctions.Core.Parameters;
 
 namespace NotebookFunctions.Core.Notebooks;
 
@@ -15,8 +14,8 @@ public static class NotebookLinter
     public static List<LintWarning> Lint(Notebook notebook)
     {
         var warnings = new List<LintWarning>();
-        if (!ParameterSchema.Infer(notebook).HasParametersCell)
-            warnings.Add(new LintWarning("no-parameters-cell", $"no cell is tagged '{ParameterSchema.ParametersTag}': runs cannot pass parameters, and injected values go to the top"));
+        if (!notebook.Cells.Any(c => c.HasTag(CellTags.Parameters)))
+            warnings.Add(new LintWarning("no-parameters-cell", $"no cell is tagged '{CellTags.Parameters}': runs cannot pass parameters, and injected values go to the top"));
 
         var last = 0;
         var executed = 0;

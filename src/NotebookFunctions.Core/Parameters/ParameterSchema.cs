@@ -7,10 +7,10 @@ namespace NotebookFunctions.Core.Parameters;
 public sealed class ParameterSchema
 {
     /// <summary>The tag marking the defaults cell.</summary>
-    public const string ParametersTag = "parameters";
+    public const string ParametersTag = CellTags.Parameters;
 
     /// <summary>The tag of the cell papermill (and we) inject.</summary>
-    public const string InjectedTag = "injected-parameters";
+    public const string InjectedTag = CellTags.InjectedParameters;
 
     private ParameterSchema(IReadOnlyList<NotebookParameter> parameters, int? cellIndex, string language)
     {

@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using NotebookFunctions.Core.Execution;
 using NotebookFunctions.Core.Notebooks;
 using static NotebookFunctions.Core.Telemetry.NotebookTelemetry;
 
-namespace NotebookFunctions.Core.Telemetry;
+namespace NotebookFunctions.Core.Execution;
 
 /// <summary>One span and one duration measurement per executed cell; a failing cell's span carries the error and the cell.</summary>
 internal static class CellSpans
