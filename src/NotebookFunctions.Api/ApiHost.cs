@@ -29,7 +29,7 @@ public static class ApiHost
         var app = builder.Build();
         app.UseRouting();
         new ApiKeyAccess(apiKeys).UseIn(app);
-        app.MapNotebookFunctionsApi(new NotebooksApi(blobs, options), new RunsApi(blobs, options, clock, secrets), new SchedulesApi(blobs, clock), client);
+        app.MapNotebookFunctionsApi(new NotebooksApi(blobs, options), new RunsApi(blobs, options, clock, secrets), new SchedulesApi(blobs, clock, secrets), client);
         return app;
     }
 }

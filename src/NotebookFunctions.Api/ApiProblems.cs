@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using NotebookFunctions.Core.Chunks;
-using NotebookFunctions.Core.Notebooks;
-using NotebookFunctions.Core.Parameters;
-using NotebookFunctions.Core.Secrets;
+using NotebookFunctions.Orchestration.Runs;
 
 namespace NotebookFunctions.Api;
 
@@ -12,7 +9,15 @@ public static class ApiProblems
 {
     public static IResult From(ApiException e) => Problem(e.Status, e.Title, e.Message, e.Extensions);
 
-    /// <summary>Runs a handler, answering known refusals as problem details.</summary>
+    /// <summary>The HTTP status of a run service refusal.</summary>
+    public static int StatusOf(RunRefusalKind kind) => kind switch
+    {
+        RunRefusalKind.NotFound => StatusCodes.Status404NotFound,
+        RunRefusalKind.Conflict => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    /// <summary>Runs a handler, answering known refusals (the API's own, and the run service's and Core's) as problem details.</summary>
     public static async Task<IResult> GuardAsync(Func<Task<IResult>> handler)
     {
         try
@@ -23,28 +28,11 @@ public static class ApiProblems
         {
             return From(e);
         }
-        catch (NotebookFormatException e)
+        catch (Exception e) when (RunRefusalException.From(e) is { } refusal)
         {
-            return Problem(400, "Invalid notebook", e.Message, new Dictionary<string, object?>
-            {
-                ["notebook"] = e.Source,
-                ["problems"] = e.Problems.Select(p => new { message = p.Message, cell = p.CellIndex, cellId = p.CellId, field = p.Field }).ToList(),
-            });
-        }
-        catch (ParameterException e)
-        {
-            return Problem(400, "Invalid parameters", e.Message, new Dictionary<string, object?>
-            {
-                ["parameters"] = e.Problems.Select(p => new { parameter = p.Parameter, message = p.Message }).ToList(),
-            });
-        }
-        catch (ChunkPlanningException e)
-        {
-            return Problem(400, "Invalid input", e.Message, new Dictionary<string, object?> { ["field"] = "input" });
-        }
-        catch (SecretNotFoundException e)
-        {
-            return Problem(400, "Unknown secret", e.Message, new Dictionary<string, object?> { ["field"] = "secrets", ["secret"] = e.SecretName });
+            var extensions = new Dictionary<string, object?>(refusal.Extensions);
+            if (refusal.Field is not null) extensions["field"] = refusal.Field;
+            return Problem(StatusOf(refusal.Kind), refusal.Title, refusal.Message, extensions);
         }
     }
 

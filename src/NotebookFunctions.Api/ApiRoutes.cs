@@ -24,7 +24,9 @@ public static class ApiRoutes
         api.MapGet("/runs/{id}", (HttpRequest r, string id) => runs.GetAsync(r, client, id)).WithName(ApiOperations.GetRun);
         api.MapPost("/runs/{id}/cancel", (HttpRequest r, string id) => runs.CancelAsync(r, client, id)).WithName(ApiOperations.CancelRun);
         api.MapPost("/runs/{id}/repair", (HttpRequest r, string id) => runs.RepairAsync(r, client, id)).WithName(ApiOperations.RepairRun);
-        api.MapGet("/runs/{id}/chunks/{index:int}/notebook", (HttpRequest r, string id, int index) => runs.ChunkNotebookAsync(r, id, index)).WithName(ApiOperations.GetChunkNotebook);
+        api.MapGet("/runs/{id}/chunks/{index:int}/notebook", (HttpRequest r, string id, int index) => runs.ChunkNotebookAsync(r, client, id, index)).WithName(ApiOperations.GetChunkNotebook);
+        api.MapGet("/runs/{id}/files", (HttpRequest r, string id) => runs.FilesAsync(r, client, id)).WithName(ApiOperations.ListRunFiles);
+        api.MapGet("/runs/{id}/files/{*path}", (HttpRequest r, string id, string path) => runs.FileAsync(r, client, id, path)).WithName(ApiOperations.GetRunFile);
         api.MapGet("/schedules", (HttpRequest r) => schedules.ListAsync(r)).WithName(ApiOperations.ListSchedules);
         api.MapPut("/schedules/{name}", (HttpRequest r, string name) => schedules.PutAsync(r, name)).WithName(ApiOperations.PutSchedule);
         api.MapDelete("/schedules/{name}", (HttpRequest r, string name) => schedules.DeleteAsync(r, name)).WithName(ApiOperations.DeleteSchedule);

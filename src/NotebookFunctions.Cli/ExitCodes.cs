@@ -17,6 +17,15 @@ public static class ExitCodes
     /// <summary>A fan-out run finished with some chunks failed (the rest merged).</summary>
     public const int PartialFailure = 4;
 
+    /// <summary>What the command names does not exist: a notebook, a version, a run.</summary>
+    public const int NotFound = 5;
+
+    /// <summary>The run is not in a state that allows it: already ended (cancel), not finished or input changed (repair).</summary>
+    public const int Conflict = 6;
+
+    /// <summary>The API could not be reached, refused the caller (401, 403), or failed (5xx).</summary>
+    public const int Unavailable = 7;
+
     /// <summary>Interrupted by the user (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

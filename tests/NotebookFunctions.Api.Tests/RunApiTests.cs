@@ -238,7 +238,7 @@ public sealed class RunApiTests
             chunks = (await api.SendAsync(HttpMethod.Get, $"/api/runs/{id}")).Body["chunks"] as JsonArray;
         }
 
-        Assert.Equal("waiting or running", chunks!.Single()!["state"]!.GetValue<string>());
+        Assert.Equal("waiting or running", chunks!.Single()!["status"]!.GetValue<string>());
 
         var (cancel, body) = await api.SendAsync(HttpMethod.Post, $"/api/runs/{id}/cancel");
 

@@ -1,4 +1,4 @@
-using NotebookFunctions.Api.Runs;
+using NotebookFunctions.Orchestration.Runs;
 
 namespace NotebookFunctions.Api.Tests;
 

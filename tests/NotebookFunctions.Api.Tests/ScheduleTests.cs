@@ -117,7 +117,7 @@ public sealed class ScheduleTests
             Name = "tz",
             Cron = "0 2 * * *",
             TimeZone = "Europe/Paris",
-            Run = new Runs.RunBody(),
+            Run = new Orchestration.Runs.RunSubmission(),
             Updated = new DateTimeOffset(2026, 3, 28, 12, 0, 0, TimeSpan.Zero),
         };
 

@@ -120,10 +120,10 @@ public sealed class FanOutCommandTests
         await host.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
 
         Assert.True(cancel.ExitCode == 0, cancel.Stderr);
-        Assert.Contains("Terminated", cancel.Stderr);
+        Assert.Contains($"run {runId} Cancelled", cancel.Stderr);
         var hostOutput = await stderr;
         Assert.True(host.ExitCode == 1, $"exit {host.ExitCode}: {hostOutput}");
-        Assert.Contains("Terminated", hostOutput);
+        Assert.Contains($"run {runId} Cancelled", hostOutput);
         Assert.Empty(await KernelProcesses.WaitUntilGoneAsync(host.Id, TimeSpan.FromSeconds(10)));
     }
 

@@ -64,7 +64,7 @@ public sealed class ServeCommandTests
             Assert.EndsWith("(unchanged)\n", again.Stdout);
             Assert.Equal(2, refused.ExitCode);
             Assert.Contains("github-token", refused.Stderr);
-            Assert.Equal(2, unauthorized.ExitCode);
+            Assert.Equal(7, unauthorized.ExitCode);
             Assert.Contains("401", unauthorized.Stderr);
 
             // SIGTERM (a service manager, docker stop) stops it cleanly, kernels included.

@@ -63,7 +63,7 @@ public sealed class TriggerFunctionTests
         {
             Name = schedule,
             Cron = "* * * * *",
-            Run = new Api.Runs.RunBody { Notebook = notebook, Input = new Api.Runs.InputBody { Container = IncomingBlobs.Container, Prefix = blobName } },
+            Run = new Orchestration.Runs.RunSubmission { Notebook = notebook, Input = new Orchestration.Runs.InputSubmission { Container = IncomingBlobs.Container, Prefix = blobName } },
             Updated = DateTimeOffset.UtcNow.AddMinutes(-5),
         }, default);
 

@@ -15,6 +15,8 @@ public static class ApiOperations
     public const string CancelRun = nameof(CancelRun);
     public const string RepairRun = nameof(RepairRun);
     public const string GetChunkNotebook = nameof(GetChunkNotebook);
+    public const string ListRunFiles = nameof(ListRunFiles);
+    public const string GetRunFile = nameof(GetRunFile);
     public const string ListSchedules = nameof(ListSchedules);
     public const string PutSchedule = nameof(PutSchedule);
     public const string DeleteSchedule = nameof(DeleteSchedule);
@@ -30,6 +32,8 @@ public static class ApiOperations
         [CancelRun] = NotebookRoles.Runner,
         [RepairRun] = NotebookRoles.Runner,
         [GetChunkNotebook] = NotebookRoles.Reader,
+        [ListRunFiles] = NotebookRoles.Reader,
+        [GetRunFile] = NotebookRoles.Reader,
         [ListSchedules] = NotebookRoles.Reader,
         [PutSchedule] = NotebookRoles.Publisher,
         [DeleteSchedule] = NotebookRoles.Publisher,

@@ -2,19 +2,19 @@ using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
 using Cronos;
 using Microsoft.AspNetCore.Http;
-using NotebookFunctions.Api.Runs;
 using NotebookFunctions.Api.Schedules;
+using NotebookFunctions.Orchestration.Runs;
 
 namespace NotebookFunctions.Api.Endpoints;
 
 /// <summary>The body of PUT /api/schedules/{name}.</summary>
-public sealed record ScheduleBody(string? Cron, string? TimeZone, bool? Enabled, RunBody? Run);
+public sealed record ScheduleBody(string? Cron, string? TimeZone, bool? Enabled, RunSubmission? Run);
 
 /// <summary>Listing, creating, replacing and deleting cron schedules.</summary>
-public sealed partial class SchedulesApi(BlobServiceClient blobs, TimeProvider clock)
+public sealed partial class SchedulesApi(BlobServiceClient blobs, TimeProvider clock, Core.Secrets.ISecretSource? secrets = null)
 {
     private readonly ScheduleStore _store = new(blobs);
-    private readonly RunStarter _starter = new(blobs);
+    private readonly RunValidator _validator = new(blobs, secrets);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
     private static partial Regex NamePattern();
@@ -45,7 +45,7 @@ public sealed partial class SchedulesApi(BlobServiceClient blobs, TimeProvider c
             Updated = clock.GetUtcNow(),
         };
         Check(schedule);
-        await _starter.ValidateAsync(schedule.Run, request.HttpContext.RequestAborted);
+        await _validator.ValidateAsync(schedule.Run, request.HttpContext.RequestAborted);
         var created = await _store.PutAsync(schedule, request.HttpContext.RequestAborted);
         return new LocatedResult(Results.Json(View(schedule, clock.GetUtcNow()), ApiJson.Options, statusCode: created ? 201 : 200), $"/api/schedules/{name}");
     });

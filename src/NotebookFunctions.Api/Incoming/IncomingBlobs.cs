@@ -3,8 +3,8 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.DurableTask.Client;
-using NotebookFunctions.Api.Runs;
 using NotebookFunctions.Core.Storage;
+using NotebookFunctions.Orchestration.Runs;
 
 namespace NotebookFunctions.Api.Incoming;
 
@@ -17,11 +17,10 @@ public sealed record IncomingOutcome(string Blob, string? RunId, bool Started, s
 /// id comes from the blob's name and ETag, so a trigger delivered twice starts one run; a blob that cannot be run is
 /// moved to incoming-rejected/ with a .reason.txt beside it, never dropped.
 /// </summary>
-public sealed class IncomingBlobs(BlobServiceClient blobs)
+public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretSource? secrets = null)
 {
     public const string Container = "incoming";
     public const string RejectedContainer = "incoming-rejected";
-    private readonly RunStarter _starter = new(blobs);
     private readonly NotebookStore _notebooks = new(blobs);
 
     public async Task<IncomingOutcome> HandleAsync(DurableTaskClient client, string blobName, CancellationToken cancellationToken)
@@ -43,35 +42,33 @@ public sealed class IncomingBlobs(BlobServiceClient blobs)
         if (notebook is null || slash == blobName.Length - 1)
             return await RejectAsync(blob, $"blob '{Container}/{blobName}' is not under a notebook's folder: upload to {Container}/{{notebook}}/{{file}}", cancellationToken);
 
+        if (NotebookStore.NameProblem(notebook) is not null)
+            return await RejectAsync(blob, $"'{notebook}' is not a notebook name", cancellationToken);
+
         var runId = RunIds.ForBlob(notebook, blobName, properties.ETag.ToString());
         if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null)
             return new IncomingOutcome(blobName, runId, false, null, null);
-
-        if (NotebookStore.NameProblem(notebook) is not null)
-            return await RejectAsync(blob, $"'{notebook}' is not a notebook name", cancellationToken);
 
         var latest = await _notebooks.LatestAsync(notebook, cancellationToken);
         if (latest is null)
             return await RejectAsync(blob, $"no notebook named '{notebook}' has been published; publish it, then upload the blob again", cancellationToken);
 
         var defaults = await DefaultsAsync(notebook, latest.Version, cancellationToken);
-        var body = new RunBody
+        var submission = new RunSubmission
         {
             Notebook = notebook,
             Version = latest.Version,
-            Input = new InputBody { Container = Container, Prefix = blobName, Mode = defaults?["mode"]?.GetValue<string>(), ChunkSize = defaults?["chunk_size"]?.ToString() },
+            Input = new InputSubmission { Container = Container, Prefix = blobName, Mode = defaults?["mode"]?.GetValue<string>(), ChunkSize = defaults?["chunk_size"]?.ToString(), ExactBlob = true },
             MaxParallelChunks = defaults?["max_parallel_chunks"]?.GetValue<int>(),
         };
         try
         {
-            var request = await _starter.ValidateAsync(body, cancellationToken);
-            request = request with { Input = request.Input with { ExactBlob = true } };
-            var started = await _starter.StartOnceAsync(client, request, runId, cancellationToken);
+            var started = await new RunService(blobs, client, secrets).StartAsync(submission, RunIdChoice.Exactly(runId), cancellationToken);
             return new IncomingOutcome(blobName, runId, started.Started, null, null);
         }
-        catch (Exception e) when (e is ApiException or Core.Parameters.ParameterException or Core.Notebooks.NotebookFormatException)
+        catch (Exception e) when (RunRefusalException.From(e) is { } refusal)
         {
-            return await RejectAsync(blob, $"notebook '{notebook}' cannot run over this blob: {e.Message}", cancellationToken);
+            return await RejectAsync(blob, $"notebook '{notebook}' cannot run over this blob: {refusal.Message}", cancellationToken);
         }
     }
 

@@ -1,5 +1,5 @@
 using Cronos;
-using NotebookFunctions.Api.Runs;
+using NotebookFunctions.Orchestration.Runs;
 
 namespace NotebookFunctions.Api.Schedules;
 
@@ -17,7 +17,7 @@ public sealed record Schedule
     public bool Enabled { get; init; } = true;
 
     /// <summary>The run each occurrence starts (the notebook's latest version when it names none).</summary>
-    public required RunBody Run { get; init; }
+    public required RunSubmission Run { get; init; }
 
     /// <summary>When the schedule was last written: occurrences before it never run.</summary>
     public DateTimeOffset Updated { get; init; }

@@ -1,6 +1,6 @@
 using Azure.Storage.Blobs;
 using Microsoft.DurableTask.Client;
-using NotebookFunctions.Api.Runs;
+using NotebookFunctions.Orchestration.Runs;
 
 namespace NotebookFunctions.Api.Schedules;
 
@@ -12,10 +12,9 @@ public sealed record ScheduleTick(string Schedule, DateTimeOffset Occurrence, st
 /// occurrence under the id schedule + occurrence time, so a tick that fires twice, or two hosts ticking at once,
 /// start one run per occurrence.
 /// </summary>
-public sealed class ScheduleTicker(BlobServiceClient blobs)
+public sealed class ScheduleTicker(BlobServiceClient blobs, Core.Secrets.ISecretSource? secrets = null)
 {
     private readonly ScheduleStore _schedules = new(blobs);
-    private readonly RunStarter _starter = new(blobs);
 
     // Occurrences that could not start, reported once each: a daily schedule whose notebook was deleted would
     // otherwise log the same error every minute until its next occurrence.
@@ -23,23 +22,21 @@ public sealed class ScheduleTicker(BlobServiceClient blobs)
 
     public async Task<List<ScheduleTick>> TickAsync(DurableTaskClient client, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var runs = new RunService(blobs, client, secrets);
         var ticks = new List<ScheduleTick>();
         foreach (var schedule in await _schedules.ListAsync(cancellationToken))
         {
             if (!schedule.Enabled || schedule.LatestDue(schedule.Updated, now) is not { } occurrence) continue;
-            var notebook = schedule.Run.Notebook ?? string.Empty;
-            var runId = RunIds.ForSchedule(notebook, schedule.Name, occurrence);
+            var runId = RunIds.ForSchedule(schedule.Run.Notebook ?? string.Empty, schedule.Name, occurrence);
             try
             {
-                if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null) continue;
-                var request = await _starter.ValidateAsync(schedule.Run, cancellationToken);
-                var started = await _starter.StartOnceAsync(client, request, runId, cancellationToken);
-                ticks.Add(new ScheduleTick(schedule.Name, occurrence, runId, started.Started, null));
+                var started = await runs.StartAsync(schedule.Run, RunIdChoice.Exactly(runId), cancellationToken);
+                if (started.Started) ticks.Add(new ScheduleTick(schedule.Name, occurrence, runId, true, null));
             }
-            catch (Exception e) when (e is ApiException or Core.Parameters.ParameterException or Core.Notebooks.NotebookFormatException)
+            catch (Exception e) when (RunRefusalException.From(e) is { } refusal)
             {
                 // A schedule whose notebook or input went away: reported (once), and the other schedules still run.
-                if (_reported.TryAdd(runId, 0)) ticks.Add(new ScheduleTick(schedule.Name, occurrence, runId, false, e.Message));
+                if (_reported.TryAdd(runId, 0)) ticks.Add(new ScheduleTick(schedule.Name, occurrence, runId, false, refusal.Message));
             }
         }
 

@@ -1,26 +1,34 @@
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
-using NotebookFunctions.Cli.LocalHost;
+using NotebookFunctions.Cli.Remote;
+using NotebookFunctions.Cli.Runs;
 using NotebookFunctions.Core.Chunks;
 using NotebookFunctions.Core.Notebooks;
 using NotebookFunctions.Core.Parameters;
 using NotebookFunctions.Core.Storage;
-using NotebookFunctions.Orchestration;
-using NotebookFunctions.Orchestration.Activities;
-using NotebookFunctions.Orchestration.Models;
+using NotebookFunctions.Orchestration.Runs;
 
 namespace NotebookFunctions.Cli.Commands;
 
 /// <summary>What <c>nbf run --input</c> was asked to do.</summary>
 public sealed record FanOutOptions
 {
-    public required string NotebookPath { get; init; }
+    /// <summary>A notebook file, or the name of a published notebook.</summary>
+    public required string Notebook { get; init; }
 
     public required string Input { get; init; }
 
-    public JsonObject Parameters { get; init; } = new();
+    /// <summary>A published version (sha256) when <see cref="Notebook"/> is a name; the latest otherwise.</summary>
+    public string? Version { get; init; }
 
-    public long SplitBytes { get; init; } = 64L * 1024 * 1024;
+    /// <summary>With --api: publish the notebook file first, then run the version published.</summary>
+    public bool Publish { get; init; }
+
+    public string? ParametersFile { get; init; }
+
+    public IReadOnlyList<string> ParameterPairs { get; init; } = [];
+
+    public string? ChunkSize { get; init; }
 
     public bool PerBlob { get; init; }
 
@@ -29,6 +37,8 @@ public sealed record FanOutOptions
     public int Parallel { get; init; } = 2;
 
     public string? RunId { get; init; }
+
+    public string? IdempotencyKey { get; init; }
 
     public int MaxAttempts { get; init; } = 2;
 
@@ -40,119 +50,176 @@ public sealed record FanOutOptions
 
     public double? ChunkTimeoutSeconds { get; init; }
 
-    /// <summary>Names of secrets handed to the kernels as environment variables (resolved from this host's environment).</summary>
+    /// <summary>Names of secrets handed to the kernels as environment variables (resolved where the chunks run).</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
+
+    /// <summary>Return once the run is started instead of following it.</summary>
+    public bool Detach { get; init; }
 }
 
 /// <summary>
-/// <c>nbf run NOTEBOOK --input ...</c>: publishes the notebook, uploads a local input, and runs the durable fan-out on
-/// the local host against Azurite, showing chunk progress until the run ends.
+/// <c>nbf run NOTEBOOK --input ...</c>: a durable fan-out through the run service, on the local host (the file is
+/// published and a local input uploaded first) or on a backend's API (a published name, or a file with --publish).
+/// The service checks the request whole; this only gathers it, then shows chunk progress until the run ends.
 /// </summary>
-public static class FanOutRun
+internal static class FanOutRun
 {
-
     /// <summary>Big local inputs go up in 8 MiB blocks, four at a time.</summary>
     private static readonly Azure.Storage.Blobs.Models.BlobUploadOptions UploadOptions = new()
     {
         TransferOptions = new Azure.Storage.StorageTransferOptions { MaximumConcurrency = 4, InitialTransferSize = 8 << 20, MaximumTransferSize = 8 << 20 },
     };
 
-    public static async Task<int> RunAsync(FanOutOptions options, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(FanOutOptions options, ApiConnection connection, System.CommandLine.ParseResult parse, CancellationToken cancellationToken)
     {
         void Say(string text) => Console.Error.WriteLine($"nbf: {text}");
-        var bytes = await File.ReadAllBytesAsync(options.NotebookPath, cancellationToken);
-        var notebook = NotebookReader.Parse(System.Text.Encoding.UTF8.GetString(bytes), options.NotebookPath);
-        var kernelName = options.Kernel ?? notebook.KernelName;
-        ParameterValidator.Validate(options.NotebookPath, ParameterSchema.Infer(notebook, kernelName), options.Parameters, ReservedParameters.Names);
-        // Unknown secret names fail here, before any upload or kernel; only the names go further.
-        await Core.Secrets.SecretResolver.ResolveAsync(Core.Secrets.SecretSources.ForLocalHost(), options.Secrets, cancellationToken);
+        var remote = connection.BaseUrl(parse) is not null;
+        var isFile = File.Exists(options.Notebook);
+        if (!isFile && NotebookStore.NameProblem(options.Notebook) is not null)
+            throw RunRefusalException.Invalid($"'{options.Notebook}' is neither a notebook file nor the name of a published notebook", "notebook");
+        if (remote && isFile && !options.Publish)
+            throw RunRefusalException.Invalid($"with --api, NOTEBOOK is a published notebook's name; add --publish to publish {options.Notebook} first", "notebook");
+        if (!isFile && options.Publish) throw RunRefusalException.Invalid($"--publish needs a notebook file; '{options.Notebook}' is not one", "notebook");
+        if (isFile && options.Version is not null) throw RunRefusalException.Invalid("--version picks a published version; a notebook file is run as it is", "version");
+        var localInput = File.Exists(options.Input) || Directory.Exists(options.Input);
+        if (remote && localInput)
+            throw RunRefusalException.Invalid($"with --api, --input is container/prefix in the backend's storage; '{options.Input}' is a local path, which is not uploaded", "input");
+        // Unknown secret names fail here, before any upload or kernel, where this machine sees the secret sources.
+        if (!remote) await Core.Secrets.SecretResolver.ResolveAsync(Core.Secrets.SecretSources.ForLocalHost(), options.Secrets, cancellationToken);
 
-        await using var session = await LocalSession.StartAsync(runWorker: true, options.Parallel, cancellationToken);
-        var host = session.Host;
-        var name = NotebookStore.NameFromPath(options.NotebookPath);
-        var store = new NotebookStore(host.Blobs);
-        await store.EnsureCreatedAsync(cancellationToken);
-        var published = await store.PublishAsync(name, bytes, cancellationToken);
-        Say($"notebook {name} version {published.Version[..12]}{(published.Created ? " published" : " (already published)")}");
+        await using var backend = await RunBackends.OpenAsync(connection, parse, runWorker: !options.Detach, options.Parallel, cancellationToken);
+        var (name, version, schema) = isFile
+            ? await PublishAsync(backend, options.Notebook, Say, cancellationToken)
+            : (options.Notebook, options.Version, await PublishedSchemaAsync(backend, options.Notebook, options.Version, cancellationToken));
+        var parameters = ParameterValues.Collect(options.ParametersFile, options.ParameterPairs, () => schema);
 
-        var runId = options.RunId ?? Api.Runs.RunIds.New(name, DateTimeOffset.UtcNow);
-        var existing = await host.Client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken);
-        if (existing is null)
+        var idChoice = options.RunId is not null ? RunIdChoice.Exactly(options.RunId)
+            : options.IdempotencyKey is not null ? RunIdChoice.FromKey(options.IdempotencyKey)
+            : remote ? RunIdChoice.Fresh
+            // A local input is uploaded under the run's id, so the id is chosen before the upload.
+            : RunIdChoice.Exactly(RunIds.New(name, DateTimeOffset.UtcNow));
+        InputSubmission input;
+        if (localInput && backend is LocalRunBackend local)
         {
-            var input = await ResolveInputAsync(host.Blobs, options, runId, Say, cancellationToken);
-            var request = new RunRequest
-            {
-                Notebook = name,
-                Version = published.Version,
-                Parameters = options.Parameters,
-                Input = input,
-                MaxParallelChunks = Math.Max(1, options.Parallel),
-                Retry = new ChunkRetryPolicy(MaxAttempts: Math.Max(1, options.MaxAttempts)),
-                OnChunkFailure = options.ContinueOnFailure ? FailurePolicy.Continue : FailurePolicy.FailFast,
-                Kernel = options.Kernel,
-                CellTimeoutSeconds = options.CellTimeoutSeconds,
-                ChunkTimeoutSeconds = options.ChunkTimeoutSeconds,
-                Secrets = options.Secrets,
-            };
-            await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(NotebookRunOrchestrator), request, new Microsoft.DurableTask.StartOrchestrationOptions(runId), cancellationToken);
-            Say($"run {runId} started");
+            var runId = idChoice.ExactId ?? RunIds.ForIdempotencyKey(name, idChoice.IdempotencyKey!);
+            input = await ExistsAsync(backend, runId, cancellationToken)
+                ? new InputSubmission { Container = StorageLayout.InputsContainer, Prefix = $"{runId}/" }
+                : await UploadAsync(local.Blobs, options.Input, runId, Say, cancellationToken);
+            idChoice = RunIdChoice.Exactly(runId);
         }
         else
         {
-            Say($"run {runId} already exists ({existing.RuntimeStatus}); following it");
+            var slash = options.Input.IndexOf('/', StringComparison.Ordinal);
+            if (slash <= 0)
+                throw RunRefusalException.Invalid($"--input '{options.Input}' is neither a local file or folder nor container/prefix", "input");
+            input = new InputSubmission { Container = options.Input[..slash], Prefix = options.Input[(slash + 1)..] };
+        }
+
+        var submission = new RunSubmission
+        {
+            Notebook = name,
+            Version = version,
+            Parameters = parameters,
+            Input = input with { Glob = options.Glob, Mode = options.PerBlob ? "perBlob" : "split", ChunkSize = options.ChunkSize },
+            MaxParallelChunks = Math.Max(1, options.Parallel),
+            MaxAttempts = Math.Max(1, options.MaxAttempts),
+            OnChunkFailure = options.ContinueOnFailure ? "continue" : "failFast",
+            Kernel = options.Kernel,
+            CellTimeoutSeconds = options.CellTimeoutSeconds,
+            ChunkTimeoutSeconds = options.ChunkTimeoutSeconds,
+            Secrets = [.. options.Secrets],
+        };
+        var started = await backend.StartAsync(submission, idChoice, cancellationToken);
+        Say(started.Started ? $"run {started.Id} started on {backend.Where}" : $"run {started.Id} already exists; following it");
+        if (options.Detach)
+        {
+            Console.Out.WriteLine(started.Id);
+            return ExitCodes.Success;
         }
 
         try
         {
-            return await RunFollower.FollowAsync(host.Client, runId, Say, cancellationToken);
+            return await RunFollower.FollowAsync(backend, started.Id, Say, cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            Say($"stopped following; run {runId} stays in flight in storage: run the same command with --run-id {runId} to pick it up");
+            Say($"stopped following; run {started.Id} stays in flight: `nbf status {started.Id}` shows it{(remote ? string.Empty : ", `nbf resume` continues it here")}");
             return ExitCodes.Cancelled;
         }
     }
 
-    internal static int Report(RunResult result, Action<string> say)
+    /// <summary>Publishes the file (content-addressed: the same bytes are the same version) where the run will go.</summary>
+    private static async Task<(string Name, string Version, ParameterSchema Schema)> PublishAsync(IRunBackend backend, string path, Action<string> say, CancellationToken cancellationToken)
     {
-        say($"run {result.RunId} {result.Status}: {result.Succeeded} of {result.ChunkCount} chunks succeeded");
-        foreach (var failed in result.FailedChunks) say($"  chunk {failed.Index} failed after {failed.Attempts} attempt(s): {failed.Error}");
-        if (result.Error is not null && result.ChunkCount == 0) say($"  {result.Error}");
-        say($"results: {StorageLayout.RunsContainer}/{StorageLayout.ResultsPrefix(result.RunId)} ({string.Join(", ", result.MergedFiles.DefaultIfEmpty("no merged files"))}); manifest: {StorageLayout.RunsContainer}/{result.Manifest}");
-        return result.Status switch
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        var notebook = NotebookReader.Parse(System.Text.Encoding.UTF8.GetString(bytes), path);
+        var name = NotebookStore.NameFromPath(path);
+        string version;
+        bool created;
+        if (backend is RemoteRunBackend remote)
         {
-            RunStatus.Completed => ExitCodes.Success,
-            RunStatus.CompletedWithFailures => ExitCodes.PartialFailure,
-            _ => ExitCodes.NotebookFailed,
-        };
-    }
-
-    /// <summary>A local file or folder is uploaded under inputs/{runId}/; anything else is read as container/prefix.</summary>
-    private static async Task<InputSpec> ResolveInputAsync(BlobServiceClient blobs, FanOutOptions options, string runId, Action<string> say, CancellationToken cancellationToken)
-    {
-        var mode = options.PerBlob ? ChunkMode.PerBlob : ChunkMode.Split;
-        if (File.Exists(options.Input) || Directory.Exists(options.Input))
+            var reply = await remote.Api.PublishAsync(name, bytes, NotebookPublisher.SourceHeaders(path), cancellationToken);
+            (version, created) = (reply.Version, reply.Created);
+        }
+        else
         {
-            var container = blobs.GetBlobContainerClient(StorageLayout.InputsContainer);
-            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            var files = File.Exists(options.Input)
-                ? [(Path.GetFullPath(options.Input), Path.GetFileName(options.Input))]
-                : Directory.EnumerateFiles(options.Input, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-                    .Select(f => (Path.GetFullPath(f), Path.GetRelativePath(options.Input, f).Replace('\\', '/'))).ToList();
-            long total = 0;
-            foreach (var (path, relative) in files)
-            {
-                await container.GetBlobClient($"{runId}/{relative}").UploadAsync(path, UploadOptions, cancellationToken);
-                total += new FileInfo(path).Length;
-            }
-
-            say($"uploaded {files.Count} file(s), {total / 1024.0 / 1024.0:0.0} MiB, to {StorageLayout.InputsContainer}/{runId}/");
-            return new InputSpec { Container = StorageLayout.InputsContainer, Prefix = $"{runId}/", Glob = options.Glob, Mode = mode, TargetChunkBytes = options.SplitBytes };
+            var store = new NotebookStore(((LocalRunBackend)backend).Blobs);
+            await store.EnsureCreatedAsync(cancellationToken);
+            var published = await store.PublishAsync(name, bytes, cancellationToken);
+            (version, created) = (published.Version, published.Created);
         }
 
-        var slash = options.Input.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0)
-            throw new ChunkPlanningException($"--input '{options.Input}' is neither a local file or folder nor container/prefix");
-        return new InputSpec { Container = options.Input[..slash], Prefix = options.Input[(slash + 1)..], Glob = options.Glob, Mode = mode, TargetChunkBytes = options.SplitBytes };
+        say($"notebook {name} version {version[..12]}{(created ? " published" : " (already published)")}");
+        return (name, version, ParameterSchema.Infer(notebook));
+    }
+
+    /// <summary>The parameter schema of a published version (the latest when none is named), to type -p values by.</summary>
+    private static async Task<ParameterSchema> PublishedSchemaAsync(IRunBackend backend, string name, string? version, CancellationToken cancellationToken)
+    {
+        if (backend is RemoteRunBackend remote)
+        {
+            var published = await remote.Api.GetNotebookAsync(name, version, cancellationToken);
+            return ParameterSchema.FromJson(published["schema"] as JsonObject ?? []);
+        }
+
+        var blobs = ((LocalRunBackend)backend).Blobs;
+        var chosen = version ?? (await new NotebookStore(blobs).LatestAsync(name, cancellationToken))?.Version
+            ?? throw RunRefusalException.NotFound($"no notebook named '{name}' has been published", "notebook");
+        if (await new NotebookStore(blobs).GetAsync(name, chosen, cancellationToken) is not { } bytes)
+            throw RunRefusalException.NotFound($"notebook '{name}' has no version '{chosen}'", "version");
+        return ParameterSchema.Infer(NotebookReader.Parse(System.Text.Encoding.UTF8.GetString(bytes), $"{name}@{chosen}"));
+    }
+
+    private static async Task<bool> ExistsAsync(IRunBackend backend, string runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await backend.GetAsync(runId, cancellationToken);
+            return true;
+        }
+        catch (RunRefusalException e) when (e.Kind == RunRefusalKind.NotFound)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A local file or folder goes up under inputs/{runId}/, so a resumed or repaired run reads the same bytes.</summary>
+    private static async Task<InputSubmission> UploadAsync(BlobServiceClient blobs, string localPath, string runId, Action<string> say, CancellationToken cancellationToken)
+    {
+        var container = blobs.GetBlobContainerClient(StorageLayout.InputsContainer);
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var files = File.Exists(localPath)
+            ? [(Path.GetFullPath(localPath), Path.GetFileName(localPath))]
+            : Directory.EnumerateFiles(localPath, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                .Select(f => (Path.GetFullPath(f), Path.GetRelativePath(localPath, f).Replace('\\', '/'))).ToList();
+        long total = 0;
+        foreach (var (path, relative) in files)
+        {
+            await container.GetBlobClient($"{runId}/{relative}").UploadAsync(path, UploadOptions, cancellationToken);
+            total += new FileInfo(path).Length;
+        }
+
+        say($"uploaded {files.Count} file(s), {total / 1024.0 / 1024.0:0.0} MiB, to {StorageLayout.InputsContainer}/{runId}/");
+        return new InputSubmission { Container = StorageLayout.InputsContainer, Prefix = $"{runId}/" };
     }
 }

@@ -12,19 +12,32 @@ public static class InspectCommand
 {
     public static Command Create()
     {
-        var notebook = new Argument<string>("notebook") { Description = "The .ipynb file." };
+        var notebook = new Argument<string>("notebook") { Description = "The .ipynb file; with --api, a published notebook's name." };
         var json = new Option<bool>("--json") { Description = "Print the schema as JSON." };
-        var command = new Command("inspect", "Show the parameters a notebook takes: names, types, defaults, help.") { notebook, json };
-        command.SetAction(parse => Run(parse.GetValue(notebook)!, parse.GetValue(json)));
+        var version = new Option<string?>("--version") { Description = "With --api: the published version (sha256); the latest by default." };
+        var connection = new Remote.ApiConnection();
+        var command = new Command("inspect", "Show the parameters a notebook takes: names, types, defaults, help.") { notebook, json, version };
+        connection.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var path = parse.GetValue(notebook)!;
+            if (connection.BaseUrl(parse) is not { } url) return Show(path, () => ParameterSchema.Infer(NotebookReader.Read(path)), parse.GetValue(json));
+            return await CommandErrors.GuardAsync("inspect", async () =>
+            {
+                using var api = connection.Client(parse, url);
+                var published = await api.GetNotebookAsync(path, parse.GetValue(version), cancellationToken);
+                var label = $"{path}@{published["version"]?.GetValue<string>()}";
+                return Show(label, () => ParameterSchema.FromJson(published["schema"] as JsonObject ?? []), parse.GetValue(json));
+            });
+        });
         return command;
     }
 
-    private static int Run(string path, bool asJson)
+    private static int Show(string path, Func<ParameterSchema> read, bool asJson)
     {
         try
         {
-            var nb = NotebookReader.Read(path);
-            var schema = ParameterSchema.Infer(nb);
+            var schema = read();
             if (asJson)
             {
                 var output = new JsonObject { ["notebook"] = path };

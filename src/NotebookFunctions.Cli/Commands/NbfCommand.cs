@@ -13,6 +13,7 @@ public static class NbfCommand
         RunsCommand.Create(),
         StatusCommand.Create(),
         CancelCommand.Create(),
+        RepairCommand.Create(),
         ResumeCommand.Create(),
         ResultsCommand.Create(),
         ServeCommand.Create(),

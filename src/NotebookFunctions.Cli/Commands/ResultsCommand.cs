@@ -1,6 +1,6 @@
 using System.CommandLine;
-using NotebookFunctions.Cli.LocalHost;
-using NotebookFunctions.Core.Storage;
+using NotebookFunctions.Cli.Remote;
+using NotebookFunctions.Cli.Runs;
 
 namespace NotebookFunctions.Cli.Commands;
 
@@ -11,33 +11,33 @@ public static class ResultsCommand
     {
         var run = new Argument<string>("run") { Description = "The run id." };
         var output = new Option<string>("--output", "-o") { Description = "Folder to download into (default: ./RUN)." };
+        var connection = new ApiConnection();
         var command = new Command("results", "Download a run's results, manifest and executed chunk notebooks.") { run, output };
-        command.SetAction(async (parse, cancellationToken) =>
+        connection.AddTo(command);
+        command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync("results", async () =>
         {
             var id = parse.GetValue(run)!;
+            await using var backend = await RunBackends.OpenAsync(connection, parse, runWorker: false, 1, cancellationToken);
+            var files = await backend.FilesAsync(id, cancellationToken);
+            if (files.Count == 0)
+            {
+                Console.Error.WriteLine($"nbf results: run {id} has stored no results yet");
+                return ExitCodes.NotFound;
+            }
+
             var target = Path.GetFullPath(parse.GetValue(output) ?? id);
-            await using var storage = await LocalStorage.EnsureAsync(text => Console.Error.WriteLine($"nbf: {text}"), cancellationToken);
-            var store = new RunStore(BlobServiceFactory.Create(storage.Connection));
-            var names = (await store.ListAsync($"{id}/", cancellationToken))
-                .Where(n => n.Contains("/results/", StringComparison.Ordinal) || n.EndsWith("/manifest.json", StringComparison.Ordinal) || n.EndsWith("/output.ipynb", StringComparison.Ordinal))
-                .ToList();
-            if (names.Count == 0)
+            foreach (var file in files)
             {
-                Console.Error.WriteLine($"nbf results: nothing stored for run '{id}'");
-                return ExitCodes.InvalidInput;
-            }
-
-            foreach (var name in names)
-            {
-                var path = Path.Combine(target, name[(id.Length + 1)..]);
+                // Paths were checked segment by segment by the run service (RunFiles): they stay inside the target.
+                var path = Path.Combine(target, file.Path);
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                await using var file = File.Create(path);
-                await store.DownloadToAsync(name, file, cancellationToken);
+                await using var stream = File.Create(path);
+                await backend.DownloadAsync(id, file.Path, stream, cancellationToken);
             }
 
-            Console.Error.WriteLine($"nbf results: {names.Count} files of run {id} in {target}");
+            Console.Error.WriteLine($"nbf results: {files.Count} files of run {id} in {target}");
             return ExitCodes.Success;
-        });
+        }));
         return command;
     }
 }

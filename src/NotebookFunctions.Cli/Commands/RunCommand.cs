@@ -11,7 +11,7 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var notebook = new Argument<string>("notebook") { Description = "The .ipynb file to run." };
+        var notebook = new Argument<string>("notebook") { Description = "The .ipynb file to run; with --input, also the name of a published notebook." };
         var parameters = new Option<string[]>("--parameter", "-p")
         {
             Description = "A parameter as name=value (repeatable). Typed by the notebook's parameters cell; else True/False/None/int/float/string.",
@@ -26,12 +26,17 @@ public static class RunCommand
         var timeout = new Option<double?>("--timeout") { Description = "Seconds the whole notebook may run." };
         var allowErrors = new Option<bool>("--allow-errors") { Description = "Keep going after a failing cell; errors stay in the output notebook." };
         var logOutput = new Option<bool>("--log-output") { Description = "Print the cells' stdout and stderr as they run." };
-        var input = new Option<string?>("--input", "-i") { Description = "Fan out over data: a local file or folder (uploaded first) or container/prefix in storage. Runs on the local durable host." };
-        var split = new Option<string>("--split") { Description = "Target chunk size when splitting CSV/JSONL input (e.g. 64MB).", DefaultValueFactory = _ => "64MB" };
+        var input = new Option<string?>("--input", "-i") { Description = "Fan out over data: a local file or folder (uploaded first) or container/prefix in storage. Runs on the local durable host, or with --api on a backend." };
+        var split = new Option<string>("--split") { Description = "Target chunk size when splitting CSV/JSONL input (e.g. 64MB, or a byte count).", DefaultValueFactory = _ => "64MB" };
         var perBlob = new Option<bool>("--per-blob") { Description = "One chunk per input blob instead of splitting." };
         var glob = new Option<string?>("--glob") { Description = "Only input blobs whose names (below the prefix) match, e.g. **/*.csv." };
         var parallel = new Option<int>("--parallel") { Description = "Chunks run at once.", DefaultValueFactory = _ => 2 };
-        var runId = new Option<string?>("--run-id") { Description = "The run's id; an existing run with this id is followed instead of started again." };
+        var runId = new Option<string?>("--run-id") { Description = "The run's id (local host); an existing run with this id is followed instead of started again." };
+        var idempotencyKey = new Option<string?>("--idempotency-key") { Description = "Runs asked for with the same key are one run: a retry finds the first instead of starting another." };
+        var version = new Option<string?>("--version") { Description = "With a published notebook's name: the version (sha256) to run; the latest by default." };
+        var publish = new Option<bool>("--publish") { Description = "With --api: publish the notebook file first, then run the version published." };
+        var detach = new Option<bool>("--detach") { Description = "Print the run's id and return once it is started, instead of following it." };
+        var connection = new Remote.ApiConnection();
         var attempts = new Option<int>("--max-attempts") { Description = "Tries per chunk before it counts as failed.", DefaultValueFactory = _ => 2 };
         var continueOnFailure = new Option<bool>("--continue-on-failure") { Description = "Run all chunks even when some fail; merge the ones that succeeded." };
         var chunkTimeout = new Option<double?>("--chunk-timeout") { Description = "Seconds one chunk's notebook may run." };
@@ -44,52 +49,56 @@ public static class RunCommand
         var command = new Command("run", "Run a notebook on a fresh kernel and write the executed notebook.")
         {
             notebook, parameters, parameterFile, output, kernel, cwd, cellTimeout, timeout, allowErrors, logOutput,
-            input, split, perBlob, glob, parallel, runId, attempts, continueOnFailure, chunkTimeout, secrets,
+            input, split, perBlob, glob, parallel, runId, idempotencyKey, version, publish, detach, attempts, continueOnFailure, chunkTimeout, secrets,
         };
+        connection.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(notebook)!;
+            // A notebook with a credential in it never runs: the value would end up in outputs and history.
+            if ((File.Exists(path) || parse.GetValue(input) is null) && ScanCommand.Refuse(path, "nbf run")) return ExitCodes.InvalidInput;
+
+            if (parse.GetValue(input) is { } inputPath)
+            {
+                return await CommandErrors.GuardAsync("run", () => FanOutRun.RunAsync(new FanOutOptions
+                {
+                    Notebook = path,
+                    Input = inputPath,
+                    Version = parse.GetValue(version),
+                    Publish = parse.GetValue(publish),
+                    ParametersFile = parse.GetValue(parameterFile),
+                    ParameterPairs = parse.GetValue(parameters) ?? [],
+                    ChunkSize = parse.GetValue(split),
+                    PerBlob = parse.GetValue(perBlob),
+                    Glob = parse.GetValue(glob),
+                    Parallel = parse.GetValue(parallel),
+                    RunId = parse.GetValue(runId),
+                    IdempotencyKey = parse.GetValue(idempotencyKey),
+                    MaxAttempts = parse.GetValue(attempts),
+                    ContinueOnFailure = parse.GetValue(continueOnFailure),
+                    Kernel = parse.GetValue(kernel),
+                    CellTimeoutSeconds = parse.GetValue(cellTimeout),
+                    ChunkTimeoutSeconds = parse.GetValue(chunkTimeout),
+                    Secrets = parse.GetValue(secrets) ?? [],
+                    Detach = parse.GetValue(detach),
+                }, connection, parse, cancellationToken));
+            }
+
+            if (connection.BaseUrl(parse) is not null)
+            {
+                Console.Error.WriteLine("nbf run: a run on a backend fans out over data: give --input container/prefix (field 'input')");
+                return ExitCodes.InvalidInput;
+            }
+
             JsonObject values;
             try
             {
-                values = CollectParameters(path, parse.GetValue(parameterFile), parse.GetValue(parameters) ?? [], parse.GetValue(kernel));
+                values = ParameterValues.Collect(parse.GetValue(parameterFile), parse.GetValue(parameters) ?? [], () => ParameterSchema.Infer(NotebookReader.Read(path), parse.GetValue(kernel)));
             }
             catch (Exception e) when (e is ParameterException or NotebookFormatException)
             {
                 Console.Error.WriteLine($"nbf run: {e.Message}");
                 return ExitCodes.InvalidInput;
-            }
-
-            // A notebook with a credential in it never runs: the value would end up in outputs and history.
-            if (ScanCommand.Refuse(path, "nbf run")) return ExitCodes.InvalidInput;
-
-            if (parse.GetValue(input) is { } inputPath)
-            {
-                try
-                {
-                    return await FanOutRun.RunAsync(new FanOutOptions
-                    {
-                        NotebookPath = path,
-                        Input = inputPath,
-                        Parameters = values,
-                        SplitBytes = Core.Chunks.ByteSizes.Parse(parse.GetValue(split)!),
-                        PerBlob = parse.GetValue(perBlob),
-                        Glob = parse.GetValue(glob),
-                        Parallel = parse.GetValue(parallel),
-                        RunId = parse.GetValue(runId),
-                        MaxAttempts = parse.GetValue(attempts),
-                        ContinueOnFailure = parse.GetValue(continueOnFailure),
-                        Kernel = parse.GetValue(kernel),
-                        CellTimeoutSeconds = parse.GetValue(cellTimeout),
-                        ChunkTimeoutSeconds = parse.GetValue(chunkTimeout),
-                        Secrets = parse.GetValue(secrets) ?? [],
-                    }, cancellationToken);
-                }
-                catch (Exception e) when (e is ParameterException or NotebookFormatException or Core.Chunks.ChunkPlanningException or FormatException or InvalidOperationException or IOException or Core.Secrets.SecretNotFoundException)
-                {
-                    Console.Error.WriteLine($"nbf run: {e.Message}");
-                    return ExitCodes.InvalidInput;
-                }
             }
 
             var outputPath = parse.GetValue(output) ?? DefaultOutputPath(path);
@@ -155,24 +164,6 @@ public static class RunCommand
             FailureKind.Cancelled => ExitCodes.Cancelled,
             _ => ExitCodes.NotebookFailed,
         };
-    }
-
-    /// <summary>The file's values first, then each -p in order, typed by the notebook's schema.</summary>
-    private static JsonObject CollectParameters(string notebookPath, string? file, string[] pairs, string? kernelName)
-    {
-        var values = file is null ? new JsonObject() : ParameterFile.Read(file);
-        if (pairs.Length == 0) return values;
-        var schema = ParameterSchema.Infer(NotebookReader.Read(notebookPath), kernelName);
-        foreach (var pair in pairs)
-        {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-                throw new ParameterException($"-p {pair}: expected name=value", [new ParameterProblem(pair, "expected name=value")]);
-            var name = pair[..eq].Trim();
-            values[name] = ParameterValueParser.Parse(pair[(eq + 1)..], schema[name]);
-        }
-
-        return values;
     }
 
     private static string DefaultOutputPath(string notebookPath)

@@ -1,40 +1,27 @@
 using System.CommandLine;
-using System.Text.Json;
-using Microsoft.DurableTask.Client;
-using NotebookFunctions.Cli.LocalHost;
-using NotebookFunctions.Orchestration.Models;
+using NotebookFunctions.Cli.Remote;
+using NotebookFunctions.Cli.Runs;
+using NotebookFunctions.Orchestration.Runs;
 using Spectre.Console;
 
 namespace NotebookFunctions.Cli.Commands;
 
-/// <summary><c>nbf runs</c>: the runs in the local task hub, newest first.</summary>
+/// <summary><c>nbf runs</c>: runs, newest pages first, on the local host or a backend's API.</summary>
 public static class RunsCommand
 {
     public static Command Create()
     {
-        var status = new Option<string?>("--status") { Description = "Only runs in this state: running, pending, completed, failed, terminated." };
+        var status = new Option<string?>("--status") { Description = "Only runs in this state: Pending, Running, Completed, CompletedWithFailures, Failed, Cancelled." };
+        var notebook = new Option<string?>("--notebook") { Description = "Only runs of this notebook." };
         var top = new Option<int>("--top") { Description = "How many runs to list.", DefaultValueFactory = _ => 20 };
-        var command = new Command("runs", "List fan-out runs on the local host, newest first.") { status, top };
-        command.SetAction(async (parse, cancellationToken) =>
+        var connection = new ApiConnection();
+        var command = new Command("runs", "List runs, newest first.") { status, notebook, top };
+        connection.AddTo(command);
+        command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync("runs", async () =>
         {
-            await using var session = await LocalSession.StartAsync(runWorker: false, 1, cancellationToken);
-            var query = new OrchestrationQuery { FetchInputsAndOutputs = false, PageSize = 100 };
-            if (parse.GetValue(status) is { } s)
-            {
-                if (!Enum.TryParse<OrchestrationRuntimeStatus>(s, ignoreCase: true, out var wanted))
-                {
-                    Console.Error.WriteLine($"nbf runs: unknown status '{s}'");
-                    return ExitCodes.InvalidInput;
-                }
-
-                query = query with { Statuses = [wanted] };
-            }
-
-            var runs = new List<OrchestrationMetadata>();
-            await foreach (var run in session.Host.Client.GetAllInstancesAsync(query).WithCancellation(cancellationToken)) runs.Add(run);
-            var rows = runs.OrderByDescending(r => r.CreatedAt).Take(parse.GetValue(top))
-                .Select(r => new[] { r.InstanceId, r.RuntimeStatus.ToString(), $"{r.CreatedAt:yyyy-MM-dd HH:mm:ss}", $"{r.LastUpdatedAt:yyyy-MM-dd HH:mm:ss}", Progress(r) })
-                .ToList();
+            await using var backend = await RunBackends.OpenAsync(connection, parse, runWorker: false, 1, cancellationToken);
+            var page = await backend.ListAsync(new RunQuery { Status = parse.GetValue(status), Notebook = parse.GetValue(notebook), Top = parse.GetValue(top) }, cancellationToken);
+            var rows = page.Runs.OrderByDescending(r => r.Created).Select(RunReport.Row).ToList();
             if (Console.IsOutputRedirected)
             {
                 // Scripts get one tab-separated line per run.
@@ -46,14 +33,7 @@ public static class RunsCommand
             foreach (var row in rows) table.AddRow(row.Select(Markup.Escape).ToArray());
             AnsiConsole.Write(table);
             return ExitCodes.Success;
-        });
+        }));
         return command;
-    }
-
-    internal static string Progress(OrchestrationMetadata run)
-    {
-        if (run.SerializedCustomStatus is not { } text) return string.Empty;
-        var p = JsonSerializer.Deserialize<RunProgress>(text);
-        return p is null ? string.Empty : $"{p.Succeeded + p.Failed}/{p.Planned} done, {p.Failed} failed";
     }
 }

@@ -33,14 +33,15 @@ public sealed class ServeHost : IAsyncDisposable
         var blobs = session.Host.Blobs;
         var client = session.Host.Client;
         var clock = TimeProvider.System;
-        var app = ApiHost.Create(blobs, client, new Dictionary<string, IReadOnlySet<string>> { [apiKey] = NotebookRoles.All.ToHashSet() }, options.Port, clock: clock, secrets: Core.Secrets.SecretSources.ForLocalHost());
+        var secrets = Core.Secrets.SecretSources.ForLocalHost();
+        var app = ApiHost.Create(blobs, client, new Dictionary<string, IReadOnlySet<string>> { [apiKey] = NotebookRoles.All.ToHashSet() }, options.Port, clock: clock, secrets: secrets);
         var host = new ServeHost(app, apiKey);
         await app.StartAsync(cancellationToken);
         host.Address = new Uri(app.Urls.First());
 
         var token = host._stopping.Token;
-        host._loops.Add(Task.Run(() => ScheduleLoop.RunAsync(new ScheduleTicker(blobs), client, clock, say, token), CancellationToken.None));
-        host._loops.Add(Task.Run(() => IncomingLoop.RunAsync(blobs, new IncomingBlobs(blobs), client, options.IncomingPollInterval, say, token), CancellationToken.None));
+        host._loops.Add(Task.Run(() => ScheduleLoop.RunAsync(new ScheduleTicker(blobs, secrets), client, clock, say, token), CancellationToken.None));
+        host._loops.Add(Task.Run(() => IncomingLoop.RunAsync(blobs, new IncomingBlobs(blobs, secrets), client, options.IncomingPollInterval, say, token), CancellationToken.None));
         return host;
     }
 

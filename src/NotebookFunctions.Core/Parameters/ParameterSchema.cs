@@ -45,6 +45,17 @@ public sealed class ParameterSchema
         }).ToArray()),
     };
 
+    /// <summary>A schema as <see cref="ToJson"/> wrote it (what the API serves), for typing values against a notebook not at hand.</summary>
+    public static ParameterSchema FromJson(JsonObject json) => new(
+        (json["parameters"] as JsonArray ?? []).OfType<JsonObject>().Select((p, i) => new NotebookParameter(
+            p["name"]?.GetValue<string>() ?? string.Empty,
+            p["type"]?.GetValue<string>() ?? "unknown",
+            p["default"]?.GetValue<string>() ?? string.Empty,
+            p["help"]?.GetValue<string>() ?? string.Empty,
+            i + 1)).ToList(),
+        json["parameters_cell"]?.GetValue<int>(),
+        json["language"]?.GetValue<string>() ?? "python");
+
     /// <summary>Reads the schema with the translator of the notebook's kernel.</summary>
     public static ParameterSchema Infer(Notebook notebook, string? kernelName = null)
     {

@@ -73,6 +73,28 @@ public sealed class RunStore(BlobServiceClient service)
     public async Task DownloadToAsync(string blobName, Stream target, CancellationToken cancellationToken = default) =>
         await Container.GetBlobClient(blobName).DownloadToAsync(target, cancellationToken);
 
+    /// <summary>The blob's content as a stream read from storage as it is consumed, or null when it does not exist.</summary>
+    public async Task<Stream?> OpenReadIfExistsAsync(string blobName, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return (await Container.GetBlobClient(blobName).DownloadStreamingAsync(cancellationToken: cancellationToken)).Value.Content;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Blob names under a prefix with their sizes, in name order.</summary>
+    public async Task<List<(string Name, long Size)>> ListWithSizesAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        var blobs = new List<(string Name, long Size)>();
+        await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+            blobs.Add((item.Name, item.Properties.ContentLength ?? 0));
+        return blobs;
+    }
+
     private static BlobHttpHeaders Headers(string blobName) => new()
     {
         ContentType = Path.GetExtension(blobName).ToLowerInvariant() switch

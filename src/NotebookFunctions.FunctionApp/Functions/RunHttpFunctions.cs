@@ -7,7 +7,7 @@ using NotebookFunctions.Api.Endpoints;
 
 namespace NotebookFunctions.FunctionApp.Functions;
 
-/// <summary>/api/runs: start, list, read, cancel, repair, and a chunk's executed notebook.</summary>
+/// <summary>/api/runs: start, list, read, cancel, repair, a chunk's executed notebook, and a run's files.</summary>
 public sealed class RunHttpFunctions(RunsApi runs)
 {
     [Function(ApiOperations.StartRun)]
@@ -31,6 +31,14 @@ public sealed class RunHttpFunctions(RunsApi runs)
         new ResultAction(await runs.RepairAsync(request, client, id));
 
     [Function(ApiOperations.GetChunkNotebook)]
-    public async Task<IActionResult> GetChunkNotebook([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}/chunks/{index:int}/notebook")] HttpRequest request, string id, int index) =>
-        new ResultAction(await runs.ChunkNotebookAsync(request, id, index));
+    public async Task<IActionResult> GetChunkNotebook([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}/chunks/{index:int}/notebook")] HttpRequest request, [DurableClient] DurableTaskClient client, string id, int index) =>
+        new ResultAction(await runs.ChunkNotebookAsync(request, client, id, index));
+
+    [Function(ApiOperations.ListRunFiles)]
+    public async Task<IActionResult> ListRunFiles([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}/files")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
+        new ResultAction(await runs.FilesAsync(request, client, id));
+
+    [Function(ApiOperations.GetRunFile)]
+    public async Task<IActionResult> GetRunFile([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}/files/{*path}")] HttpRequest request, [DurableClient] DurableTaskClient client, string id, string path) =>
+        new ResultAction(await runs.FileAsync(request, client, id, path));
 }

@@ -23,7 +23,7 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
     public override async Task<ChunkResult> RunAsync(TaskActivityContext context, ExecuteChunkInput input)
     {
         var (runId, chunk) = (input.RunId, input.Chunk);
-        var request = await PlannedRequests.LoadAsync(blobs, runId);
+        var request = await PlannedRequests.LoadAsync<RunRequest>(blobs, runId);
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["RunId"] = runId, ["Notebook"] = request.Notebook, ["ChunkIndex"] = chunk.Index, ["Attempt"] = input.Attempt });
         using var span = Telemetry.RunSpans.StartChunk(input, request);
         var result = await RunAsync(input, request);

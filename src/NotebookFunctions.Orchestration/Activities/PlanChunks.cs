@@ -54,42 +54,8 @@ public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets, I
         var plan = request.RepairOf is null
             ? new ChunkPlan(await new ChunkPlanner(blobs).PlanAsync(request.Input))
             : await RepairPlans.PlanAsync(blobs, request.RepairOf, request.OnlyChunks ?? []);
-        await store.UploadTextAsync(StorageLayout.RequestBlob(input.RunId), System.Text.Json.JsonSerializer.Serialize(request));
+        await PlannedRequests.SaveAsync(blobs, input.RunId, request);
         await store.UploadTextAsync(StorageLayout.PlanBlob(input.RunId), System.Text.Json.JsonSerializer.Serialize(plan));
         return plan;
-    }
-}
-
-/// <summary>Parameters every chunk gets beside the user's (DESIGN.md's notebook contract).</summary>
-public static class ReservedParameters
-{
-    public const string InputPath = "input_path";
-    public const string OutputDir = "output_dir";
-    public const string ChunkIndex = "chunk_index";
-    public const string ChunkCount = "chunk_count";
-    public const string RunId = "run_id";
-
-    public static readonly IReadOnlyCollection<string> Names = [InputPath, OutputDir, ChunkIndex, ChunkCount, RunId];
-}
-
-/// <summary>Reads the request PlanChunks stored for a run.</summary>
-public static class PlannedRequests
-{
-    public static async Task<RunRequest> LoadAsync(BlobServiceClient blobs, string runId)
-    {
-        var text = await new RunStore(blobs).DownloadTextAsync(StorageLayout.RequestBlob(runId))
-            ?? throw new InvalidOperationException($"run {runId} has no stored request ({StorageLayout.RequestBlob(runId)}); was it planned?");
-        return System.Text.Json.JsonSerializer.Deserialize<RunRequest>(text)!;
-    }
-}
-
-/// <summary>Loads a published notebook version, failing with its name and version when it does not exist.</summary>
-public static class PublishedNotebooks
-{
-    public static async Task<Notebook> LoadAsync(BlobServiceClient blobs, string name, string version)
-    {
-        var bytes = await new NotebookStore(blobs).GetAsync(name, version)
-            ?? throw new InvalidOperationException($"notebook '{name}' has no published version '{version}'");
-        return NotebookReader.Parse(System.Text.Encoding.UTF8.GetString(bytes), $"{name}@{version}");
     }
 }

@@ -1,9 +1,13 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
-namespace NotebookFunctions.Api.Runs;
+namespace NotebookFunctions.Orchestration.Runs;
 
-/// <summary>The JSON a caller sends to start a run (POST /api/runs, a schedule, a blob arrival's defaults).</summary>
-public sealed record RunBody
+/// <summary>
+/// What a caller asks to run, before it is checked: the body of POST /api/runs, a schedule's run, a blob arrival's
+/// defaults, or what <c>nbf run</c> was given. <see cref="RunService"/> turns it into a checked RunRequest.
+/// </summary>
+public sealed record RunSubmission
 {
     public string? Notebook { get; init; }
 
@@ -12,7 +16,7 @@ public sealed record RunBody
 
     public JsonObject? Parameters { get; init; }
 
-    public InputBody? Input { get; init; }
+    public InputSubmission? Input { get; init; }
 
     public int? MaxParallelChunks { get; init; }
 
@@ -32,8 +36,8 @@ public sealed record RunBody
     public List<string>? Secrets { get; init; }
 }
 
-/// <summary>The input part of <see cref="RunBody"/>.</summary>
-public sealed record InputBody
+/// <summary>The input part of <see cref="RunSubmission"/>.</summary>
+public sealed record InputSubmission
 {
     public string? Container { get; init; }
 
@@ -48,4 +52,8 @@ public sealed record InputBody
     public string? ChunkSize { get; init; }
 
     public int? MaxChunks { get; init; }
+
+    /// <summary>The prefix names exactly one blob (a blob arrival), not every blob starting with it. Never read from JSON.</summary>
+    [JsonIgnore]
+    public bool ExactBlob { get; init; }
 }

@@ -3,7 +3,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using NotebookFunctions.Core.Storage;
 
-namespace NotebookFunctions.Api.Runs;
+namespace NotebookFunctions.Orchestration.Runs;
 
 /// <summary>
 /// One claim blob per run id (runs/{runId}/claim.json), created with If-None-Match: * so exactly one of any number of

@@ -1,0 +1,52 @@
+using NotebookFunctions.Cli.Remote;
+using NotebookFunctions.Orchestration.Runs;
+
+namespace NotebookFunctions.Cli;
+
+/// <summary>
+/// What a command says and returns when it is refused: one line naming what was wrong and the request field it is
+/// about, and the exit code its kind means. The same refusal gives the same line and code against the local host and
+/// against the API (whose problem documents come back as the same refusal).
+/// </summary>
+internal static class CommandErrors
+{
+    /// <summary>True (with the exit code) when <paramref name="e"/> is a refusal or an unreachable backend, reported on stderr.</summary>
+    public static bool TryReport(string command, Exception e, out int exitCode)
+    {
+        if (e is ApiUnavailableException unavailable)
+        {
+            Console.Error.WriteLine($"nbf {command}: {unavailable.Message}");
+            exitCode = ExitCodes.Unavailable;
+            return true;
+        }
+
+        var refusal = RunRefusalException.From(e) ?? (e is FormatException or IOException or UnauthorizedAccessException ? RunRefusalException.Invalid(e.Message, null) : null);
+        if (refusal is null)
+        {
+            exitCode = 0;
+            return false;
+        }
+
+        Console.Error.WriteLine($"nbf {command}: {refusal.Message}{(refusal.Field is null ? string.Empty : $" (field '{refusal.Field}')")}");
+        exitCode = refusal.Kind switch
+        {
+            RunRefusalKind.NotFound => ExitCodes.NotFound,
+            RunRefusalKind.Conflict => ExitCodes.Conflict,
+            _ => ExitCodes.InvalidInput,
+        };
+        return true;
+    }
+
+    /// <summary>Runs a command's body, reporting refusals as <see cref="TryReport"/> does; anything else is a bug and propagates.</summary>
+    public static async Task<int> GuardAsync(string command, Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (Exception e) when (TryReport(command, e, out var code))
+        {
+            return code;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Azure.Storage.Blobs;
+using NotebookFunctions.Cli.LocalHost;
+using NotebookFunctions.Orchestration.Runs;
+
+namespace NotebookFunctions.Cli.Runs;
+
+/// <summary>The run service on this machine's durable host (Azurite unless NBF_STORAGE names other storage).</summary>
+internal sealed class LocalRunBackend : IRunBackend
+{
+    private readonly LocalSession _session;
+    private readonly RunService _service;
+
+    private LocalRunBackend(LocalSession session)
+    {
+        _session = session;
+        _service = new RunService(session.Host.Blobs, session.Host.Client, Core.Secrets.SecretSources.ForLocalHost());
+    }
+
+    public string Where => "the local host";
+
+    public BlobServiceClient Blobs => _session.Host.Blobs;
+
+    public RunService Service => _service;
+
+    /// <summary>With <paramref name="runWorker"/>, this process also runs chunks (run, repair, resume); without, it only asks and tells.</summary>
+    public static async Task<LocalRunBackend> StartAsync(bool runWorker, int parallelism, CancellationToken cancellationToken) =>
+        new(await LocalSession.StartAsync(runWorker, parallelism, cancellationToken));
+
+    public Task<StartedRun> StartAsync(RunSubmission submission, RunIdChoice idChoice, CancellationToken cancellationToken) => _service.StartAsync(submission, idChoice, cancellationToken);
+
+    public Task<RunView> GetAsync(string runId, CancellationToken cancellationToken) => _service.GetAsync(runId, cancellationToken);
+
+    public Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken) => _service.ListAsync(query, cancellationToken);
+
+    public Task<RunView> CancelAsync(string runId, CancellationToken cancellationToken) => _service.CancelAsync(runId, $"{Environment.UserName} with nbf cancel", cancellationToken);
+
+    public Task<StartedRun> RepairAsync(string runId, CancellationToken cancellationToken) => _service.RepairAsync(runId, cancellationToken);
+
+    public Task<List<RunFile>> FilesAsync(string runId, CancellationToken cancellationToken) => _service.FilesAsync(runId, cancellationToken);
+
+    public async Task DownloadAsync(string runId, string path, Stream destination, CancellationToken cancellationToken)
+    {
+        await using var content = await _service.OpenFileAsync(runId, path, cancellationToken);
+        await content.CopyToAsync(destination, cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => _session.DisposeAsync();
+}

@@ -1,0 +1,38 @@
+using NotebookFunctions.Cli.Remote;
+using NotebookFunctions.Orchestration.Runs;
+
+namespace NotebookFunctions.Cli.Runs;
+
+/// <summary>A deployed backend (or nbf serve) through its API: the same run service, on the other side of HTTP.</summary>
+internal sealed class RemoteRunBackend(NbfApiClient api) : IRunBackend
+{
+    public string Where => api.BaseAddress.ToString();
+
+    public NbfApiClient Api => api;
+
+    public Task<StartedRun> StartAsync(RunSubmission submission, RunIdChoice idChoice, CancellationToken cancellationToken)
+    {
+        // The API chooses ids itself; a caller's say is the idempotency key.
+        if (idChoice.ExactId is not null)
+            throw RunRefusalException.Invalid("--run-id names runs on the local host only; with --api, use --idempotency-key to make a retried run find the first", "runId");
+        return api.StartRunAsync(submission, idChoice.IdempotencyKey, cancellationToken);
+    }
+
+    public Task<RunView> GetAsync(string runId, CancellationToken cancellationToken) => api.GetRunAsync(runId, cancellationToken);
+
+    public Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken) => api.ListRunsAsync(query, cancellationToken);
+
+    public Task<RunView> CancelAsync(string runId, CancellationToken cancellationToken) => api.CancelRunAsync(runId, cancellationToken);
+
+    public Task<StartedRun> RepairAsync(string runId, CancellationToken cancellationToken) => api.RepairRunAsync(runId, cancellationToken);
+
+    public Task<List<RunFile>> FilesAsync(string runId, CancellationToken cancellationToken) => api.ListFilesAsync(runId, cancellationToken);
+
+    public Task DownloadAsync(string runId, string path, Stream destination, CancellationToken cancellationToken) => api.DownloadFileAsync(runId, path, destination, cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        api.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

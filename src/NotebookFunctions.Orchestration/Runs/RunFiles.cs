@@ -1,0 +1,18 @@
+namespace NotebookFunctions.Orchestration.Runs;
+
+/// <summary>
+/// Which of a run's blobs callers may download: merged results, the manifest and each chunk's executed notebook.
+/// Plans, requests, claims and markers are the engine's own. A path is checked segment by segment, so nothing outside
+/// the run's prefix can be named and a download never writes outside the folder it goes to.
+/// </summary>
+public static class RunFiles
+{
+    public static bool IsShared(string path)
+    {
+        if (path == "manifest.json") return true;
+        var segments = path.Split('/');
+        if (segments.Any(s => s.Length is 0 or > 255 || s is "." or ".." || s.Any(c => char.IsControl(c) || c == '\\'))) return false;
+        if (segments is ["chunks", var index, "output.ipynb"]) return index.Length <= 7 && index.All(char.IsAsciiDigit);
+        return segments.Length is >= 2 and <= 16 && segments[0] == "results";
+    }
+}

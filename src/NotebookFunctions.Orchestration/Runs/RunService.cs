@@ -1,0 +1,221 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using NotebookFunctions.Core.Chunks;
+using NotebookFunctions.Core.Secrets;
+using NotebookFunctions.Core.Storage;
+using NotebookFunctions.Orchestration.Activities;
+using NotebookFunctions.Orchestration.Models;
+
+namespace NotebookFunctions.Orchestration.Runs;
+
+/// <summary>
+/// The run lifecycle, in one place that no host owns: validate, start once, get, list, cancel, repair, and what
+/// resume and results need. The HTTP API, schedules, blob arrivals and nbf all call this; each maps its
+/// <see cref="RunRefusalException"/>s to its own answer (a problem document, an exit code and one line).
+/// </summary>
+public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client, ISecretSource? secrets = null, TimeProvider? clock = null)
+{
+    private readonly RunValidator _validator = new(blobs, secrets);
+    private readonly RunClaims _claims = new(blobs);
+    private readonly RunStore _runs = new(blobs);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>Checks a submission whole (see <see cref="RunValidator"/>) without starting anything.</summary>
+    public Task<RunRequest> ValidateAsync(RunSubmission submission, CancellationToken cancellationToken) =>
+        _validator.ValidateAsync(submission, cancellationToken);
+
+    /// <summary>
+    /// Starts a run at most once under the chosen id. A run that already exists under a deterministic id (a retried
+    /// key, a schedule occurrence ticked twice, a redelivered blob) is returned as found, without reading the notebook.
+    /// </summary>
+    public async Task<StartedRun> StartAsync(RunSubmission submission, RunIdChoice idChoice, CancellationToken cancellationToken)
+    {
+        var notebook = RunValidator.CheckNotebookName(submission.Notebook);
+        var runId = idChoice.For(notebook, _clock.GetUtcNow());
+        if (idChoice != RunIdChoice.Fresh && await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken) is { } existing)
+            return Started(runId, RunViewBuilder.Input(existing), started: false);
+        var request = await _validator.ValidateAsync(submission, cancellationToken);
+        return await StartOnceAsync(request, runId, cancellationToken);
+    }
+
+    /// <summary>One run's state, progress, outcome and chunks.</summary>
+    public async Task<RunView> GetAsync(string runId, CancellationToken cancellationToken)
+    {
+        var state = await FindAsync(runId, cancellationToken);
+        var manifest = await _runs.DownloadTextAsync(StorageLayout.ManifestBlob(runId), cancellationToken) is { } text ? JsonNode.Parse(text) as JsonObject : null;
+        ChunkPlan? plan = null;
+        IReadOnlySet<string> stored = new HashSet<string>();
+        if (manifest is null && !state.IsCompleted && await _runs.DownloadTextAsync(StorageLayout.PlanBlob(runId), cancellationToken) is { } planText)
+        {
+            plan = JsonSerializer.Deserialize<ChunkPlan>(planText);
+            stored = (await _runs.ListAsync($"{runId}/chunks/", cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        }
+
+        return RunViewBuilder.Detail(state, manifest, plan, stored);
+    }
+
+    /// <summary>A page of runs, newest pages first, filtered by notebook (exactly) and status.</summary>
+    public async Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        if (query.Notebook is not null) RunValidator.CheckNotebookName(query.Notebook);
+        if (query.Top is < 1 or > 1000) throw RunRefusalException.Invalid("'top' must be a number from 1 to 1000", "top");
+        var durableQuery = new OrchestrationQuery
+        {
+            InstanceIdPrefix = query.Notebook is null ? null : query.Notebook + "-",
+            PageSize = query.Top,
+            FetchInputsAndOutputs = true,
+            ContinuationToken = query.ContinuationToken,
+            Statuses = RuntimeStatusesFor(query.Status),
+        };
+        var runs = new List<RunView>();
+        string? next = null;
+        await foreach (var page in client.GetAllInstancesAsync(durableQuery).AsPages(query.ContinuationToken, query.Top).WithCancellation(cancellationToken))
+        {
+            foreach (var state in page.Values)
+            {
+                // The id prefix also matches "sales-eu" for "sales": the query names the notebook exactly.
+                var request = RunViewBuilder.Input(state);
+                if (query.Notebook is not null && request?.Notebook != query.Notebook) continue;
+                var summary = RunViewBuilder.Summary(state, request, RunViewBuilder.Output(state));
+                if (query.Status is not null && !string.Equals(summary.Status, query.Status, StringComparison.OrdinalIgnoreCase)) continue;
+                runs.Add(summary);
+            }
+
+            next = page.ContinuationToken;
+            break;
+        }
+
+        return new RunPage(runs, next);
+    }
+
+    /// <summary>
+    /// Cancels a run: a cancellation marker first (activities on hosts without a task hub client watch for it), then the
+    /// orchestration is terminated; chunks in flight see either and stop their kernels within seconds.
+    /// </summary>
+    public async Task<RunView> CancelAsync(string runId, string? by, CancellationToken cancellationToken)
+    {
+        var state = await FindAsync(runId, cancellationToken);
+        if (state.IsCompleted)
+        {
+            var status = RunViewBuilder.StatusOf(state, RunViewBuilder.Output(state));
+            throw RunRefusalException.Conflict("Run already ended", $"run {runId} already ended ({status}); there is nothing to cancel", new Dictionary<string, object?> { ["runStatus"] = status });
+        }
+
+        var reason = by is null ? "cancelled" : $"cancelled by {by}";
+        await _runs.UploadTextAsync(StorageLayout.CancelledBlob(runId), JsonSerializer.Serialize(new { id = runId, by, at = _clock.GetUtcNow() }), cancellationToken);
+        await client.TerminateInstanceAsync(runId, new TerminateInstanceOptions { Output = reason }, cancellationToken);
+        return RunViewBuilder.Summary(state, RunViewBuilder.Input(state), null) with { Status = "Cancelling", Links = RunViewBuilder.Links(runId, detail: true) };
+    }
+
+    /// <summary>A new run ({id}-repair) of only the failed chunks of a finished run, on its plan, refused if an input changed.</summary>
+    public async Task<StartedRun> RepairAsync(string runId, CancellationToken cancellationToken)
+    {
+        var state = await FindAsync(runId, cancellationToken);
+        var result = RunViewBuilder.Output(state);
+        var original = RunViewBuilder.Input(state);
+        if (!state.IsCompleted || original is null)
+            throw RunRefusalException.Conflict("Run not finished", $"run {runId} is {RunViewBuilder.StatusOf(state, result)}; only a finished run can be repaired");
+        if (result is null || result.FailedChunks.Count == 0)
+        {
+            var why = result is null ? "it ended without a result (cancelled or failed before planning)" : "none of its chunks failed";
+            throw RunRefusalException.Conflict("Nothing to repair", $"run {runId} cannot be repaired: {why}");
+        }
+
+        var repair = original with { RepairOf = runId, OnlyChunks = result.FailedChunks.Select(c => c.Index).Order().ToList() };
+        try
+        {
+            // Checked now as well as when planned: a changed input is a refusal the caller should see at once.
+            await RepairPlans.PlanAsync(blobs, runId, repair.OnlyChunks);
+        }
+        catch (ChunkPlanningException e)
+        {
+            throw new RunRefusalException(RunRefusalKind.Conflict, "Cannot repair", e.Message, "input");
+        }
+
+        return await StartOnceAsync(repair, RunIds.ForRepair(runId), cancellationToken);
+    }
+
+    /// <summary>Ids of the runs still pending or running: what a restarted local host resumes.</summary>
+    public async Task<List<string>> InFlightAsync(CancellationToken cancellationToken)
+    {
+        var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending], FetchInputsAndOutputs = false };
+        var ids = new List<string>();
+        await foreach (var run in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken)) ids.Add(run.InstanceId);
+        return ids;
+    }
+
+    /// <summary>The files of a run a caller may download (merged results, manifest, executed chunk notebooks), paths relative to the run.</summary>
+    public async Task<List<RunFile>> FilesAsync(string runId, CancellationToken cancellationToken)
+    {
+        await FindAsync(runId, cancellationToken);
+        var prefix = runId + "/";
+        return (await _runs.ListWithSizesAsync(prefix, cancellationToken))
+            .Select(b => new RunFile(b.Name[prefix.Length..], b.Size))
+            .Where(f => RunFiles.IsShared(f.Path))
+            .ToList();
+    }
+
+    /// <summary>One of <see cref="FilesAsync"/>'s files, streamed from storage as it is read; the caller disposes it.</summary>
+    public async Task<Stream> OpenFileAsync(string runId, string path, CancellationToken cancellationToken)
+    {
+        if (RunIds.Problem(runId) is { } problem) throw RunRefusalException.Invalid(problem, "id");
+        if (!RunFiles.IsShared(path)) throw RunRefusalException.NotFound($"run {runId} has no file '{path}' to download (results/..., manifest.json, chunks/N/output.ipynb)", "path");
+        return await _runs.OpenReadIfExistsAsync($"{runId}/{path}", cancellationToken)
+            ?? throw RunRefusalException.NotFound($"run {runId} has no file '{path}'", "path");
+    }
+
+    /// <summary>The executed notebook of one chunk, failing cell annotated.</summary>
+    public async Task<string> ChunkNotebookAsync(string runId, int index, CancellationToken cancellationToken)
+    {
+        if (RunIds.Problem(runId) is { } problem) throw RunRefusalException.Invalid(problem, "id");
+        var blob = StorageLayout.ChunkNotebookBlob(runId, index);
+        return await _runs.DownloadTextAsync(blob, cancellationToken)
+            ?? throw RunRefusalException.NotFound($"run {runId} has no executed notebook for chunk {index} ({StorageLayout.RunsContainer}/{blob}): the run or chunk does not exist, or the chunk has not run yet", "index");
+    }
+
+    /// <summary>
+    /// Starts the run under <paramref name="runId"/> unless a run with that id exists or another caller is starting it.
+    /// Backends differ on what scheduling an existing id does, so the guarantee does not rest on them: the caller that
+    /// creates the run's claim blob (a conditional create, atomic in blob storage) is the only one that schedules.
+    /// </summary>
+    private async Task<StartedRun> StartOnceAsync(RunRequest request, string runId, CancellationToken cancellationToken)
+    {
+        if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null
+            || !await _claims.TryClaimAsync(runId, async () => await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null, cancellationToken))
+            return Started(runId, request, started: false);
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(NotebookRunOrchestrator), request, new StartOrchestrationOptions(runId), cancellationToken);
+        return Started(runId, request, started: true);
+    }
+
+    private static StartedRun Started(string runId, RunRequest? request, bool started) => new()
+    {
+        Id = runId,
+        Started = started,
+        Notebook = request?.Notebook,
+        Version = request?.Version,
+        RepairOf = request?.RepairOf,
+        Chunks = request?.OnlyChunks,
+        Links = new RunLinks { Self = $"/api/runs/{runId}", Cancel = $"/api/runs/{runId}/cancel" },
+    };
+
+    private async Task<OrchestrationMetadata> FindAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (RunIds.Problem(runId) is { } problem) throw RunRefusalException.Invalid(problem, "id");
+        return await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken)
+            ?? throw RunRefusalException.NotFound($"no run with id '{runId}'", "id");
+    }
+
+    private static IEnumerable<OrchestrationRuntimeStatus>? RuntimeStatusesFor(string? status) => status?.ToLowerInvariant() switch
+    {
+        null => null,
+        "pending" => [OrchestrationRuntimeStatus.Pending],
+        "running" => [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended],
+        "completed" or "completedwithfailures" => [OrchestrationRuntimeStatus.Completed],
+        "failed" => [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed],
+        "cancelled" => [OrchestrationRuntimeStatus.Terminated],
+        _ => throw RunRefusalException.Invalid($"'status' is '{status}'; use Pending, Running, Completed, CompletedWithFailures, Failed or Cancelled", "status"),
+    };
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.DurableTask.Client;
+using NotebookFunctions.Core.Chunks;
+using NotebookFunctions.Core.Storage;
+using NotebookFunctions.Orchestration.Models;
+
+namespace NotebookFunctions.Orchestration.Runs;
+
+/// <summary>How a run's durable state, progress, manifest and plan become a <see cref="RunView"/>.</summary>
+internal static class RunViewBuilder
+{
+    /// <summary>The run's state in our words: Pending, Running, Completed, CompletedWithFailures, Failed or Cancelled.</summary>
+    public static string StatusOf(OrchestrationMetadata state, RunResult? result)
+    {
+        if (state.RuntimeStatus == OrchestrationRuntimeStatus.Terminated) return "Cancelled";
+        if (state.RuntimeStatus == OrchestrationRuntimeStatus.Completed && result is not null) return result.Status.ToString();
+        return state.RuntimeStatus switch
+        {
+            OrchestrationRuntimeStatus.Pending => "Pending",
+            OrchestrationRuntimeStatus.Failed => "Failed",
+            OrchestrationRuntimeStatus.Completed => "Completed",
+            _ => "Running",
+        };
+    }
+
+    public static RunRequest? Input(OrchestrationMetadata state) => Read(() => state.ReadInputAs<RunRequest>());
+
+    public static RunResult? Output(OrchestrationMetadata state) =>
+        state.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? Read(() => state.ReadOutputAs<RunResult>()) : null;
+
+    public static RunLinks Links(string id, bool detail) => detail
+        ? new RunLinks
+        {
+            Self = $"/api/runs/{id}",
+            Cancel = $"/api/runs/{id}/cancel",
+            Repair = $"/api/runs/{id}/repair",
+            ChunkNotebook = $"/api/runs/{id}/chunks/{{index}}/notebook",
+            Files = $"/api/runs/{id}/files",
+            Manifest = $"{StorageLayout.RunsContainer}/{StorageLayout.ManifestBlob(id)}",
+            Results = $"{StorageLayout.RunsContainer}/{StorageLayout.ResultsPrefix(id)}",
+        }
+        : new RunLinks { Self = $"/api/runs/{id}" };
+
+    /// <summary>The summary shown in lists, from the run's request and result already read (each read is a deserialization).</summary>
+    public static RunView Summary(OrchestrationMetadata state, RunRequest? request, RunResult? result) => new()
+    {
+        Id = state.InstanceId,
+        Notebook = request?.Notebook,
+        Version = request?.Version,
+        Status = StatusOf(state, result),
+        Created = state.CreatedAt,
+        LastUpdated = state.LastUpdatedAt,
+        Progress = Read(() => state.ReadCustomStatusAs<RunProgress>()),
+        RepairOf = request?.RepairOf,
+        Links = Links(state.InstanceId, detail: false),
+    };
+
+    /// <summary>The full view: the summary, the outcome, and every chunk (from the manifest, else from the plan).</summary>
+    public static RunView Detail(OrchestrationMetadata state, JsonObject? manifest, ChunkPlan? plan, IReadOnlySet<string> storedBlobs)
+    {
+        var result = Output(state);
+        var id = state.InstanceId;
+        string? error = result?.Error;
+        if (result is null && state.RuntimeStatus == OrchestrationRuntimeStatus.Failed) error = state.FailureDetails?.ErrorMessage;
+        else if (result is null && state.RuntimeStatus == OrchestrationRuntimeStatus.Terminated) error = Read(() => state.ReadOutputAs<string>()) ?? "cancelled";
+
+        return Summary(state, Input(state), result) with
+        {
+            Result = result,
+            Error = error,
+            Chunks = manifest?["chunks"] is JsonArray chunks ? FromManifest(id, chunks) : plan is null ? null : InFlight(id, plan, storedBlobs),
+            Links = Links(id, detail: true),
+        };
+    }
+
+    private static List<ChunkView> FromManifest(string id, JsonArray chunks) => chunks.OfType<JsonObject>().Select(c =>
+    {
+        var index = c["index"]!.GetValue<int>();
+        return new ChunkView
+        {
+            Index = index,
+            Status = c["status"]?.GetValue<string>() ?? "unknown",
+            Attempts = c["attempts"]?.GetValue<int>(),
+            StartedAt = c["started_at"]?.GetValue<string>() is { } started ? DateTimeOffset.Parse(started, System.Globalization.CultureInfo.InvariantCulture) : null,
+            DurationSeconds = c["duration_seconds"]?.GetValue<double>(),
+            Files = c["files"]?.AsArray().Select(f => f!.GetValue<string>()).ToList(),
+            Error = c["error"] is JsonObject e ? e.Deserialize<ChunkError>() : null,
+            Notebook = $"/api/runs/{id}/chunks/{index}/notebook",
+        };
+    }).ToList();
+
+    private static List<ChunkView> InFlight(string id, ChunkPlan plan, IReadOnlySet<string> storedBlobs) => plan.Chunks.Select(c => new ChunkView
+    {
+        Index = c.Index,
+        Status = storedBlobs.Contains(StorageLayout.ChunkNotebookBlob(id, c.Index)) ? "executed" : "waiting or running",
+        Blob = $"{c.Container}/{c.Blob}",
+        Offset = c.Offset,
+        Length = c.Length,
+        Notebook = $"/api/runs/{id}/chunks/{c.Index}/notebook",
+    }).ToList();
+
+    private static T? Read<T>(Func<T?> read)
+        where T : class
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+}
