@@ -90,8 +90,10 @@ internal static class FanOutRun
         await using var backend = await RunBackends.OpenAsync(connection, parse, runWorker: !options.Detach, options.Parallel, cancellationToken);
         var (name, version, schema) = isFile
             ? await PublishAsync(backend, options.Notebook, Say, cancellationToken)
-            : (options.Notebook, options.Version, await PublishedSchemaAsync(backend, options.Notebook, options.Version, cancellationToken));
-        var parameters = ParameterValues.Collect(options.ParametersFile, options.ParameterPairs, () => schema);
+            : (options.Notebook, options.Version, null);
+        // -p values are typed by the schema of the version that will run (read only when there are any to type).
+        if (schema is null && options.ParameterPairs.Count > 0) schema = await PublishedSchemaAsync(backend, name, version, cancellationToken);
+        var parameters = ParameterValues.Collect(options.ParametersFile, options.ParameterPairs, () => schema!);
 
         var idChoice = options.RunId is not null ? RunIdChoice.Exactly(options.RunId)
             : options.IdempotencyKey is not null ? RunIdChoice.FromKey(options.IdempotencyKey)
@@ -131,11 +133,9 @@ internal static class FanOutRun
         };
         var started = await backend.StartAsync(submission, idChoice, cancellationToken);
         Say(started.Started ? $"run {started.Id} started on {backend.Where}" : $"run {started.Id} already exists; following it");
-        if (options.Detach)
-        {
-            Console.Out.WriteLine(started.Id);
-            return ExitCodes.Success;
-        }
+        // The id alone on stdout, for scripts: id=$(nbf run ... --detach).
+        Console.Out.WriteLine(started.Id);
+        if (options.Detach) return ExitCodes.Success;
 
         try
         {
@@ -149,7 +149,7 @@ internal static class FanOutRun
     }
 
     /// <summary>Publishes the file (content-addressed: the same bytes are the same version) where the run will go.</summary>
-    private static async Task<(string Name, string Version, ParameterSchema Schema)> PublishAsync(IRunBackend backend, string path, Action<string> say, CancellationToken cancellationToken)
+    private static async Task<(string Name, string? Version, ParameterSchema? Schema)> PublishAsync(IRunBackend backend, string path, Action<string> say, CancellationToken cancellationToken)
     {
         var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
         var notebook = NotebookReader.Parse(System.Text.Encoding.UTF8.GetString(bytes), path);
@@ -178,8 +178,16 @@ internal static class FanOutRun
     {
         if (backend is RemoteRunBackend remote)
         {
-            var published = await remote.Api.GetNotebookAsync(name, version, cancellationToken);
-            return ParameterSchema.FromJson(published["schema"] as JsonObject ?? []);
+            try
+            {
+                var published = await remote.Api.GetNotebookAsync(name, version, cancellationToken);
+                return ParameterSchema.FromJson(published["schema"] as JsonObject ?? []);
+            }
+            catch (RunRefusalException e) when (e.Kind == RunRefusalKind.NotFound)
+            {
+                // The same refusal the run request gets: it names the request's field.
+                throw RunRefusalException.NotFound(e.Message, version is null ? "notebook" : "version");
+            }
         }
 
         var blobs = ((LocalRunBackend)backend).Blobs;

@@ -18,17 +18,24 @@ internal sealed class RemoteRunBackend(NbfApiClient api) : IRunBackend
         return api.StartRunAsync(submission, idChoice.IdempotencyKey, cancellationToken);
     }
 
-    public Task<RunView> GetAsync(string runId, CancellationToken cancellationToken) => api.GetRunAsync(runId, cancellationToken);
+    public Task<RunView> GetAsync(string runId, CancellationToken cancellationToken) => api.GetRunAsync(Checked(runId), cancellationToken);
 
     public Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken) => api.ListRunsAsync(query, cancellationToken);
 
-    public Task<RunView> CancelAsync(string runId, CancellationToken cancellationToken) => api.CancelRunAsync(runId, cancellationToken);
+    public Task<RunView> CancelAsync(string runId, CancellationToken cancellationToken) => api.CancelRunAsync(Checked(runId), cancellationToken);
 
-    public Task<StartedRun> RepairAsync(string runId, CancellationToken cancellationToken) => api.RepairRunAsync(runId, cancellationToken);
+    public Task<StartedRun> RepairAsync(string runId, CancellationToken cancellationToken) => api.RepairRunAsync(Checked(runId), cancellationToken);
 
-    public Task<List<RunFile>> FilesAsync(string runId, CancellationToken cancellationToken) => api.ListFilesAsync(runId, cancellationToken);
+    public Task<List<RunFile>> FilesAsync(string runId, CancellationToken cancellationToken) => api.ListFilesAsync(Checked(runId), cancellationToken);
 
-    public Task DownloadAsync(string runId, string path, Stream destination, CancellationToken cancellationToken) => api.DownloadFileAsync(runId, path, destination, cancellationToken);
+    public Task DownloadAsync(string runId, string path, Stream destination, CancellationToken cancellationToken) => api.DownloadFileAsync(Checked(runId), path, destination, cancellationToken);
+
+    /// <summary>
+    /// The run service's own id rule, applied before the id becomes part of a URL: an id with '/' would otherwise reach
+    /// the API escaped and be refused as something else than what the user typed.
+    /// </summary>
+    private static string Checked(string runId) =>
+        RunIds.Problem(runId) is { } problem ? throw RunRefusalException.Invalid(problem, "id") : runId;
 
     public ValueTask DisposeAsync()
     {
