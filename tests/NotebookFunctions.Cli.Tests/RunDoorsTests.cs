@@ -12,6 +12,7 @@ namespace NotebookFunctions.Cli.Tests;
 /// <c>nbf</c> against the local host, and through <c>nbf --api</c> against the same <c>nbf serve</c>. Each door must
 /// end the same way and name the same field.
 /// </summary>
+[Collection(ServeProcess.Collection)]
 public sealed partial class RunDoorsTests : IAsyncLifetime
 {
     private const string Parameters = "input_path = 'in.csv'\noutput_dir = 'out'\nchunk_index = 0\nscale: int = 1\npid_dir = ''\nfail_flag = ''";

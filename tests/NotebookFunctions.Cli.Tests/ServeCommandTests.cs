@@ -8,6 +8,8 @@ using NotebookFunctions.Core.Storage;
 namespace NotebookFunctions.Cli.Tests;
 
 /// <summary><c>nbf serve</c> as a user starts it: the API on loopback behind a key, the durable host on Azurite, blob arrivals picked up.</summary>
+/// <remarks>In the "nbf serve" collection: every served host polls the shared incoming/ container, so two at once would race for its blobs.</remarks>
+[Collection(ServeProcess.Collection)]
 public sealed class ServeCommandTests
 {
     private static int FreePort()

@@ -6,6 +6,9 @@ namespace NotebookFunctions.Cli.Tests;
 /// <summary>An <c>nbf serve</c> process on a free loopback port with its own task hub and API key, stopped with SIGTERM.</summary>
 internal sealed class ServeProcess : IAsyncDisposable
 {
+    /// <summary>Tests that serve run one at a time: every served host polls the shared incoming/ container.</summary>
+    public const string Collection = "nbf serve";
+
     private readonly Process _process;
     private readonly Task<string> _stderr;
 

@@ -100,7 +100,7 @@ public sealed class ToolingTests
         Assert.Contains("./nbf publish", publish);
         Assert.Contains("--api \"$API_URL\"", publish);
         Assert.Contains("NBF_API_TOKEN", publish);
-        Assert.Contains("NBF_API_TOKEN", Repository.Read("src/NotebookFunctions.Cli/Commands/PublishCommand.cs"));
-        Assert.Contains("NBF_FUNCTION_KEY", Repository.Read("src/NotebookFunctions.Cli/Commands/PublishCommand.cs"));
+        Assert.Contains("NBF_API_TOKEN", Repository.Read("src/NotebookFunctions.Cli/Remote/ApiConnection.cs"));
+        Assert.Contains("NBF_FUNCTION_KEY", Repository.Read("src/NotebookFunctions.Cli/Remote/ApiConnection.cs"));
     }
 }

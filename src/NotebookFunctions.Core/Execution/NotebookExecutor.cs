@@ -82,9 +82,13 @@ public sealed class NotebookExecutor
                 }
 
                 ordinal++;
-                using var span = CellSpans.Start(options, notebook, index);
+                using var span = Telemetry.CellSpans.Start(options.NotebookName, index, cell.Id);
                 var outcome = await RunCellAsync(kernel, notebook, index, ordinal, codeCells, recorder, options, cancellationToken, notebookDeadline.Token, runToken.Token);
-                CellSpans.Finish(span, options, outcome.Result, outcome.Failure, cell.Source);
+                var redact = options.Redactor;
+                var failed = outcome.Failure is { } f
+                    ? new Telemetry.CellFailureRecord(f.CellId, redact.Redact(f.EName), redact.Redact(f.EValue), redact.Redact(Telemetry.NotebookTelemetry.Excerpt(cell.Source)))
+                    : null;
+                Telemetry.CellSpans.Finish(span, options.NotebookName, index, outcome.Result.Status.ToString(), outcome.Result.Duration, outcome.Result.ExecutionCount, failed);
                 run.Cells.Add(outcome.Result);
                 options.Observer?.CellFinished(index, outcome.Result.Status, outcome.Result.Duration);
                 failure = outcome.Failure;
