@@ -8,7 +8,7 @@ public sealed class ConcurrencyTests
     public async Task Eight_notebooks_run_at_once_on_separate_kernels_without_port_failures()
     {
         var runs = Enumerable.Range(0, 8).Select(i => TestNotebook.RunAsync(
-            TestNotebook.Of($"import os\nn = {i}", "print(n, os.getpid())"),
+            TestNotebooks.Of($"import os\nn = {i}", "print(n, os.getpid())"),
             new ExecutionOptions { NotebookName = $"nb{i}.ipynb" }));
 
         var results = await Task.WhenAll(runs);

@@ -10,7 +10,7 @@ public sealed class ExecutorOutputTests
     [Fact]
     public async Task Streams_are_merged_results_carry_their_count_and_timings_are_recorded()
     {
-        var notebook = TestNotebook.Of(
+        var notebook = TestNotebooks.Of(
             "import sys\nfor i in range(3):\n    print(i, flush=True)\nprint('to err', file=sys.stderr, flush=True)\nprint('back')",
             "x = 20\nx + 22");
 
@@ -35,7 +35,7 @@ public sealed class ExecutorOutputTests
     [Fact]
     public async Task Rich_displays_are_kept_and_display_ids_are_updated_across_cells()
     {
-        var notebook = TestNotebook.Of(
+        var notebook = TestNotebooks.Of(
             "from IPython.display import display, HTML, JSON, Markdown\nh = display(HTML('<b>first</b>'), display_id='d1')\ndisplay(JSON({'k': [1, 2]}))\ndisplay(Markdown('*md*'))",
             "h.update(HTML('<i>second</i>'))\nprint('updated')");
 
@@ -54,7 +54,7 @@ public sealed class ExecutorOutputTests
     [Fact]
     public async Task Clear_output_with_wait_clears_when_the_next_output_arrives()
     {
-        var notebook = TestNotebook.Of(
+        var notebook = TestNotebooks.Of(
             "from IPython.display import clear_output\nprint('a')\nclear_output(wait=True)\nprint('b')",
             "from IPython.display import clear_output\nprint('gone')\nclear_output()",
             "from IPython.display import clear_output\nprint('kept')\nclear_output(wait=True)");
@@ -69,7 +69,7 @@ public sealed class ExecutorOutputTests
     [Fact]
     public async Task Unicode_in_source_and_output_round_trips()
     {
-        var notebook = TestNotebook.Of("# ünïcödé ☕\ns = 'Grüße 😀 日本語'\nprint(s)\ns");
+        var notebook = TestNotebooks.Of("# ünïcödé ☕\ns = 'Grüße 😀 日本語'\nprint(s)\ns");
 
         var result = await TestNotebook.RunAsync(notebook);
         var again = NotebookReader.Parse(result.Notebook.ToText(), "again");
@@ -87,7 +87,7 @@ public sealed class ExecutorOutputTests
         stale.ExecutionCount = 99;
         var skipped = Cell.NewCode("raise RuntimeError('must not run')", "b", NotebookExecutor.SkipTag);
         skipped.Outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = "stdout", ["text"] = "stale\n" });
-        var notebook = TestNotebook.WithCells(stale, skipped, Cell.NewCode("   \n", "c"), Cell.NewCode("print('after')", "d"));
+        var notebook = TestNotebooks.WithCells(stale, skipped, Cell.NewCode("   \n", "c"), Cell.NewCode("print('after')", "d"));
 
         var result = await TestNotebook.RunAsync(notebook);
 
@@ -108,7 +108,7 @@ public sealed class ExecutorOutputTests
         await File.WriteAllTextAsync(Path.Combine(dir, "data.txt"), "from the folder");
 
         var result = await TestNotebook.RunAsync(
-            TestNotebook.Of("import os\nprint(os.getcwd())\nprint(open('data.txt').read())"),
+            TestNotebooks.Of("import os\nprint(os.getcwd())\nprint(open('data.txt').read())"),
             new ExecutionOptions { WorkingDirectory = dir });
 
         Assert.Equal($"{dir}\nfrom the folder\n", TestNotebook.StreamText(result.Notebook.Cells[0]));
@@ -117,7 +117,7 @@ public sealed class ExecutorOutputTests
     [Fact]
     public async Task The_output_notebook_passes_nbformat_validation_in_Python()
     {
-        var notebook = TestNotebook.Of("from IPython.display import display, HTML\ndisplay(HTML('<p>x</p>'))\nprint('y')\n3", "1/0");
+        var notebook = TestNotebooks.Of("from IPython.display import display, HTML\ndisplay(HTML('<p>x</p>'))\nprint('y')\n3", "1/0");
         var result = await TestNotebook.RunAsync(notebook, new ExecutionOptions { AllowErrors = true });
         var path = Path.Combine(Directory.CreateTempSubdirectory("nbf-valid-").FullName, "out.ipynb");
         await NotebookWriter.WriteAtomicallyAsync(result.Notebook, path);

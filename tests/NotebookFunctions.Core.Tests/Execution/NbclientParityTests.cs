@@ -17,7 +17,7 @@ public sealed partial class NbclientParityTests
     [Fact]
     public async Task Outputs_equal_nbclients_ignoring_timings_and_memory_addresses()
     {
-        var notebook = TestNotebook.Of(
+        var notebook = TestNotebooks.Of(
             "import sys\nprint('out 1')\nprint('err', file=sys.stderr)\nprint('out 2')\n40 + 2",
             "import pandas as pd\ndf = pd.DataFrame({'region': ['w', 'e', 'w'], 'sales': [1.5, 2.0, 3.25]})\ndf.groupby('region').sum()",
             "from IPython.display import display, HTML, JSON, Markdown, clear_output\nh = display(HTML('<b>1</b>'), display_id='x')\ndisplay(JSON({'a': [1, None]}), Markdown('**m**'))\nprint('progress 1')\nclear_output(wait=True)\nprint('progress 2')",

@@ -11,7 +11,7 @@ public sealed class OutputCapTests
     public async Task A_100_MB_print_is_capped_with_a_note_and_the_next_cell_still_runs()
     {
         var result = await TestNotebook.RunAsync(
-            TestNotebook.Of("print('x' * 100_000_000)", "print('next')"),
+            TestNotebooks.Of("print('x' * 100_000_000)", "print('next')"),
             new ExecutionOptions { MaxCellOutputBytes = 1024 * 1024 });
 
         Assert.True(result.Succeeded, result.Failure?.Summary);
@@ -30,7 +30,7 @@ public sealed class OutputCapTests
     public async Task Many_small_prints_and_displays_stop_at_the_cap_without_splitting_a_character()
     {
         var result = await TestNotebook.RunAsync(
-            TestNotebook.Of(
+            TestNotebooks.Of(
                 "for i in range(20000):\n    print('é' * 50)",
                 "from IPython.display import display, HTML\nfor i in range(50):\n    display(HTML('<p>' + 'y' * 10000 + '</p>'))"),
             new ExecutionOptions { MaxCellOutputBytes = 100_000, MaxNotebookOutputBytes = 1_000_000 });

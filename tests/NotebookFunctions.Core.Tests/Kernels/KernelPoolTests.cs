@@ -12,10 +12,10 @@ public sealed class KernelPoolTests
         var executor = new NotebookExecutor(pool);
 
         var first = await executor.ExecuteAsync(
-            TestNotebook.Of("import os, pandas\nsecret_var = 42\nos.environ['LEAK'] = 'yes'\nos.chdir('/')\npandas.set_option('display.max_rows', 3)"),
+            TestNotebooks.Of("import os, pandas\nsecret_var = 42\nos.environ['LEAK'] = 'yes'\nos.chdir('/')\npandas.set_option('display.max_rows', 3)"),
             new ExecutionOptions());
         var second = await executor.ExecuteAsync(
-            TestNotebook.Of("import os, pandas\nprint('secret_var' in globals(), os.environ.get('LEAK'), pandas.get_option('display.max_rows'))"),
+            TestNotebooks.Of("import os, pandas\nprint('secret_var' in globals(), os.environ.get('LEAK'), pandas.get_option('display.max_rows'))"),
             new ExecutionOptions());
 
         Assert.True(first.Succeeded, first.Failure?.Summary);
@@ -29,7 +29,7 @@ public sealed class KernelPoolTests
         await using var pool = new KernelPool(TestNotebook.Python, new KernelPoolOptions { Size = 1, PreImports = "import pandas" });
 
         var result = await new NotebookExecutor(pool).ExecuteAsync(
-            TestNotebook.Of("import sys, os\nprint('pandas' in sys.modules, os.getcwd())"),
+            TestNotebooks.Of("import sys, os\nprint('pandas' in sys.modules, os.getcwd())"),
             new ExecutionOptions { WorkingDirectory = dir });
 
         Assert.Equal($"True {dir}\n", TestNotebook.StreamText(result.Notebook.Cells[0]));
@@ -61,7 +61,7 @@ public sealed class KernelPoolTests
     {
         await using var pool = new KernelPool(TestNotebook.Python, new KernelPoolOptions { Size = 1 });
         var result = await new NotebookExecutor(pool).ExecuteAsync(
-            TestNotebook.Of("import os\nprint(os.environ['NBF_TEST_VALUE'])"),
+            TestNotebooks.Of("import os\nprint(os.environ['NBF_TEST_VALUE'])"),
             new ExecutionOptions { Environment = new Dictionary<string, string> { ["NBF_TEST_VALUE"] = "from-env" } });
 
         Assert.Equal("from-env\n", TestNotebook.StreamText(result.Notebook.Cells[0]));

@@ -15,8 +15,8 @@ public sealed class StoreTests
         var store = new NotebookStore(Azurite.Service);
         await store.EnsureCreatedAsync();
         var name = $"nb-{Guid.NewGuid():N}";
-        var v1 = Encoding.UTF8.GetBytes(TestNotebook.Of("print(1)").ToText());
-        var v2 = Encoding.UTF8.GetBytes(TestNotebook.Of("print(2)").ToText());
+        var v1 = Encoding.UTF8.GetBytes(TestNotebooks.Of("print(1)").ToText());
+        var v2 = Encoding.UTF8.GetBytes(TestNotebooks.Of("print(2)").ToText());
 
         var first = await store.PublishAsync(name, v1);
         var again = await store.PublishAsync(name, v1);
@@ -37,8 +37,8 @@ public sealed class StoreTests
         var store = new NotebookStore(Azurite.Service);
         await store.EnsureCreatedAsync();
         var name = $"nb-{Guid.NewGuid():N}";
-        var bytes = Encoding.UTF8.GetBytes(TestNotebook.Of("print('provenance')").ToText());
-        var unsourced = Encoding.UTF8.GetBytes(TestNotebook.Of("print('no provenance')").ToText());
+        var bytes = Encoding.UTF8.GetBytes(TestNotebooks.Of("print('provenance')").ToText());
+        var unsourced = Encoding.UTF8.GetBytes(TestNotebooks.Of("print('no provenance')").ToText());
         var first = new NotebookSource(new string('a', 40), "notebooks/ventes é/sales 2026.ipynb", dirty: false);
         var later = new NotebookSource(new string('b', 64), "elsewhere/sales.ipynb", dirty: true);
 
