@@ -39,7 +39,7 @@ public sealed partial class NbclientParityTests
             $"nbformat.write(nb, '{nbclientOutput}')\n");
         Assert.True(exit == 0, log);
 
-        var ours = await TestNotebook.RunAsync(notebook, new ExecutionOptions { AllowErrors = true, WorkingDirectory = dir });
+        var ours = await TestExecution.RunAsync(notebook, new ExecutionOptions { AllowErrors = true, WorkingDirectory = dir });
         var theirs = NotebookReader.Read(nbclientOutput);
 
         Assert.Equal(theirs.Cells.Count, ours.Notebook.Cells.Count);

@@ -5,11 +5,9 @@ using NotebookFunctions.Core.Notebooks;
 
 namespace NotebookFunctions.Core.Tests;
 
-/// <summary>Builds small notebooks for tests and runs them on a real python3 kernel.</summary>
-internal static class TestNotebook
+/// <summary>Runs test notebooks (built by the shared TestNotebooks) on a real python3 kernel, and reads what they produced.</summary>
+internal static class TestExecution
 {
-    public static string FixturePath(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
-
     public static Task<ExecutionResult> RunAsync(Notebook notebook, ExecutionOptions? options = null, IKernelProvider? kernels = null) =>
         new NotebookExecutor(kernels).ExecuteAsync(notebook, options ?? new ExecutionOptions { NotebookName = "test.ipynb" });
 
