@@ -23,12 +23,12 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
     private readonly NotebookStore _store = new(blobs);
 
     /// <summary>The headers that tell PUT /api/notebooks/{name} where the notebook came from, as a publisher sends them.</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> SourceHeaders(NotebookSource source) =>
-    [
-        new(SourceCommitHeader, source.Commit),
-        new(SourcePathHeader, Uri.EscapeDataString(source.Path)),
-        new(SourceDirtyHeader, NotebookSource.FormatDirty(source.Dirty)),
-    ];
+    public static IReadOnlyDictionary<string, string> SourceHeaders(NotebookSource source) => new Dictionary<string, string>
+    {
+        [SourceCommitHeader] = source.Commit,
+        [SourcePathHeader] = Uri.EscapeDataString(source.Path),
+        [SourceDirtyHeader] = NotebookSource.FormatDirty(source.Dirty),
+    };
 
     /// <summary>PUT /api/notebooks/{name}: the body is the .ipynb; the X-Nbf-Source-* headers, when sent, say where it came from.</summary>
     public Task<IResult> PublishAsync(HttpRequest request, string name) => ApiProblems.GuardAsync(async () =>
