@@ -1,13 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using NotebookFunctions.Core.Storage;
 using NotebookFunctions.Orchestration.Models;
 
 namespace NotebookFunctions.Orchestration;
 
-/// <summary>The run's audit record: request (never secret values), notebook version, environment, inputs, chunks, timings.</summary>
+/// <summary>The run's audit record: request (never secret values), notebook version and its source, environment, inputs, chunks, timings.</summary>
 public static class RunManifest
 {
-    public static JsonObject Build(MergeInput input, IReadOnlyList<string> mergedFiles)
+    /// <param name="input">The run as it ended.</param>
+    /// <param name="mergedFiles">The files merged under results/.</param>
+    /// <param name="source">Where the notebook version came from; null (kept as null) when it was published without one.</param>
+    public static JsonObject Build(MergeInput input, IReadOnlyList<string> mergedFiles, NotebookSource? source)
     {
         var request = input.Request;
         var environment = input.Results.FirstOrDefault(r => r.Environment is not null)?.Environment;
@@ -34,7 +38,12 @@ public static class RunManifest
             ["status"] = input.Status.ToString(),
             ["error"] = input.PlanError,
             ["started_at"] = input.StartedAt.ToString("O"),
-            ["notebook"] = new JsonObject { ["name"] = request.Notebook, ["sha256"] = request.Version },
+            ["notebook"] = new JsonObject
+            {
+                ["name"] = request.Notebook,
+                ["sha256"] = request.Version,
+                ["source"] = source is null ? null : new JsonObject { ["commit"] = source.Commit, ["path"] = source.Path, ["dirty"] = source.Dirty },
+            },
             ["request"] = new JsonObject
             {
                 ["parameters"] = request.Parameters.DeepClone(),

@@ -54,7 +54,7 @@ internal sealed class ApiHarness : IAsyncDisposable
     /// <summary>An nbformat 4.5 python3 notebook: a parameters cell, then one code cell per source.</summary>
     public static string NotebookText(string? parameters, params string[] cells) => TestNotebooks.Text(parameters, cells);
 
-    public async Task<(HttpResponseMessage Response, JsonObject Body)> PublishAsync(string name, string notebookText, string? key = null)
+    public async Task<(HttpResponseMessage Response, JsonObject Body)> PublishAsync(string name, string notebookText, string? key = null, IEnumerable<KeyValuePair<string, string>>? headers = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/notebooks/{name}") { Content = new StringContent(notebookText, Encoding.UTF8, "application/json") };
         if (key is not null)
@@ -62,6 +62,8 @@ internal sealed class ApiHarness : IAsyncDisposable
             request.Headers.Remove("X-API-Key");
             request.Headers.Add("X-API-Key", key);
         }
+
+        foreach (var (header, value) in headers ?? []) request.Headers.Add(header, value);
 
         var response = await Http.SendAsync(request);
         return (response, await BodyAsync(response));

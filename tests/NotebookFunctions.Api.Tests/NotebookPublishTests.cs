@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using NotebookFunctions.Api.Endpoints;
+using NotebookFunctions.Core.Storage;
 
 namespace NotebookFunctions.Api.Tests;
 
@@ -52,6 +54,58 @@ public sealed class NotebookPublishTests
         Assert.Equal(v2["version"]!.GetValue<string>(), latest["latest"]!.GetValue<string>());
         Assert.Equal(2, latest["versions"]!.AsArray().Count);
         Assert.Equal("1", old["schema"]!["parameters"]![0]!["default"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_version_published_with_its_git_source_lists_it_and_keeps_the_first_one()
+    {
+        await using var api = await ApiHarness.StartAsync();
+        var name = ApiHarness.NewName("src");
+        var text = ApiHarness.NotebookText("x = 1", "print(x)");
+        var source = new NotebookSource("0123456789abcdef0123456789abcdef01234567", "notebooks/données/sales 100%.ipynb", dirty: true);
+        var elsewhere = new NotebookSource(new string('f', 40), "other.ipynb", dirty: false);
+
+        var (created, published) = await api.PublishAsync(name, text, headers: NotebooksApi.SourceHeaders(source));
+        var (_, republished) = await api.PublishAsync(name, text, headers: NotebooksApi.SourceHeaders(elsewhere));
+        await Task.Delay(1100); // versions are ordered by publish time, which Azurite keeps to the second
+        var (_, unsourced) = await api.PublishAsync(name, ApiHarness.NotebookText("x = 2", "print(x)"));
+        var (_, notebook) = await api.SendAsync(HttpMethod.Get, $"/api/notebooks/{name}");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var expected = new JsonObject { ["commit"] = source.Commit, ["path"] = source.Path, ["dirty"] = true };
+        Assert.True(JsonNode.DeepEquals(expected, published["source"]), published.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(expected, republished["source"]), republished.ToJsonString());
+        Assert.False(unsourced.ContainsKey("source"));
+        var versions = notebook["versions"]!.AsArray();
+        Assert.Equal(2, versions.Count);
+        Assert.True(JsonNode.DeepEquals(expected, versions[0]!["source"]), notebook.ToJsonString());
+        Assert.False(versions[1]!.AsObject().ContainsKey("source"));
+    }
+
+    [Theory]
+    [InlineData(NotebooksApi.SourceCommitHeader, "abc123", "40 or 64 lowercase hex")]
+    [InlineData(NotebooksApi.SourcePathHeader, "..%2Fsecrets.ipynb", "'..' segments")]
+    [InlineData(NotebooksApi.SourcePathHeader, "%2Fetc%2Fx.ipynb", "relative")]
+    [InlineData(NotebooksApi.SourcePathHeader, "a%0Ab.ipynb", "control character")]
+    [InlineData(NotebooksApi.SourceDirtyHeader, "maybe", "'true' or 'false'")]
+    [InlineData(NotebooksApi.SourceDirtyHeader, null, "is missing")]
+    public async Task A_malformed_source_header_is_a_400_naming_the_header_and_stores_nothing(string header, string? value, string why)
+    {
+        await using var api = await ApiHarness.StartAsync();
+        var name = ApiHarness.NewName("badsrc");
+        var headers = NotebooksApi.SourceHeaders(new NotebookSource(new string('a', 40), "sales.ipynb", dirty: false))
+            .Where(h => h.Key != header).ToList();
+        if (value is not null) headers.Add(new(header, value));
+
+        var (response, problem) = await api.PublishAsync(name, ApiHarness.NotebookText("x = 1", "print(x)"), headers: headers);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(header, problem["field"]!.GetValue<string>());
+        Assert.Contains(header, problem["detail"]!.GetValue<string>());
+        Assert.Contains(why, problem["detail"]!.GetValue<string>());
+        var (missing, _) = await api.SendAsync(HttpMethod.Get, $"/api/notebooks/{name}");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
     [Fact]

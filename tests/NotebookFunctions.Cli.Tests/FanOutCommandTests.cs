@@ -47,7 +47,7 @@ public sealed class FanOutCommandTests
     public async Task A_local_CSV_is_fanned_out_merged_and_downloadable()
     {
         var dir = NbfProcess.TempFolder();
-        var nb = NbfProcess.WriteNotebook(dir, "filter.ipynb", Parameters, Cells);
+        var nb = TestNotebooks.Write(dir, "filter.ipynb", Parameters, Cells);
         var data = Path.Combine(dir, "data.csv");
         await File.WriteAllTextAsync(data, Csv(3000));
         var hub = Hub();
@@ -70,7 +70,7 @@ public sealed class FanOutCommandTests
     public async Task A_host_killed_mid_run_resumes_and_every_chunk_is_merged_exactly_once()
     {
         var dir = NbfProcess.TempFolder();
-        var nb = NbfProcess.WriteNotebook(dir, "slow.ipynb", Parameters, Cells);
+        var nb = TestNotebooks.Write(dir, "slow.ipynb", Parameters, Cells);
         var data = Path.Combine(dir, "data.csv");
         await File.WriteAllTextAsync(data, Csv(4000));
         var hub = Hub();
@@ -103,7 +103,7 @@ public sealed class FanOutCommandTests
     public async Task Cancel_ends_the_run_and_its_kernels()
     {
         var dir = NbfProcess.TempFolder();
-        var nb = NbfProcess.WriteNotebook(dir, "long.ipynb", Parameters, Cells);
+        var nb = TestNotebooks.Write(dir, "long.ipynb", Parameters, Cells);
         var data = Path.Combine(dir, "data.csv");
         await File.WriteAllTextAsync(data, Csv(500));
         var hub = Hub();
@@ -132,7 +132,7 @@ public sealed class FanOutCommandTests
     {
         var dir = NbfProcess.TempFolder();
         var secret = $"s3cr3t-{Guid.NewGuid():N}";
-        var nb = NbfProcess.WriteNotebook(dir, "secret.ipynb", Parameters,
+        var nb = TestNotebooks.Write(dir, "secret.ipynb", Parameters,
             "import os, hashlib, base64\nfrom IPython.display import display, HTML, JSON\ns = os.environ['NBF_TEST_SECRET']",
             "print('the secret is', s)\nimport sys\nprint('also on stderr', s, file=sys.stderr)",
             "display(HTML('<b>' + s + '</b>'))\ndisplay(JSON({'token': s}))\ns",

@@ -8,7 +8,7 @@ public sealed class InspectCommandTests
     public async Task Inspect_prints_the_parameter_schema_as_json()
     {
         var dir = NbfProcess.TempFolder();
-        var nb = NbfProcess.WriteNotebook(dir, "s.ipynb", "region = 'west'  # which region\nlimit: int = 10\nwhen = None", "pass");
+        var nb = TestNotebooks.Write(dir, "s.ipynb", "region = 'west'  # which region\nlimit: int = 10\nwhen = None", "pass");
 
         var result = await NbfProcess.RunAsync("inspect", nb, "--json");
 
@@ -24,7 +24,7 @@ public sealed class InspectCommandTests
     public async Task Inspect_as_a_table_names_each_parameter()
     {
         var dir = NbfProcess.TempFolder();
-        var nb = NbfProcess.WriteNotebook(dir, "s.ipynb", "threshold = 0.75  # cut-off", "pass");
+        var nb = TestNotebooks.Write(dir, "s.ipynb", "threshold = 0.75  # cut-off", "pass");
 
         var result = await NbfProcess.RunAsync("inspect", nb);
 
@@ -38,7 +38,7 @@ public sealed class InspectCommandTests
     public async Task Validate_reports_each_broken_notebook_and_exits_non_zero()
     {
         var dir = NbfProcess.TempFolder();
-        var good = NbfProcess.WriteNotebook(dir, "good.ipynb", null, "1");
+        var good = TestNotebooks.Write(dir, "good.ipynb", null, "1");
         var bad = Path.Combine(dir, "bad.ipynb");
         await File.WriteAllTextAsync(bad, """{"nbformat": 3, "nbformat_minor": 0}""");
 

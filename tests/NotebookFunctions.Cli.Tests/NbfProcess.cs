@@ -35,26 +35,5 @@ internal static class NbfProcess
         return Process.Start(info)!;
     }
 
-    /// <summary>A folder with a notebook built from code cells; the first cell is tagged parameters when asked.</summary>
-    public static string WriteNotebook(string folder, string name, string? parameters, params string[] cells)
-    {
-        var all = new List<string>();
-        if (parameters is not null) all.Add(Cell(parameters, "params", "\"parameters\""));
-        all.AddRange(cells.Select((c, i) => Cell(c, $"c{i}", null)));
-        var json = "{\"nbformat\": 4, \"nbformat_minor\": 5, " +
-            "\"metadata\": {\"kernelspec\": {\"name\": \"python3\", \"display_name\": \"Python 3\", \"language\": \"python\"}}, " +
-            "\"cells\": [" + string.Join(",\n", all) + "]}";
-        var path = Path.Combine(folder, name);
-        File.WriteAllText(path, json);
-        return path;
-    }
-
-    private static string Cell(string source, string id, string? tag)
-    {
-        var metadata = tag is null ? "{}" : "{\"tags\": [" + tag + "]}";
-        return "{\"cell_type\": \"code\", \"id\": \"" + id + "\", \"execution_count\": null, \"metadata\": " + metadata +
-            ", \"outputs\": [], \"source\": " + System.Text.Json.JsonSerializer.Serialize(source) + "}";
-    }
-
     public static string TempFolder() => Directory.CreateTempSubdirectory("nbf-cli-").FullName;
 }

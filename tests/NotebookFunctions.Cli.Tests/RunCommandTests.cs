@@ -9,7 +9,7 @@ public sealed class RunCommandTests
     public async Task A_run_injects_typed_parameters_writes_the_output_notebook_and_exits_zero()
     {
         var dir = NbfProcess.TempFolder();
-        var nb = NbfProcess.WriteNotebook(dir, "report.ipynb", "label = 'x'\ncount: int = 1\nratio = 0.5",
+        var nb = TestNotebooks.Write(dir, "report.ipynb", "label = 'x'\ncount: int = 1\nratio = 0.5",
             "print(repr(label), count * 2, ratio)");
         var output = Path.Combine(dir, "out", "report.out.ipynb");
 
@@ -29,7 +29,7 @@ public sealed class RunCommandTests
     public async Task A_failing_cell_exits_non_zero_with_one_line_naming_the_cell()
     {
         var dir = NbfProcess.TempFolder();
-        var nb = NbfProcess.WriteNotebook(dir, "fails.ipynb", null, "x = 1", "raise RuntimeError('disk full')");
+        var nb = TestNotebooks.Write(dir, "fails.ipynb", null, "x = 1", "raise RuntimeError('disk full')");
 
         var result = await NbfProcess.RunAsync("run", nb);
 
@@ -43,7 +43,7 @@ public sealed class RunCommandTests
     public async Task Bad_parameters_are_refused_before_any_kernel_starts()
     {
         var dir = NbfProcess.TempFolder();
-        var nb = NbfProcess.WriteNotebook(dir, "typed.ipynb", "count: int = 1", "print(count)");
+        var nb = TestNotebooks.Write(dir, "typed.ipynb", "count: int = 1", "print(count)");
 
         var unknown = await NbfProcess.RunAsync("run", nb, "-p", "cuont=3");
         var mistyped = await NbfProcess.RunAsync("run", nb, "-p", "count=three");
@@ -60,7 +60,7 @@ public sealed class RunCommandTests
     public async Task A_parameters_file_is_read_and_command_line_values_override_it()
     {
         var dir = NbfProcess.TempFolder();
-        var nb = NbfProcess.WriteNotebook(dir, "p.ipynb", "a = 0\nb = 'x'\nc = []\nd = None", "print(a, b, c, d)");
+        var nb = TestNotebooks.Write(dir, "p.ipynb", "a = 0\nb = 'x'\nc = []\nd = None", "print(a, b, c, d)");
         var yaml = Path.Combine(dir, "params.yaml");
         await File.WriteAllTextAsync(yaml, "a: 5\nb: \"7\"\nc: [1, two]\nd: null\n");
 
@@ -77,7 +77,7 @@ public sealed class RunCommandTests
         await File.WriteAllTextAsync(Path.Combine(dir, "input.txt"), "beside the notebook");
         var other = NbfProcess.TempFolder();
         await File.WriteAllTextAsync(Path.Combine(other, "input.txt"), "in the other folder");
-        var nb = NbfProcess.WriteNotebook(dir, "reads.ipynb", null, "print(open('input.txt').read())");
+        var nb = TestNotebooks.Write(dir, "reads.ipynb", null, "print(open('input.txt').read())");
 
         var byDefault = await NbfProcess.RunAsync("run", nb, "--log-output");
         var withCwd = await NbfProcess.RunAsync("run", nb, "--log-output", "--cwd", other);
@@ -90,7 +90,7 @@ public sealed class RunCommandTests
     public async Task A_cell_timeout_stops_the_kernel_and_fails_the_run()
     {
         var dir = NbfProcess.TempFolder();
-        var nb = NbfProcess.WriteNotebook(dir, "spin.ipynb", null, "while True: pass");
+        var nb = TestNotebooks.Write(dir, "spin.ipynb", null, "while True: pass");
 
         var result = await NbfProcess.RunAsync("run", nb, "--cell-timeout", "1");
 
@@ -102,7 +102,7 @@ public sealed class RunCommandTests
     public async Task Allow_errors_keeps_going_and_succeeds()
     {
         var dir = NbfProcess.TempFolder();
-        var nb = NbfProcess.WriteNotebook(dir, "allowed.ipynb", null, "1/0", "print('still here')");
+        var nb = TestNotebooks.Write(dir, "allowed.ipynb", null, "1/0", "print('still here')");
 
         var result = await NbfProcess.RunAsync("run", nb, "--allow-errors", "--log-output");
 

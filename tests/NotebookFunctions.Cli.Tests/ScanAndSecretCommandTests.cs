@@ -9,8 +9,8 @@ public sealed class ScanAndSecretCommandTests
     public async Task Scan_reports_findings_with_file_cell_and_line_masked_and_exits_1()
     {
         var folder = NbfProcess.TempFolder();
-        NbfProcess.WriteNotebook(folder, "clean.ipynb", "x = 1", "print(x)");
-        var leaky = NbfProcess.WriteNotebook(folder, "leaky.ipynb", "x = 1", "import requests\nheaders = {'Authorization': 'token " + FakeToken + "'}");
+        TestNotebooks.Write(folder, "clean.ipynb", "x = 1", "print(x)");
+        var leaky = TestNotebooks.Write(folder, "leaky.ipynb", "x = 1", "import requests\nheaders = {'Authorization': 'token " + FakeToken + "'}");
 
         var dirty = await NbfProcess.RunAsync("scan", folder);
         var clean = await NbfProcess.RunAsync("scan", Path.Combine(folder, "clean.ipynb"));
@@ -28,7 +28,7 @@ public sealed class ScanAndSecretCommandTests
     public async Task Run_refuses_a_notebook_with_a_credential_before_starting_a_kernel()
     {
         var folder = NbfProcess.TempFolder();
-        var leaky = NbfProcess.WriteNotebook(folder, "leaky.ipynb", "x = 1", "token = '" + FakeToken + "'\nprint('ran')");
+        var leaky = TestNotebooks.Write(folder, "leaky.ipynb", "x = 1", "token = '" + FakeToken + "'\nprint('ran')");
 
         var run = await NbfProcess.RunAsync("run", leaky);
 
@@ -44,7 +44,7 @@ public sealed class ScanAndSecretCommandTests
     {
         var folder = NbfProcess.TempFolder();
         var secret = $"s3cr3t-{Guid.NewGuid():N}";
-        var notebook = NbfProcess.WriteNotebook(folder, "uses.ipynb", "x = 1",
+        var notebook = TestNotebooks.Write(folder, "uses.ipynb", "x = 1",
             "import os\nvalue = os.environ['NBF_SINGLE_SECRET']\nprint('len', len(value), 'value', value)",
             "raise RuntimeError('rejected ' + value)");
         var output = Path.Combine(folder, "out.ipynb");

@@ -35,7 +35,7 @@ public sealed class ServeCommandTests
             http.DefaultRequestHeaders.Add("X-API-Key", "serve-test-key");
 
             var folder = NbfProcess.TempFolder();
-            var notebookPath = NbfProcess.WriteNotebook(folder, "count.ipynb", "input_path = 'x'\noutput_dir = 'o'",
+            var notebookPath = TestNotebooks.Write(folder, "count.ipynb", "input_path = 'x'\noutput_dir = 'o'",
                 "import os\nos.makedirs(output_dir, exist_ok=True)\nopen(os.path.join(output_dir, 'lines.txt'), 'w').write(str(len(open(input_path).read().splitlines())) + '\\n')");
             var name = $"count-{Guid.NewGuid():N}"[..14];
             var publish = await http.PutAsync($"api/notebooks/{name}", new StringContent(await File.ReadAllTextAsync(notebookPath), Encoding.UTF8, "application/json"));
@@ -54,10 +54,10 @@ public sealed class ServeCommandTests
             // nbf publish against this server: name -> version, idempotent, a credential refused before it travels.
             var keyed = new Dictionary<string, string> { ["NBF_API_KEY"] = "serve-test-key" };
             var publishName = $"pub-{Guid.NewGuid():N}"[..16];
-            var toPublish = NbfProcess.WriteNotebook(folder, publishName + ".ipynb", "x = 1", "print(x)");
+            var toPublish = TestNotebooks.Write(folder, publishName + ".ipynb", "x = 1", "print(x)");
             var published = await NbfProcess.RunAsync(keyed, "publish", toPublish, "--local", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var again = await NbfProcess.RunAsync(keyed, "publish", toPublish, "--local", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            var leaky = NbfProcess.WriteNotebook(folder, "leaky.ipynb", "x = 1", "token = 'ghp_" + "0123456789abcdefghijABCDEFGHIJ0123456789'");
+            var leaky = TestNotebooks.Write(folder, "leaky.ipynb", "x = 1", "token = 'ghp_" + "0123456789abcdefghijABCDEFGHIJ0123456789'");
             var refused = await NbfProcess.RunAsync(keyed, "publish", leaky, "--local", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var unauthorized = await NbfProcess.RunAsync("publish", notebookPath, "--local", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 

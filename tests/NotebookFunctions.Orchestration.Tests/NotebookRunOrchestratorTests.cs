@@ -35,7 +35,8 @@ public sealed class NotebookRunOrchestratorTests
     [Fact]
     public async Task A_split_CSV_runs_chunk_by_chunk_and_merges_like_one_kernel_over_the_whole_file()
     {
-        var notebook = await RunHarness.PublishAsync(FilterNotebookParameters, FilterNotebookCells);
+        var source = new NotebookSource("0123456789abcdef0123456789abcdef01234567", "analysis/filter.ipynb", dirty: false);
+        var notebook = await RunHarness.PublishAsync(source, FilterNotebookParameters, FilterNotebookCells);
         var csv = Csv(2000);
         var container = await RunHarness.UploadInputAsync("data.csv", csv);
         await using var harness = await RunHarness.StartAsync();
@@ -57,6 +58,7 @@ public sealed class NotebookRunOrchestratorTests
         var manifest = JsonNode.Parse((await RunHarness.ReadRunBlobAsync($"{result.RunId}/manifest.json"))!)!;
         Assert.Equal("Completed", manifest["status"]!.GetValue<string>());
         Assert.Equal(notebook.Version, manifest["notebook"]!["sha256"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["commit"] = source.Commit, ["path"] = source.Path, ["dirty"] = false }, manifest["notebook"]!["source"]), manifest["notebook"]!.ToJsonString());
         Assert.Equal("python", manifest["environment"]!["language"]!.GetValue<string>());
         Assert.Contains(manifest["environment"]!["packages"]!.AsArray(), p => p!.GetValue<string>().StartsWith("pandas==", StringComparison.Ordinal));
         Assert.Single(manifest["inputs"]!.AsArray());
@@ -127,6 +129,7 @@ public sealed class NotebookRunOrchestratorTests
         Assert.Equal(0, result.Succeeded);
         var manifest = JsonNode.Parse((await RunHarness.ReadRunBlobAsync($"{result.RunId}/manifest.json"))!)!;
         Assert.Single(manifest["chunks"]!.AsArray());
+        Assert.Null(manifest["notebook"]!["source"]); // published without one
         Assert.Null(await RunHarness.ReadRunBlobAsync($"{result.RunId}/results/kept.csv"));
     }
 

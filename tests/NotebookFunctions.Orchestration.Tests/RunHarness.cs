@@ -28,12 +28,15 @@ internal sealed class RunHarness : IAsyncDisposable
     }
 
     /// <summary>Publishes a notebook whose first cell is the parameters cell; returns its version.</summary>
-    public static async Task<(string Name, string Version)> PublishAsync(string parameters, params string[] cells)
+    public static Task<(string Name, string Version)> PublishAsync(string parameters, params string[] cells) => PublishAsync(source: null, parameters, cells);
+
+    /// <summary>Publishes a notebook whose first cell is the parameters cell, recording where it came from; returns its version.</summary>
+    public static async Task<(string Name, string Version)> PublishAsync(NotebookSource? source, string parameters, params string[] cells)
     {
         var store = new NotebookStore(Blobs);
         await store.EnsureCreatedAsync();
         var name = $"nb-{Guid.NewGuid():N}"[..20];
-        var published = await store.PublishAsync(name, Encoding.UTF8.GetBytes(TestNotebooks.Text(parameters, cells)));
+        var published = await store.PublishAsync(name, Encoding.UTF8.GetBytes(TestNotebooks.Text(parameters, cells)), source);
         return (name, published.Version);
     }
 

@@ -11,12 +11,30 @@ namespace NotebookFunctions.Api.Endpoints;
 /// <summary>Publishing notebooks (validated, linted, scanned for credentials, content-addressed) and reading them back.</summary>
 public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
 {
+    /// <summary>Request header: the full id of the git commit the published notebook file came from.</summary>
+    public const string SourceCommitHeader = "X-Nbf-Source-Commit";
+
+    /// <summary>Request header: the file's path relative to the repository root, percent-encoded UTF-8 (HTTP headers are ASCII).</summary>
+    public const string SourcePathHeader = "X-Nbf-Source-Path";
+
+    /// <summary>Request header: "true" when the file differed from the commit (modified or untracked), else "false".</summary>
+    public const string SourceDirtyHeader = "X-Nbf-Source-Dirty";
+
     private readonly NotebookStore _store = new(blobs);
 
-    /// <summary>PUT /api/notebooks/{name}: the body is the .ipynb.</summary>
+    /// <summary>The headers that tell PUT /api/notebooks/{name} where the notebook came from, as a publisher sends them.</summary>
+    public static IReadOnlyDictionary<string, string> SourceHeaders(NotebookSource source) => new Dictionary<string, string>
+    {
+        [SourceCommitHeader] = source.Commit,
+        [SourcePathHeader] = Uri.EscapeDataString(source.Path),
+        [SourceDirtyHeader] = NotebookSource.FormatDirty(source.Dirty),
+    };
+
+    /// <summary>PUT /api/notebooks/{name}: the body is the .ipynb; the X-Nbf-Source-* headers, when sent, say where it came from.</summary>
     public Task<IResult> PublishAsync(HttpRequest request, string name) => ApiProblems.GuardAsync(async () =>
     {
         CheckName(name);
+        var source = ReadSource(request);
         var bytes = await ReadLimitedAsync(request, options.MaxNotebookBytes, name);
         var notebook = NotebookReader.Parse(Encoding.UTF8.GetString(bytes), name);
         var findings = SecretScanner.Scan(notebook);
@@ -28,7 +46,7 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
 
         var warnings = NotebookLinter.Lint(notebook);
         await _store.EnsureCreatedAsync(request.HttpContext.RequestAborted);
-        var published = await _store.PublishAsync(name, bytes, request.HttpContext.RequestAborted);
+        var published = await _store.PublishAsync(name, bytes, source, request.HttpContext.RequestAborted);
         var body = new
         {
             name,
@@ -36,6 +54,8 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
             created = published.Created,
             size = published.Size,
             published = published.Published,
+            // The stored version's source: the first publish's, when these bytes were published before.
+            source = SourceJson(published.Source),
             warnings = warnings.Select(w => new { code = w.Code, message = w.Message, cell = w.CellIndex, cellId = w.CellId }).ToList(),
             schema = ParameterSchema.Infer(notebook).ToJson(),
         };
@@ -73,11 +93,45 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
             name,
             latest = versions[^1].Version,
             version,
-            versions = versions.Select(v => new { version = v.Version, size = v.Size, published = v.Published }).ToList(),
+            versions = versions.Select(v => new { version = v.Version, size = v.Size, published = v.Published, source = SourceJson(v.Source) }).ToList(),
             kernel = notebook.KernelName,
             schema = ParameterSchema.Infer(notebook).ToJson(),
         }, ApiJson.Options);
     });
+
+    private static object? SourceJson(NotebookSource? source) =>
+        source is null ? null : new { commit = source.Commit, path = source.Path, dirty = source.Dirty };
+
+    /// <summary>The source the publisher sent: none, or all three headers, each valid; anything else is a 400 naming the header.</summary>
+    private static NotebookSource? ReadSource(HttpRequest request)
+    {
+        var commit = SingleHeader(request, SourceCommitHeader);
+        var path = SingleHeader(request, SourcePathHeader);
+        var dirty = SingleHeader(request, SourceDirtyHeader);
+        if (commit is null && path is null && dirty is null) return null;
+        if (commit is null || path is null || dirty is null)
+        {
+            var missing = commit is null ? SourceCommitHeader : path is null ? SourcePathHeader : SourceDirtyHeader;
+            throw ApiException.BadRequest($"the notebook's source is given by {SourceCommitHeader}, {SourcePathHeader} and {SourceDirtyHeader} together; {missing} is missing", missing);
+        }
+
+        try
+        {
+            return new NotebookSource(commit, Uri.UnescapeDataString(path), NotebookSource.ParseDirty(dirty));
+        }
+        catch (NotebookSourceException e)
+        {
+            var header = e.Field switch { "commit" => SourceCommitHeader, "path" => SourcePathHeader, _ => SourceDirtyHeader };
+            throw ApiException.BadRequest($"header {header}: {e.Message}", header);
+        }
+    }
+
+    private static string? SingleHeader(HttpRequest request, string header)
+    {
+        var values = request.Headers[header];
+        if (values.Count > 1) throw ApiException.BadRequest($"header {header} was sent {values.Count} times; send it once", header);
+        return values.Count == 0 ? null : values[0];
+    }
 
     private static object FindingJson(SecretFinding f) =>
         new { rule = f.Rule, description = f.Description, cell = f.CellIndex, cellId = f.CellId, location = f.Location, line = f.Line, masked = f.Masked };

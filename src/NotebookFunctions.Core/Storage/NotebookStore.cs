@@ -6,8 +6,8 @@ using NotebookFunctions.Core.Notebooks;
 
 namespace NotebookFunctions.Core.Storage;
 
-/// <summary>A published notebook version.</summary>
-public sealed record PublishedNotebook(string Name, string Version, long Size, DateTimeOffset Published, bool Created);
+/// <summary>A published notebook version, and where it came from when the publisher said so.</summary>
+public sealed record PublishedNotebook(string Name, string Version, long Size, DateTimeOffset Published, bool Created, NotebookSource? Source = null);
 
 /// <summary>Published notebooks, content-addressed: a version is the SHA-256 of the bytes, written once, never overwritten.</summary>
 public sealed partial class NotebookStore(BlobServiceClient service)
@@ -41,7 +41,16 @@ public sealed partial class NotebookStore(BlobServiceClient service)
     }
 
     /// <summary>Stores the bytes under their SHA-256; publishing the same content again changes nothing.</summary>
-    public async Task<PublishedNotebook> PublishAsync(string name, byte[] content, CancellationToken cancellationToken = default)
+    public Task<PublishedNotebook> PublishAsync(string name, byte[] content, CancellationToken cancellationToken = default) =>
+        PublishAsync(name, content, source: null, cancellationToken);
+
+    /// <summary>Stores the bytes under their SHA-256 with where they came from; publishing the same content again changes nothing.</summary>
+    /// <remarks>
+    /// The source is metadata of the version blob, set in the same write that creates it. A version is content-addressed
+    /// and written once (If-None-Match: *), so the first publish's source is the one kept: the same bytes published
+    /// later from another commit (or without a source) return the stored version with its original source.
+    /// </remarks>
+    public async Task<PublishedNotebook> PublishAsync(string name, byte[] content, NotebookSource? source, CancellationToken cancellationToken = default)
     {
         ValidateName(name);
         var version = Notebook.Sha256(content);
@@ -52,14 +61,32 @@ public sealed partial class NotebookStore(BlobServiceClient service)
             {
                 Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                 HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+                Metadata = source is null ? null : NotebookSourceMetadata.Write(source),
             };
             var response = await blob.UploadAsync(BinaryData.FromBytes(content), options, cancellationToken);
-            return new PublishedNotebook(name, version, content.Length, response.Value.LastModified, Created: true);
+            return new PublishedNotebook(name, version, content.Length, response.Value.LastModified, Created: true, source);
         }
         catch (RequestFailedException e) when (e.Status == 409 || e.ErrorCode == BlobErrorCode.BlobAlreadyExists)
         {
             var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
-            return new PublishedNotebook(name, version, content.Length, properties.Value.LastModified, Created: false);
+            return new PublishedNotebook(name, version, content.Length, properties.Value.LastModified, Created: false, NotebookSourceMetadata.Read(properties.Value.Metadata));
+        }
+    }
+
+    /// <summary>One version's size, time and source without its bytes, or null when it does not exist.</summary>
+    public async Task<PublishedNotebook?> GetVersionAsync(string name, string version, CancellationToken cancellationToken = default)
+    {
+        ValidateName(name);
+        // Versions are SHA-256 hex; anything else names no version (and never reaches a blob path).
+        if (version.Length != 64 || !version.All(char.IsAsciiHexDigitLower)) return null;
+        try
+        {
+            var properties = await Container.GetBlobClient(StorageLayout.NotebookBlob(name, version)).GetPropertiesAsync(cancellationToken: cancellationToken);
+            return new PublishedNotebook(name, version, properties.Value.ContentLength, properties.Value.LastModified, Created: false, NotebookSourceMetadata.Read(properties.Value.Metadata));
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
         }
     }
 
@@ -84,7 +111,7 @@ public sealed partial class NotebookStore(BlobServiceClient service)
         var all = new SortedDictionary<string, List<PublishedNotebook>>(StringComparer.Ordinal);
         try
         {
-            await foreach (var item in Container.GetBlobsAsync(cancellationToken: cancellationToken))
+            await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken))
             {
                 var slash = item.Name.IndexOf('/', StringComparison.Ordinal);
                 if (slash <= 0 || !item.Name.EndsWith(".ipynb", StringComparison.Ordinal)) continue;
@@ -107,7 +134,7 @@ public sealed partial class NotebookStore(BlobServiceClient service)
         (await ListVersionsAsync(name, cancellationToken)).LastOrDefault();
 
     private static PublishedNotebook ToVersion(string name, BlobItem item) =>
-        new(name, Path.GetFileNameWithoutExtension(item.Name), item.Properties.ContentLength ?? 0, item.Properties.LastModified ?? DateTimeOffset.MinValue, false);
+        new(name, Path.GetFileNameWithoutExtension(item.Name), item.Properties.ContentLength ?? 0, item.Properties.LastModified ?? DateTimeOffset.MinValue, false, NotebookSourceMetadata.Read(item.Metadata));
 
     private static List<PublishedNotebook> Ordered(IEnumerable<PublishedNotebook> versions) =>
         versions.OrderBy(v => v.Published).ThenBy(v => v.Version, StringComparer.Ordinal).ToList();
@@ -119,7 +146,7 @@ public sealed partial class NotebookStore(BlobServiceClient service)
         var versions = new List<PublishedNotebook>();
         try
         {
-            await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = name + "/" }, cancellationToken))
+            await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = name + "/", Traits = BlobTraits.Metadata }, cancellationToken))
                 versions.Add(ToVersion(name, item));
         }
         catch (RequestFailedException e) when (e.Status == 404)

@@ -47,8 +47,11 @@ public sealed class MergeResults(BlobServiceClient blobs, ILogger<MergeResults> 
         if (input.Status != RunStatus.Failed)
             await store.UploadTextAsync(StorageLayout.ResultsPrefix(input.RunId) + "scraps.json", CanonicalJsonWriter.Write(scraps) + "\n");
 
+        // Read here, not carried in the request: the source belongs to the published version, and a run started by
+        // any door (API, schedule, blob arrival, nbf) records it the same way.
+        var version = await new NotebookStore(blobs).GetVersionAsync(input.Request.Notebook, input.Request.Version);
         var manifest = StorageLayout.ManifestBlob(input.RunId);
-        await store.UploadTextAsync(manifest, CanonicalJsonWriter.Write(RunManifest.Build(input, merged)) + "\n");
+        await store.UploadTextAsync(manifest, CanonicalJsonWriter.Write(RunManifest.Build(input, merged, version?.Source)) + "\n");
         return new MergeOutput(merged, scraps.Count, manifest);
     }
 }

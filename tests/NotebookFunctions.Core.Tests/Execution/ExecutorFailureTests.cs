@@ -9,12 +9,12 @@ public sealed class ExecutorFailureTests
     [Fact]
     public async Task A_failing_cell_stops_the_run_marks_the_notebook_and_names_the_cell()
     {
-        var notebook = TestNotebook.WithCells(
+        var notebook = TestNotebooks.WithCells(
             Cell.NewCode("x = 1", "setup"),
             Cell.NewCode("def f():\n    raise ValueError('bad input: 42')\nf()", "boom"),
             Cell.NewCode("print('never')", "after"));
 
-        var result = await TestNotebook.RunAsync(notebook, new ExecutionOptions { NotebookName = "sales.ipynb" });
+        var result = await TestExecution.RunAsync(notebook, new ExecutionOptions { NotebookName = "sales.ipynb" });
 
         var failure = Assert.IsType<ExecutionFailure>(result.Failure);
         Assert.Equal((FailureKind.CellError, "sales.ipynb", 1, "boom", 2, "ValueError", "bad input: 42"),
@@ -28,33 +28,33 @@ public sealed class ExecutorFailureTests
         Assert.Contains("href=\"#papermill-error-cell\"", cells[0].Source);
         Assert.True(cells[2].HasTag(ErrorBanner.Tag));
         Assert.Contains("id=\"papermill-error-cell\"", cells[2].Source);
-        var failed = TestNotebook.ById(result, "boom");
-        var error = Assert.Single(TestNotebook.OutputsOfType(failed, "error"));
+        var failed = TestExecution.ById(result, "boom");
+        var error = Assert.Single(TestExecution.OutputsOfType(failed, "error"));
         Assert.Equal("ValueError", error["ename"]!.GetValue<string>());
-        Assert.Null(TestNotebook.ById(result, "after").ExecutionCount);
+        Assert.Null(TestExecution.ById(result, "after").ExecutionCount);
         Assert.Equal("failed", result.Notebook.Metadata["notebook_functions"]!["status"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task Allow_errors_runs_on_and_the_raises_exception_tag_allows_one_cell()
     {
-        var allowAll = await TestNotebook.RunAsync(TestNotebook.Of("1/0", "print('went on')"), new ExecutionOptions { AllowErrors = true });
+        var allowAll = await TestExecution.RunAsync(TestNotebooks.Of("1/0", "print('went on')"), new ExecutionOptions { AllowErrors = true });
         Assert.True(allowAll.Succeeded);
-        Assert.Equal("went on\n", TestNotebook.StreamText(allowAll.Notebook.Cells[1]));
+        Assert.Equal("went on\n", TestExecution.StreamText(allowAll.Notebook.Cells[1]));
         Assert.Equal(CellStatus.FailedAllowed, allowAll.Cells[0].Status);
 
-        var tagged = await TestNotebook.RunAsync(TestNotebook.WithCells(
+        var tagged = await TestExecution.RunAsync(TestNotebooks.WithCells(
             Cell.NewCode("raise KeyError('expected')", "a", NotebookExecutor.RaisesTag),
             Cell.NewCode("print('next')", "b")));
         Assert.True(tagged.Succeeded, tagged.Failure?.Summary);
-        Assert.Equal("next\n", TestNotebook.StreamText(tagged.Notebook.Cells[1]));
+        Assert.Equal("next\n", TestExecution.StreamText(tagged.Notebook.Cells[1]));
         Assert.DoesNotContain(tagged.Notebook.Cells, c => c.HasTag(ErrorBanner.Tag));
     }
 
     [Fact]
     public async Task Sys_exit_zero_ends_the_run_early_and_cleanly_as_in_papermill()
     {
-        var result = await TestNotebook.RunAsync(TestNotebook.Of("import sys\nprint('done')\nsys.exit(0)", "print('skipped')"));
+        var result = await TestExecution.RunAsync(TestNotebooks.Of("import sys\nprint('done')\nsys.exit(0)", "print('skipped')"));
 
         Assert.True(result.Succeeded, result.Failure?.Summary);
         Assert.Null(result.Notebook.Cells[1].ExecutionCount);
@@ -63,7 +63,7 @@ public sealed class ExecutorFailureTests
     [Fact]
     public async Task Input_is_refused_in_the_cell_instead_of_hanging()
     {
-        var result = await TestNotebook.RunAsync(TestNotebook.Of("name = input('your name: ')"), new ExecutionOptions { CellTimeout = TimeSpan.FromSeconds(30) });
+        var result = await TestExecution.RunAsync(TestNotebooks.Of("name = input('your name: ')"), new ExecutionOptions { CellTimeout = TimeSpan.FromSeconds(30) });
 
         var failure = Assert.IsType<ExecutionFailure>(result.Failure);
         Assert.Equal(FailureKind.CellError, failure.Kind);
@@ -74,7 +74,7 @@ public sealed class ExecutorFailureTests
     [Fact]
     public async Task An_unknown_kernel_is_reported_with_the_installed_ones()
     {
-        var result = await TestNotebook.RunAsync(TestNotebook.Of("1"), new ExecutionOptions { KernelName = "no-such-kernel" });
+        var result = await TestExecution.RunAsync(TestNotebooks.Of("1"), new ExecutionOptions { KernelName = "no-such-kernel" });
 
         var failure = Assert.IsType<ExecutionFailure>(result.Failure);
         Assert.Equal(FailureKind.KernelStart, failure.Kind);
@@ -85,8 +85,8 @@ public sealed class ExecutorFailureTests
     [Fact]
     public async Task A_rerun_of_an_output_notebook_does_not_stack_banners()
     {
-        var first = await TestNotebook.RunAsync(TestNotebook.Of("1/0"));
-        var second = await TestNotebook.RunAsync(first.Notebook);
+        var first = await TestExecution.RunAsync(TestNotebooks.Of("1/0"));
+        var second = await TestExecution.RunAsync(first.Notebook);
 
         Assert.Equal(2, second.Notebook.Cells.Count(c => c.HasTag(ErrorBanner.Tag)));
     }

@@ -24,17 +24,17 @@ public sealed class ExecutorTimeoutTests
     public async Task A_cell_timeout_interrupts_a_busy_loop_and_fails_naming_the_cell()
     {
         var kernels = new TrackingProvider();
-        var result = await TestNotebook.RunAsync(
-            TestNotebook.Of("x = 1", "while True:\n    pass", "print('never')"),
+        var result = await TestExecution.RunAsync(
+            TestNotebooks.Of("x = 1", "while True:\n    pass", "print('never')"),
             new ExecutionOptions { CellTimeout = TimeSpan.FromSeconds(2), NotebookName = "loop.ipynb" },
             kernels);
 
         var failure = Assert.IsType<ExecutionFailure>(result.Failure);
         Assert.Equal((FailureKind.CellTimeout, 1, "CellTimeoutError"), (failure.Kind, failure.CellIndex, failure.EName));
         Assert.Contains("cell 1 did not finish within 2 s", failure.EValue);
-        var cell = TestNotebook.ById(result, "cell-1");
-        Assert.Contains(TestNotebook.OutputsOfType(cell, "error"), o => o["ename"]!.GetValue<string>() == "KeyboardInterrupt");
-        Assert.Contains(TestNotebook.OutputsOfType(cell, "error"), o => o["ename"]!.GetValue<string>() == "CellTimeoutError");
+        var cell = TestExecution.ById(result, "c1");
+        Assert.Contains(TestExecution.OutputsOfType(cell, "error"), o => o["ename"]!.GetValue<string>() == "KeyboardInterrupt");
+        Assert.Contains(TestExecution.OutputsOfType(cell, "error"), o => o["ename"]!.GetValue<string>() == "CellTimeoutError");
         // The kernel is gone after the run: no process keeps spinning.
         var kernel = Assert.Single(kernels.Kernels);
         Assert.False(kernel.IsAlive);
@@ -46,8 +46,8 @@ public sealed class ExecutorTimeoutTests
     {
         var kernels = new TrackingProvider();
         var stopwatch = Stopwatch.StartNew();
-        var result = await TestNotebook.RunAsync(
-            TestNotebook.Of("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"),
+        var result = await TestExecution.RunAsync(
+            TestNotebooks.Of("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"),
             new ExecutionOptions { CellTimeout = TimeSpan.FromSeconds(1), InterruptGrace = TimeSpan.FromSeconds(1) },
             kernels);
 
@@ -59,8 +59,8 @@ public sealed class ExecutorTimeoutTests
     [Fact]
     public async Task The_whole_notebook_timeout_stops_a_run_of_slow_cells()
     {
-        var result = await TestNotebook.RunAsync(
-            TestNotebook.Of("import time", "time.sleep(1)", "time.sleep(1)", "time.sleep(60)", "print('never')"),
+        var result = await TestExecution.RunAsync(
+            TestNotebooks.Of("import time", "time.sleep(1)", "time.sleep(1)", "time.sleep(60)", "print('never')"),
             new ExecutionOptions { Timeout = TimeSpan.FromSeconds(4) });
 
         var failure = Assert.IsType<ExecutionFailure>(result.Failure);
@@ -71,15 +71,15 @@ public sealed class ExecutorTimeoutTests
     [Fact]
     public async Task A_kernel_that_exits_is_reported_as_dead_naming_the_cell()
     {
-        var result = await TestNotebook.RunAsync(
-            TestNotebook.Of("print('before')", "import os, sys\nprint('bye', file=sys.stderr, flush=True)\nos._exit(1)", "print('never')"),
+        var result = await TestExecution.RunAsync(
+            TestNotebooks.Of("print('before')", "import os, sys\nprint('bye', file=sys.stderr, flush=True)\nos._exit(1)", "print('never')"),
             new ExecutionOptions { NotebookName = "exit.ipynb" });
 
         var failure = Assert.IsType<ExecutionFailure>(result.Failure);
         Assert.Equal((FailureKind.KernelDied, 1, "DeadKernelError"), (failure.Kind, failure.CellIndex, failure.EName));
         Assert.Contains("exited with code 1", failure.EValue);
         Assert.StartsWith("exit.ipynb: kernel died in cell 1", failure.Summary);
-        Assert.Contains(TestNotebook.OutputsOfType(TestNotebook.ById(result, "cell-1"), "error"), o => o["ename"]!.GetValue<string>() == "DeadKernelError");
+        Assert.Contains(TestExecution.OutputsOfType(TestExecution.ById(result, "c1"), "error"), o => o["ename"]!.GetValue<string>() == "DeadKernelError");
     }
 
     [Fact]
@@ -87,9 +87,9 @@ public sealed class ExecutorTimeoutTests
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(3));
         var result = await new NotebookExecutor().ExecuteAsync(
-            TestNotebook.Of("print('started', flush=True)\nimport time\ntime.sleep(60)"), new ExecutionOptions(), cts.Token);
+            TestNotebooks.Of("print('started', flush=True)\nimport time\ntime.sleep(60)"), new ExecutionOptions(), cts.Token);
 
         Assert.Equal(FailureKind.Cancelled, result.Failure?.Kind);
-        Assert.Equal("started\n", TestNotebook.StreamText(TestNotebook.ById(result, "cell-0")));
+        Assert.Equal("started\n", TestExecution.StreamText(TestExecution.ById(result, "c0")));
     }
 }

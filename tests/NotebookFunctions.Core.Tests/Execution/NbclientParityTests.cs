@@ -17,7 +17,7 @@ public sealed partial class NbclientParityTests
     [Fact]
     public async Task Outputs_equal_nbclients_ignoring_timings_and_memory_addresses()
     {
-        var notebook = TestNotebook.Of(
+        var notebook = TestNotebooks.Of(
             "import sys\nprint('out 1')\nprint('err', file=sys.stderr)\nprint('out 2')\n40 + 2",
             "import pandas as pd\ndf = pd.DataFrame({'region': ['w', 'e', 'w'], 'sales': [1.5, 2.0, 3.25]})\ndf.groupby('region').sum()",
             "from IPython.display import display, HTML, JSON, Markdown, clear_output\nh = display(HTML('<b>1</b>'), display_id='x')\ndisplay(JSON({'a': [1, None]}), Markdown('**m**'))\nprint('progress 1')\nclear_output(wait=True)\nprint('progress 2')",
@@ -39,7 +39,7 @@ public sealed partial class NbclientParityTests
             $"nbformat.write(nb, '{nbclientOutput}')\n");
         Assert.True(exit == 0, log);
 
-        var ours = await TestNotebook.RunAsync(notebook, new ExecutionOptions { AllowErrors = true, WorkingDirectory = dir });
+        var ours = await TestExecution.RunAsync(notebook, new ExecutionOptions { AllowErrors = true, WorkingDirectory = dir });
         var theirs = NotebookReader.Read(nbclientOutput);
 
         Assert.Equal(theirs.Cells.Count, ours.Notebook.Cells.Count);

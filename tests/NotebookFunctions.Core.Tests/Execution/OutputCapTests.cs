@@ -10,36 +10,36 @@ public sealed class OutputCapTests
     [Fact]
     public async Task A_100_MB_print_is_capped_with_a_note_and_the_next_cell_still_runs()
     {
-        var result = await TestNotebook.RunAsync(
-            TestNotebook.Of("print('x' * 100_000_000)", "print('next')"),
+        var result = await TestExecution.RunAsync(
+            TestNotebooks.Of("print('x' * 100_000_000)", "print('next')"),
             new ExecutionOptions { MaxCellOutputBytes = 1024 * 1024 });
 
         Assert.True(result.Succeeded, result.Failure?.Summary);
         var cell = result.Notebook.Cells[0];
-        var stdout = TestNotebook.StreamText(cell);
+        var stdout = TestExecution.StreamText(cell);
         Assert.Equal(1024 * 1024, stdout.Length);
         Assert.True(stdout.All(c => c == 'x'));
-        Assert.Contains("[nbf: output truncated: ", TestNotebook.StreamText(cell, "stderr"));
-        Assert.Contains("this cell's limit of 1 MiB", TestNotebook.StreamText(cell, "stderr"));
+        Assert.Contains("[nbf: output truncated: ", TestExecution.StreamText(cell, "stderr"));
+        Assert.Contains("this cell's limit of 1 MiB", TestExecution.StreamText(cell, "stderr"));
         Assert.True(result.Cells[0].OutputBytesDropped > 98_000_000, $"dropped {result.Cells[0].OutputBytesDropped}");
-        Assert.Equal("next\n", TestNotebook.StreamText(result.Notebook.Cells[1]));
+        Assert.Equal("next\n", TestExecution.StreamText(result.Notebook.Cells[1]));
         Assert.True(Encoding.UTF8.GetByteCount(result.Notebook.ToText()) < 3 * 1024 * 1024);
     }
 
     [Fact]
     public async Task Many_small_prints_and_displays_stop_at_the_cap_without_splitting_a_character()
     {
-        var result = await TestNotebook.RunAsync(
-            TestNotebook.Of(
+        var result = await TestExecution.RunAsync(
+            TestNotebooks.Of(
                 "for i in range(20000):\n    print('é' * 50)",
                 "from IPython.display import display, HTML\nfor i in range(50):\n    display(HTML('<p>' + 'y' * 10000 + '</p>'))"),
             new ExecutionOptions { MaxCellOutputBytes = 100_000, MaxNotebookOutputBytes = 1_000_000 });
 
-        var text = TestNotebook.StreamText(result.Notebook.Cells[0]);
+        var text = TestExecution.StreamText(result.Notebook.Cells[0]);
         Assert.InRange(Encoding.UTF8.GetByteCount(text), 90_000, 100_000);
         Assert.DoesNotContain('\uFFFD', text);
-        Assert.InRange(TestNotebook.OutputsOfType(result.Notebook.Cells[1], "display_data").Count(), 5, 10);
-        Assert.Contains("output truncated", TestNotebook.StreamText(result.Notebook.Cells[1], "stderr"));
+        Assert.InRange(TestExecution.OutputsOfType(result.Notebook.Cells[1], "display_data").Count(), 5, 10);
+        Assert.Contains("output truncated", TestExecution.StreamText(result.Notebook.Cells[1], "stderr"));
     }
 
     [Fact]

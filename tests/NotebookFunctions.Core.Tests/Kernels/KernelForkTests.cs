@@ -27,8 +27,8 @@ public sealed class KernelForkTests
     {
         var folder = Directory.CreateTempSubdirectory("nbf-fork-").FullName;
         var env = new Dictionary<string, string> { ["NBF_TEST_TOKEN"] = "t-1" };
-        await using var spawned = await Kernel.StartAsync(TestNotebook.Python, new KernelStartOptions { AllowFork = false, WorkingDirectory = folder, Environment = env });
-        await using var forked = await Kernel.StartAsync(TestNotebook.Python, new KernelStartOptions { WorkingDirectory = folder, Environment = env, ForkWarmup = "import pandas" });
+        await using var spawned = await Kernel.StartAsync(TestExecution.Python, new KernelStartOptions { AllowFork = false, WorkingDirectory = folder, Environment = env });
+        await using var forked = await Kernel.StartAsync(TestExecution.Python, new KernelStartOptions { WorkingDirectory = folder, Environment = env, ForkWarmup = "import pandas" });
 
         Assert.Equal(Environment.ProcessId, ParentOf(spawned.ProcessId));
         Assert.NotEqual(Environment.ProcessId, ParentOf(forked.ProcessId));
@@ -46,8 +46,8 @@ public sealed class KernelForkTests
     {
         const string draw = "import random, numpy; print(random.random(), numpy.random.rand())";
         var options = new KernelStartOptions { ForkWarmup = "import random, numpy" };
-        await using var first = await Kernel.StartAsync(TestNotebook.Python, options with { Environment = new Dictionary<string, string> { ["NBF_TEST_TOKEN"] = "only-mine" } });
-        await using var second = await Kernel.StartAsync(TestNotebook.Python, options);
+        await using var first = await Kernel.StartAsync(TestExecution.Python, options with { Environment = new Dictionary<string, string> { ["NBF_TEST_TOKEN"] = "only-mine" } });
+        await using var second = await Kernel.StartAsync(TestExecution.Python, options);
 
         Assert.NotEqual(await RunAsync(first, draw), await RunAsync(second, draw));
         Assert.Equal("only-mine", await RunAsync(first, "import os; print(os.environ.get('NBF_TEST_TOKEN'))"));
@@ -57,7 +57,7 @@ public sealed class KernelForkTests
     [Fact]
     public async Task A_forked_kernel_that_dies_reports_its_exit_code_and_last_stderr_lines()
     {
-        await using var kernel = await Kernel.StartAsync(TestNotebook.Python);
+        await using var kernel = await Kernel.StartAsync(TestExecution.Python);
 
         // ipykernel captures fd 2 for the notebook; its copy of the original stderr is what the host reads.
         var request = kernel.Execute("import os, sys; os.write(sys.stderr._original_stdstream_copy, b'about to leave\\n'); os._exit(3)");
@@ -70,7 +70,7 @@ public sealed class KernelForkTests
     [Fact]
     public async Task Interrupt_and_kill_reach_a_forked_kernel()
     {
-        var kernel = await Kernel.StartAsync(TestNotebook.Python);
+        var kernel = await Kernel.StartAsync(TestExecution.Python);
         // stop_on_error off: otherwise ipykernel aborts the requests that follow an error for a moment.
         var sleeping = kernel.Execute("import time; time.sleep(60)", stopOnError: false);
         await Task.Delay(300);
@@ -92,7 +92,7 @@ public sealed class KernelForkTests
     {
         const string warmup = "import json  # a server of its own for this test";
         var options = new KernelStartOptions { ForkWarmup = warmup };
-        var kernel = await Kernel.StartAsync(TestNotebook.Python, options);
+        var kernel = await Kernel.StartAsync(TestExecution.Python, options);
         var server = ParentOf(kernel.ProcessId);
         var pending = kernel.Execute("import time; time.sleep(60)");
 
@@ -101,7 +101,7 @@ public sealed class KernelForkTests
         await Assert.ThrowsAsync<KernelDiedException>(() => pending.Reply.WaitAsync(TimeSpan.FromSeconds(15)));
         await WaitUntilGoneAsync(kernel.ProcessId);
         await kernel.DisposeAsync();
-        await using var next = await Kernel.StartAsync(TestNotebook.Python, options);
+        await using var next = await Kernel.StartAsync(TestExecution.Python, options);
         Assert.NotEqual(server, ParentOf(next.ProcessId));
         Assert.Equal("2", await RunAsync(next, "print(1 + 1)"));
     }

@@ -11,7 +11,7 @@ public sealed class KernelLifecycleTests
     [Fact]
     public async Task History_is_kept_in_memory_and_the_kernel_knows_its_parent()
     {
-        await using var kernel = await Kernel.StartAsync(TestNotebook.Python);
+        await using var kernel = await Kernel.StartAsync(TestExecution.Python);
 
         var output = await RunAsync(kernel, "import os\nprint(get_ipython().history_manager.hist_file)\nprint(os.environ['JPY_PARENT_PID'])");
 
@@ -21,7 +21,7 @@ public sealed class KernelLifecycleTests
     [Fact]
     public async Task Heartbeat_answers_while_alive_and_death_is_seen_at_once()
     {
-        var kernel = await Kernel.StartAsync(TestNotebook.Python);
+        var kernel = await Kernel.StartAsync(TestExecution.Python);
         Assert.True(kernel.Heartbeat(TimeSpan.FromSeconds(2)));
 
         var pending = kernel.Execute("import time; time.sleep(30)");
@@ -36,7 +36,7 @@ public sealed class KernelLifecycleTests
     [Fact]
     public async Task Shutdown_ends_the_process_and_removes_the_connection_file()
     {
-        var kernel = await Kernel.StartAsync(TestNotebook.Python);
+        var kernel = await Kernel.StartAsync(TestExecution.Python);
         var connectionFiles = Directory.GetFiles(Path.GetTempPath(), "nbf-kernel-*.json").Length;
 
         await kernel.DisposeAsync();

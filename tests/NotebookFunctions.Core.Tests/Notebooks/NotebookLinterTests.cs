@@ -8,7 +8,7 @@ public sealed class NotebookLinterTests
     [Fact]
     public void A_clean_file_with_a_parameters_cell_has_no_warnings()
     {
-        var notebook = TestNotebook.WithCells(TestNotebook.Tagged("x = 1", "p", "parameters"), Cell.NewCode("print(x)", "c"));
+        var notebook = TestNotebooks.WithCells(TestNotebooks.Tagged("x = 1", "p", "parameters"), Cell.NewCode("print(x)", "c"));
 
         Assert.Empty(NotebookLinter.Lint(notebook));
     }
@@ -16,7 +16,7 @@ public sealed class NotebookLinterTests
     [Fact]
     public void Cells_run_out_of_order_or_skipped_are_named()
     {
-        var notebook = TestNotebook.WithCells(TestNotebook.Tagged("x = 1", "p", "parameters"), Cell.NewCode("y = x", "a"), Cell.NewCode("print(y)", "b"), Cell.NewCode("z = 3", "c"));
+        var notebook = TestNotebooks.WithCells(TestNotebooks.Tagged("x = 1", "p", "parameters"), Cell.NewCode("y = x", "a"), Cell.NewCode("print(y)", "b"), Cell.NewCode("z = 3", "c"));
         notebook.Cells[0].ExecutionCount = 2;
         notebook.Cells[1].ExecutionCount = 5;
         notebook.Cells[2].ExecutionCount = 3;

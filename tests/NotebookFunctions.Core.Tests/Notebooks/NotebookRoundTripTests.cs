@@ -9,7 +9,7 @@ public sealed class NotebookRoundTripTests
     [Fact]
     public void A_notebook_saved_by_Jupyter_is_written_back_byte_for_byte()
     {
-        var path = TestNotebook.FixturePath("jupyter_saved.ipynb");
+        var path = Fixtures.PathOf("jupyter_saved.ipynb");
         var original = File.ReadAllText(path, Encoding.UTF8);
 
         var written = NotebookReader.Read(path).ToText();
@@ -20,7 +20,7 @@ public sealed class NotebookRoundTripTests
     [Fact]
     public void A_notebook_in_another_layout_keeps_its_content_string_sources_and_unknown_keys()
     {
-        var path = TestNotebook.FixturePath("compact_v44.ipynb");
+        var path = Fixtures.PathOf("compact_v44.ipynb");
         var original = JsonNode.Parse(File.ReadAllText(path));
 
         var notebook = NotebookReader.Read(path);
@@ -35,7 +35,7 @@ public sealed class NotebookRoundTripTests
     [Fact]
     public void Attachments_raw_cells_outputs_and_unicode_survive_a_round_trip()
     {
-        var notebook = NotebookReader.Read(TestNotebook.FixturePath("jupyter_saved.ipynb"));
+        var notebook = NotebookReader.Read(Fixtures.PathOf("jupyter_saved.ipynb"));
         var again = NotebookReader.Parse(notebook.ToText(), "again");
 
         Assert.Equal("Café ☕ 😀", again.Cells[0].Source.Split('\n')[^1]);
@@ -49,7 +49,7 @@ public sealed class NotebookRoundTripTests
     [Fact]
     public void Nbformat_3_is_refused_with_a_way_to_convert_it()
     {
-        var e = Assert.Throws<NotebookFormatException>(() => NotebookReader.Read(TestNotebook.FixturePath("v3.ipynb")));
+        var e = Assert.Throws<NotebookFormatException>(() => NotebookReader.Read(Fixtures.PathOf("v3.ipynb")));
 
         Assert.Contains("nbformat 3 is not supported", e.Message);
         Assert.Contains("jupyter nbconvert --to notebook --nbformat 4", e.Message);
@@ -59,7 +59,7 @@ public sealed class NotebookRoundTripTests
     [Fact]
     public void Broken_JSON_is_reported_with_its_line_not_a_crash()
     {
-        var e = Assert.Throws<NotebookFormatException>(() => NotebookReader.Read(TestNotebook.FixturePath("broken.ipynb")));
+        var e = Assert.Throws<NotebookFormatException>(() => NotebookReader.Read(Fixtures.PathOf("broken.ipynb")));
 
         Assert.Contains("not valid JSON at line", e.Message);
         Assert.Contains("broken.ipynb", e.Message);
@@ -68,7 +68,7 @@ public sealed class NotebookRoundTripTests
     [Fact]
     public void A_bad_field_is_reported_with_the_cell_index_id_and_field()
     {
-        var e = Assert.Throws<NotebookFormatException>(() => NotebookReader.Read(TestNotebook.FixturePath("invalid_cell.ipynb")));
+        var e = Assert.Throws<NotebookFormatException>(() => NotebookReader.Read(Fixtures.PathOf("invalid_cell.ipynb")));
 
         var problem = Assert.Single(e.Problems, p => p.Field == "execution_count");
         Assert.Equal(1, problem.CellIndex);

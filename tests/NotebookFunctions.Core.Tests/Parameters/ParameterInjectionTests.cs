@@ -12,7 +12,7 @@ public sealed class ParameterInjectionTests
     [Fact]
     public void The_injected_cell_goes_right_after_the_parameters_cell()
     {
-        var notebook = TestNotebook.WithCells(Cell.NewCode("import os", "a"), Cell.NewCode("x = 1", "p", "parameters"), Cell.NewCode("print(x)", "b"));
+        var notebook = TestNotebooks.WithCells(Cell.NewCode("import os", "a"), Cell.NewCode("x = 1", "p", "parameters"), Cell.NewCode("print(x)", "b"));
 
         var index = ParameterInjector.Inject(notebook, new JsonObject { ["x"] = 2, ["s"] = "a\"b" }, Python);
 
@@ -30,7 +30,7 @@ public sealed class ParameterInjectionTests
     [Fact]
     public void Without_a_parameters_cell_the_injected_cell_goes_on_top()
     {
-        var notebook = TestNotebook.Of("print(1)", "print(2)");
+        var notebook = TestNotebooks.Of("print(1)", "print(2)");
 
         Assert.Equal(0, ParameterInjector.Inject(notebook, new JsonObject { ["x"] = 1 }, Python));
         Assert.True(notebook.Cells[0].HasTag("injected-parameters"));
@@ -40,7 +40,7 @@ public sealed class ParameterInjectionTests
     [Fact]
     public void An_earlier_injected_cell_is_replaced_in_place_not_stacked()
     {
-        var notebook = TestNotebook.WithCells(Cell.NewCode("x = 1", "p", "parameters"), Cell.NewCode("print(x)", "b"));
+        var notebook = TestNotebooks.WithCells(Cell.NewCode("x = 1", "p", "parameters"), Cell.NewCode("print(x)", "b"));
         ParameterInjector.Inject(notebook, new JsonObject { ["x"] = 2 }, Python);
         // Move the old injected cell: papermill replaces it where it stands.
         var old = notebook.Cells[1];
@@ -57,7 +57,7 @@ public sealed class ParameterInjectionTests
     [Fact]
     public void The_injected_notebook_is_valid_nbformat_after_a_write_and_read()
     {
-        var notebook = TestNotebook.WithCells(Cell.NewCode("x = 1", "p", "parameters"));
+        var notebook = TestNotebooks.WithCells(Cell.NewCode("x = 1", "p", "parameters"));
         ParameterInjector.Inject(notebook, new JsonObject { ["x"] = 2 }, Python);
 
         var again = NotebookReader.Parse(notebook.ToText(), "again");

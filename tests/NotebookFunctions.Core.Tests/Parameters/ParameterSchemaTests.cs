@@ -72,7 +72,7 @@ public sealed class ParameterSchemaTests
     [Fact]
     public void The_schema_is_read_from_the_cell_tagged_parameters()
     {
-        var notebook = TestNotebook.WithCells(
+        var notebook = TestNotebooks.WithCells(
             Cell.NewCode("import pandas", "a"),
             Cell.NewCode("x = 1\ny = 'a'", "b", "parameters"));
 

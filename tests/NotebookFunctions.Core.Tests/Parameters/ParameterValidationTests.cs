@@ -6,7 +6,7 @@ namespace NotebookFunctions.Core.Tests.Parameters;
 
 public sealed class ParameterValidationTests
 {
-    private static readonly ParameterSchema Schema = ParameterSchema.Infer(TestNotebook.WithCells(
+    private static readonly ParameterSchema Schema = ParameterSchema.Infer(TestNotebooks.WithCells(
         Cell.NewCode("count = 3\nratio = 0.5\nname = 'x'\nflag = False\nitems = []\nopts = {}\nwhen: date = '2024-01-01'\nmaybe: Optional[int] = None\nanything = compute()", "p", "parameters")));
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class ParameterValidationTests
     [Fact]
     public void A_notebook_without_a_parameters_cell_says_so()
     {
-        var schema = ParameterSchema.Infer(TestNotebook.Of("x = 1"));
+        var schema = ParameterSchema.Infer(TestNotebooks.Of("x = 1"));
         var e = Assert.Throws<ParameterException>(() => ParameterValidator.Validate("nb.ipynb", schema, new JsonObject { ["x"] = 2 }));
         Assert.Contains("no cell tagged 'parameters'", e.Message);
     }

@@ -44,7 +44,7 @@ public sealed class SecretRedactorTests
     [Fact]
     public void Every_string_of_a_notebook_is_redacted_in_a_copy()
     {
-        var notebook = TestNotebook.Of("print(token)");
+        var notebook = TestNotebooks.Of("print(token)");
         notebook.Cells[0].Json["outputs"] = new JsonArray(
             new JsonObject { ["output_type"] = "stream", ["name"] = "stdout", ["text"] = new JsonArray("token " + Secret + "\n") },
             new JsonObject { ["output_type"] = "display_data", ["metadata"] = new JsonObject(), ["data"] = new JsonObject { ["text/html"] = new JsonArray("<i>" + Secret + "</i>"), ["application/json"] = new JsonObject { ["nested"] = new JsonArray(Secret) } } },

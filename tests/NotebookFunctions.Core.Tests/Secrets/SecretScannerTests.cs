@@ -22,7 +22,7 @@ public sealed class SecretScannerTests
         { "password-assignment", "db_password = \"" + "q8#Lm2!vZr5@Wx9t" + "\"", "q8#Lm2!vZr5@Wx9t" },
     };
 
-    private static Notebook WithCell(string source) => TestNotebook.Of("x = 1", "print('hello')\n" + source);
+    private static Notebook WithCell(string source) => TestNotebooks.Of("x = 1", "print('hello')\n" + source);
 
     [Theory]
     [MemberData(nameof(Samples))]
@@ -31,7 +31,7 @@ public sealed class SecretScannerTests
         var finding = Assert.Single(SecretScanner.Scan(WithCell(line)), f => f.Rule == rule);
 
         Assert.Equal(1, finding.CellIndex);
-        Assert.Equal("cell-1", finding.CellId);
+        Assert.Equal("c1", finding.CellId);
         Assert.Equal(2, finding.Line);
         Assert.Equal("source", finding.Location);
         Assert.DoesNotContain(secret, finding.Masked);
@@ -42,7 +42,7 @@ public sealed class SecretScannerTests
     [Fact]
     public void Secrets_in_saved_outputs_and_metadata_are_found_too()
     {
-        var notebook = TestNotebook.Of("print(1)");
+        var notebook = TestNotebooks.Of("print(1)");
         notebook.Cells[0].Json["outputs"] = new JsonArray(new JsonObject
         {
             ["output_type"] = "stream",

@@ -15,8 +15,8 @@ public sealed class StoreTests
         var store = new NotebookStore(Azurite.Service);
         await store.EnsureCreatedAsync();
         var name = $"nb-{Guid.NewGuid():N}";
-        var v1 = Encoding.UTF8.GetBytes(TestNotebook.Of("print(1)").ToText());
-        var v2 = Encoding.UTF8.GetBytes(TestNotebook.Of("print(2)").ToText());
+        var v1 = Encoding.UTF8.GetBytes(TestNotebooks.Of("print(1)").ToText());
+        var v2 = Encoding.UTF8.GetBytes(TestNotebooks.Of("print(2)").ToText());
 
         var first = await store.PublishAsync(name, v1);
         var again = await store.PublishAsync(name, v1);
@@ -29,6 +29,38 @@ public sealed class StoreTests
         Assert.Equal(v1, await store.GetAsync(name, first.Version));
         Assert.Null(await store.GetAsync(name, new string('0', 64)));
         Assert.Equal([first.Version, second.Version], (await store.ListVersionsAsync(name)).Select(v => v.Version));
+    }
+
+    [Fact]
+    public async Task A_version_keeps_the_source_it_was_first_published_from()
+    {
+        var store = new NotebookStore(Azurite.Service);
+        await store.EnsureCreatedAsync();
+        var name = $"nb-{Guid.NewGuid():N}";
+        var bytes = Encoding.UTF8.GetBytes(TestNotebooks.Of("print('provenance')").ToText());
+        var unsourced = Encoding.UTF8.GetBytes(TestNotebooks.Of("print('no provenance')").ToText());
+        var first = new NotebookSource(new string('a', 40), "notebooks/ventes é/sales 2026.ipynb", dirty: false);
+        var later = new NotebookSource(new string('b', 64), "elsewhere/sales.ipynb", dirty: true);
+
+        var published = await store.PublishAsync(name, bytes, first);
+        var republished = await store.PublishAsync(name, bytes, later);
+        var withoutSource = await store.PublishAsync(name, unsourced);
+
+        Assert.Equal(first, published.Source);
+        Assert.False(republished.Created);
+        Assert.Equal(first, republished.Source);
+        Assert.Null(withoutSource.Source);
+        Assert.Equal(first, (await store.GetVersionAsync(name, published.Version))!.Source);
+        Assert.Equal(bytes.Length, (await store.GetVersionAsync(name, published.Version))!.Size);
+        Assert.Null(await store.GetVersionAsync(name, new string('0', 64)));
+        Assert.Null(await store.GetVersionAsync(name, "../other/" + published.Version));
+        var listed = await store.ListVersionsAsync(name);
+        Assert.Equal(first, listed.Single(v => v.Version == published.Version).Source);
+        Assert.Null(listed.Single(v => v.Version == withoutSource.Version).Source);
+        Assert.Equal(first, (await store.ListAllAsync())[name].Single(v => v.Version == published.Version).Source);
+        var single = $"nb-{Guid.NewGuid():N}";
+        await store.PublishAsync(single, bytes, later);
+        Assert.Equal(later, (await store.LatestAsync(single))!.Source);
     }
 
     [Theory]

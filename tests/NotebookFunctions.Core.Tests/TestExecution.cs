@@ -5,31 +5,9 @@ using NotebookFunctions.Core.Notebooks;
 
 namespace NotebookFunctions.Core.Tests;
 
-/// <summary>Builds small notebooks for tests and runs them on a real python3 kernel.</summary>
-internal static class TestNotebook
+/// <summary>Runs test notebooks (built by the shared TestNotebooks) on a real python3 kernel, and reads what they produced.</summary>
+internal static class TestExecution
 {
-    public static string FixturePath(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
-
-    /// <summary>An nbformat 4.5 python3 notebook with one code cell per source.</summary>
-    public static Notebook Of(params string[] codeCells) => WithCells(codeCells.Select((s, i) => Cell.NewCode(s, $"cell-{i}")).ToArray());
-
-    public static Notebook WithCells(params Cell[] cells)
-    {
-        var root = new JsonObject
-        {
-            ["nbformat"] = 4,
-            ["nbformat_minor"] = 5,
-            ["metadata"] = new JsonObject
-            {
-                ["kernelspec"] = new JsonObject { ["name"] = "python3", ["display_name"] = "Python 3", ["language"] = "python" },
-            },
-            ["cells"] = new JsonArray(cells.Select(c => (JsonNode)c.Json).ToArray()),
-        };
-        return NotebookReader.FromJson(root, "test.ipynb");
-    }
-
-    public static Cell Tagged(string source, string id, params string[] tags) => Cell.NewCode(source, id, tags);
-
     public static Task<ExecutionResult> RunAsync(Notebook notebook, ExecutionOptions? options = null, IKernelProvider? kernels = null) =>
         new NotebookExecutor(kernels).ExecuteAsync(notebook, options ?? new ExecutionOptions { NotebookName = "test.ipynb" });
 
