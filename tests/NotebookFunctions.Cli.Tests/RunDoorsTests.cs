@@ -48,7 +48,7 @@ public sealed partial class RunDoorsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _serve = await ServeProcess.StartAsync();
-        var path = NbfProcess.WriteNotebook(_folder, "doors.ipynb", Parameters, Cells);
+        var path = TestNotebooks.Write(_folder, "doors.ipynb", Parameters, Cells);
         var published = await _serve.Http.PutAsync($"api/notebooks/{_notebook}", new StringContent(await File.ReadAllTextAsync(path), Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, published.StatusCode);
         var container = new BlobServiceClient("UseDevelopmentStorage=true").GetBlobContainerClient(_container);
@@ -135,6 +135,33 @@ public sealed partial class RunDoorsTests : IAsyncLifetime
             var again = await RepairAsync(door, repaired.RunId!);
             Assert.True(again.Shape == ("conflict", null), $"{door}: a repair of a run without failures: {again.Transcript}");
         }
+    }
+
+    [Fact]
+    public async Task A_version_published_from_a_repository_names_its_commit_in_the_api_and_in_the_manifest_of_its_runs()
+    {
+        var repository = await TemporaryGitRepository.InitAsync();
+        var file = $"notebooks/src-{Guid.NewGuid():N}"[..22] + ".ipynb";
+        var path = repository.Write(file, TestNotebooks.Text(Parameters, Cells));
+        var commit = await repository.CommitAllAsync("the notebook");
+        var name = Core.Storage.NotebookStore.NameFromPath(path);
+
+        // nbf run --api --publish: published with its source, then run there.
+        var run = await NbfOutcomeAsync(Door.NbfApi, ["run", path, "--publish", "--input", $"{_container}/data.csv", "--split", "1KB"]);
+        // An uncommitted change makes the next version say so.
+        File.AppendAllText(path, "\n");
+        var published = await NbfProcess.RunAsync(new Dictionary<string, string> { ["NBF_API_KEY"] = _serve.ApiKey }, "publish", path, "--api", _serve.ApiUrl);
+
+        Assert.True(run.Result == "Completed", run.Transcript);
+        Assert.True(published.ExitCode == 0, published.Stderr);
+        var (_, notebook) = await GetJsonAsync($"api/notebooks/{name}");
+        var sources = notebook["versions"]!.AsArray().Select(v => v!["source"]!).ToList();
+        Assert.Equal([commit, commit], sources.Select(s => s["commit"]!.GetValue<string>()));
+        Assert.Equal([file, file], sources.Select(s => s["path"]!.GetValue<string>()));
+        Assert.Equal([false, true], sources.Select(s => s["dirty"]!.GetValue<bool>()));
+        var manifest = await new Core.Storage.RunStore(new BlobServiceClient("UseDevelopmentStorage=true")).DownloadTextAsync($"{run.RunId}/manifest.json");
+        var recorded = JsonNode.Parse(manifest!)!["notebook"]!["source"]!;
+        Assert.Equal((commit, file, false), (recorded["commit"]!.GetValue<string>(), recorded["path"]!.GetValue<string>(), recorded["dirty"]!.GetValue<bool>()));
     }
 
     private async Task<Outcome> StartAsync(Door door, Dictionary<string, string> parameters, string? key = null, string? notebook = null, string? secret = null, bool continueOnFailure = false)

@@ -158,14 +158,14 @@ internal static class FanOutRun
         bool created;
         if (backend is RemoteRunBackend remote)
         {
-            var reply = await remote.Api.PublishAsync(name, bytes, NotebookPublisher.SourceHeaders(path), cancellationToken);
+            var reply = await remote.Api.PublishAsync(name, bytes, await NotebookPublisher.SourceHeadersAsync(path, cancellationToken), cancellationToken);
             (version, created) = (reply.Version, reply.Created);
         }
         else
         {
             var store = new NotebookStore(((LocalRunBackend)backend).Blobs);
             await store.EnsureCreatedAsync(cancellationToken);
-            var published = await store.PublishAsync(name, bytes, cancellationToken);
+            var published = await store.PublishAsync(name, bytes, (await GitProvenance.FindAsync(path, cancellationToken))?.Source, cancellationToken);
             (version, created) = (published.Version, published.Created);
         }
 

@@ -75,7 +75,7 @@ public static class PublishCommand
         var name = NotebookStore.NameFromPath(path);
         try
         {
-            var reply = await api.PublishAsync(name, bytes, NotebookPublisher.SourceHeaders(path), cancellationToken);
+            var reply = await api.PublishAsync(name, bytes, await NotebookPublisher.SourceHeadersAsync(path, cancellationToken), cancellationToken);
             Console.Out.WriteLine($"{name} -> {reply.Version}{(reply.Created ? string.Empty : " (unchanged)")}");
             foreach (var warning in reply.Warnings) say($"{path}: warning: {warning}");
             return ExitCodes.Success;
