@@ -22,11 +22,21 @@ public static class ApiHost
         options ??= new ApiOptions();
         clock ??= TimeProvider.System;
         var builder = WebApplication.CreateSlimBuilder();
+        // Warnings and errors (failed requests with their correlation id, storage outages) go to stderr; stdout is for
+        // what scripts read.
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Error);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, port);
+            ApiErrorPages.RaiseServerLimits(k.Limits, options.MaxNotebookBytes + (1 << 20));
+        });
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
         var app = builder.Build();
+        app.UseProblemResponses();
         app.UseRouting();
         new ApiKeyAccess(apiKeys).UseIn(app);
         app.MapNotebookFunctionsApi(new NotebooksApi(blobs, options), new RunsApi(blobs, options, clock, secrets), new SchedulesApi(blobs, clock, secrets), client);

@@ -24,7 +24,9 @@ public sealed class ServeCommandTests
     {
         var port = FreePort();
         var environment = new Dictionary<string, string> { ["NBF_TASK_HUB"] = $"nbfs{Guid.NewGuid():N}"[..16], ["NBF_API_KEY"] = "serve-test-key" };
-        using var serve = NbfProcess.Start(environment, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Its own incoming container: other tests' blobs in the shared Azurite are not this host's to run.
+        var incomingContainer = $"incoming-{Guid.NewGuid():N}"[..24];
+        using var serve = NbfProcess.Start(environment, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--incoming", incomingContainer);
         var stderr = serve.StandardError.ReadToEndAsync();
         try
         {
@@ -42,7 +44,7 @@ public sealed class ServeCommandTests
             Assert.Equal(HttpStatusCode.Created, publish.StatusCode);
 
             var blobs = BlobServiceFactory.Create(Environment.GetEnvironmentVariable("NBF_TEST_STORAGE") ?? BlobServiceFactory.DevelopmentStorage);
-            var incoming = blobs.GetBlobContainerClient("incoming");
+            var incoming = blobs.GetBlobContainerClient(incomingContainer);
             await incoming.CreateIfNotExistsAsync();
             await incoming.GetBlobClient($"{name}/batch.csv").UploadAsync(BinaryData.FromString("a\n1\n2\n3\n"), overwrite: true);
 

@@ -41,7 +41,7 @@ internal sealed class ServeProcess : IAsyncDisposable
         var port = FreePort();
         var apiKey = $"key-{Guid.NewGuid():N}";
         var hub = $"nbfv{Guid.NewGuid():N}"[..16];
-        var process = NbfProcess.Start(new Dictionary<string, string> { ["NBF_TASK_HUB"] = hub, ["NBF_API_KEY"] = apiKey }, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var process = NbfProcess.Start(new Dictionary<string, string> { ["NBF_TASK_HUB"] = hub, ["NBF_API_KEY"] = apiKey }, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--incoming", $"incoming-{Guid.NewGuid():N}"[..24]);
         var stderr = process.StandardError.ReadToEndAsync();
         var listening = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90));
         Assert.Equal($"listening http://127.0.0.1:{port}/", listening);

@@ -19,7 +19,8 @@ public sealed class ApiKeyAccess(IReadOnlyDictionary<string, IReadOnlySet<string
     {
         var presented = request.Headers[HeaderName].FirstOrDefault();
         var authorization = request.Headers.Authorization.FirstOrDefault();
-        if (presented is null && authorization?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true) presented = authorization[7..].Trim();
+        // An empty X-API-Key (a client that always sends the header) must not hide a key given as a bearer token.
+        if (string.IsNullOrWhiteSpace(presented) && authorization?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true) presented = authorization[7..].Trim();
         if (string.IsNullOrEmpty(presented)) return null;
         var given = Encoding.UTF8.GetBytes(presented);
         foreach (var (key, roles) in keys)

@@ -31,7 +31,7 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
     };
 
     /// <summary>PUT /api/notebooks/{name}: the body is the .ipynb; the X-Nbf-Source-* headers, when sent, say where it came from.</summary>
-    public Task<IResult> PublishAsync(HttpRequest request, string name) => ApiProblems.GuardAsync(async () =>
+    public Task<IResult> PublishAsync(HttpRequest request, string name) => ApiProblems.GuardAsync(request, async () =>
     {
         CheckName(name);
         var source = ReadSource(request);
@@ -65,7 +65,7 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
     });
 
     /// <summary>GET /api/notebooks: every notebook with its latest version.</summary>
-    public Task<IResult> ListAsync(HttpRequest request) => ApiProblems.GuardAsync(async () =>
+    public Task<IResult> ListAsync(HttpRequest request) => ApiProblems.GuardAsync(request, async () =>
     {
         var all = await _store.ListAllAsync(request.HttpContext.RequestAborted);
         var items = all.Select(pair => new
@@ -79,12 +79,13 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
     });
 
     /// <summary>GET /api/notebooks/{name}[?version=]: its versions, the latest, and the parameter schema of the one asked for.</summary>
-    public Task<IResult> GetAsync(HttpRequest request, string name) => ApiProblems.GuardAsync(async () =>
+    public Task<IResult> GetAsync(HttpRequest request, string name) => ApiProblems.GuardAsync(request, async () =>
     {
         CheckName(name);
         var versions = await _store.ListVersionsAsync(name, request.HttpContext.RequestAborted);
         if (versions.Count == 0) throw ApiException.NotFound($"no notebook named '{name}' has been published");
         var version = request.Query["version"].FirstOrDefault() ?? versions[^1].Version;
+        if (NotebookStore.VersionProblem(version) is { } problem) throw ApiException.BadRequest(problem, "version");
         var bytes = await _store.GetAsync(name, version, request.HttpContext.RequestAborted)
             ?? throw ApiException.NotFound($"notebook '{name}' has no version '{version}'; latest is {versions[^1].Version}");
         var notebook = NotebookReader.Parse(Encoding.UTF8.GetString(bytes), $"{name}@{version}");

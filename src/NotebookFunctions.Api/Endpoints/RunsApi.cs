@@ -16,9 +16,9 @@ public sealed class RunsApi(Azure.Storage.Blobs.BlobServiceClient blobs, ApiOpti
     private RunService Service(DurableTaskClient client) => new(blobs, client, secrets, clock);
 
     /// <summary>POST /api/runs: checked whole before anything is scheduled; with Idempotency-Key, a retried POST finds the first run.</summary>
-    public Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client) => ApiProblems.GuardAsync(async () =>
+    public Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client) => ApiProblems.GuardAsync(request, async () =>
     {
-        var submission = await ApiJson.ReadAsync<RunSubmission>(request.Body, "run request", request.HttpContext.RequestAborted);
+        var submission = await RequestJson.ReadAsync<RunSubmission>(request.Body, "run request", request.HttpContext.RequestAborted);
         var key = request.Headers[IdempotencyHeader].FirstOrDefault();
         var idChoice = string.IsNullOrWhiteSpace(key) ? RunIdChoice.Fresh : RunIdChoice.FromKey(key);
         var started = await Service(client).StartAsync(submission, idChoice, request.HttpContext.RequestAborted);
@@ -26,7 +26,7 @@ public sealed class RunsApi(Azure.Storage.Blobs.BlobServiceClient blobs, ApiOpti
     });
 
     /// <summary>GET /api/runs?notebook=&amp;status=&amp;top=&amp;continuationToken=</summary>
-    public Task<IResult> ListAsync(HttpRequest request, DurableTaskClient client) => ApiProblems.GuardAsync(async () =>
+    public Task<IResult> ListAsync(HttpRequest request, DurableTaskClient client) => ApiProblems.GuardAsync(request, async () =>
     {
         var query = new RunQuery
         {
@@ -39,32 +39,32 @@ public sealed class RunsApi(Azure.Storage.Blobs.BlobServiceClient blobs, ApiOpti
     });
 
     /// <summary>GET /api/runs/{id}</summary>
-    public Task<IResult> GetAsync(HttpRequest request, DurableTaskClient client, string id) => ApiProblems.GuardAsync(async () =>
+    public Task<IResult> GetAsync(HttpRequest request, DurableTaskClient client, string id) => ApiProblems.GuardAsync(request, async () =>
         Results.Json(await Service(client).GetAsync(id, request.HttpContext.RequestAborted), ApiJson.Options));
 
     /// <summary>POST /api/runs/{id}/cancel: no new chunks start; running chunks' kernels are stopped.</summary>
-    public Task<IResult> CancelAsync(HttpRequest request, DurableTaskClient client, string id) => ApiProblems.GuardAsync(async () =>
+    public Task<IResult> CancelAsync(HttpRequest request, DurableTaskClient client, string id) => ApiProblems.GuardAsync(request, async () =>
     {
         var view = await Service(client).CancelAsync(id, request.HttpContext.User.Identity?.Name, request.HttpContext.RequestAborted);
         return new LocatedResult(Results.Json(view, ApiJson.Options, statusCode: 202), view.Links.Self);
     });
 
     /// <summary>POST /api/runs/{id}/repair: a new run of only the failed chunks of a finished run, linked to it.</summary>
-    public Task<IResult> RepairAsync(HttpRequest request, DurableTaskClient client, string id) => ApiProblems.GuardAsync(async () =>
+    public Task<IResult> RepairAsync(HttpRequest request, DurableTaskClient client, string id) => ApiProblems.GuardAsync(request, async () =>
     {
         var started = await Service(client).RepairAsync(id, request.HttpContext.RequestAborted);
         return new LocatedResult(Results.Json(started, ApiJson.Options, statusCode: 202), started.Links.Self);
     });
 
     /// <summary>GET /api/runs/{id}/files: what a caller may download of a run (merged results, manifest, executed chunk notebooks).</summary>
-    public Task<IResult> FilesAsync(HttpRequest request, DurableTaskClient client, string id) => ApiProblems.GuardAsync(async () =>
+    public Task<IResult> FilesAsync(HttpRequest request, DurableTaskClient client, string id) => ApiProblems.GuardAsync(request, async () =>
     {
         var files = await Service(client).FilesAsync(id, request.HttpContext.RequestAborted);
         return Results.Json(new { files = files.Select(f => new { path = f.Path, size = f.Size, link = $"/api/runs/{id}/files/{f.Path}" }) }, ApiJson.Options);
     });
 
     /// <summary>GET /api/runs/{id}/files/{*path}: one of those files.</summary>
-    public Task<IResult> FileAsync(HttpRequest request, DurableTaskClient client, string id, string path) => ApiProblems.GuardAsync(async () =>
+    public Task<IResult> FileAsync(HttpRequest request, DurableTaskClient client, string id, string path) => ApiProblems.GuardAsync(request, async () =>
     {
         // Opened before answering, so an unknown file is still a problem document; then streamed, never held whole.
         var content = await Service(client).OpenFileAsync(id, path, request.HttpContext.RequestAborted);
@@ -72,7 +72,7 @@ public sealed class RunsApi(Azure.Storage.Blobs.BlobServiceClient blobs, ApiOpti
     });
 
     /// <summary>GET /api/runs/{id}/chunks/{index}/notebook: the executed notebook of one chunk (error annotated if it failed).</summary>
-    public Task<IResult> ChunkNotebookAsync(HttpRequest request, DurableTaskClient client, string id, int index) => ApiProblems.GuardAsync(async () =>
+    public Task<IResult> ChunkNotebookAsync(HttpRequest request, DurableTaskClient client, string id, int index) => ApiProblems.GuardAsync(request, async () =>
         Results.Text(await Service(client).ChunkNotebookAsync(id, index, request.HttpContext.RequestAborted), "application/x-ipynb+json", System.Text.Encoding.UTF8));
 
     private int ParseTop(string? text)

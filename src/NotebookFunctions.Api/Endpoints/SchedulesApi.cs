@@ -20,7 +20,7 @@ public sealed partial class SchedulesApi(BlobServiceClient blobs, TimeProvider c
     private static partial Regex NamePattern();
 
     /// <summary>GET /api/schedules: each with its next occurrence.</summary>
-    public Task<IResult> ListAsync(HttpRequest request) => ApiProblems.GuardAsync(async () =>
+    public Task<IResult> ListAsync(HttpRequest request) => ApiProblems.GuardAsync(request, async () =>
     {
         var now = clock.GetUtcNow();
         var schedules = await _store.ListAsync(request.HttpContext.RequestAborted);
@@ -28,11 +28,11 @@ public sealed partial class SchedulesApi(BlobServiceClient blobs, TimeProvider c
     });
 
     /// <summary>PUT /api/schedules/{name}: validated like a run request (the notebook, parameters and input must exist now).</summary>
-    public Task<IResult> PutAsync(HttpRequest request, string name) => ApiProblems.GuardAsync(async () =>
+    public Task<IResult> PutAsync(HttpRequest request, string name) => ApiProblems.GuardAsync(request, async () =>
     {
         if (!NamePattern().IsMatch(name))
             throw ApiException.BadRequest($"schedule name '{name}' must be 1 to 63 lowercase letters, digits or '-', starting with a letter or digit", "name");
-        var body = await ApiJson.ReadAsync<ScheduleBody>(request.Body, "schedule", request.HttpContext.RequestAborted);
+        var body = await RequestJson.ReadAsync<ScheduleBody>(request.Body, "schedule", request.HttpContext.RequestAborted);
         if (string.IsNullOrWhiteSpace(body.Cron)) throw ApiException.BadRequest("'cron' is required, e.g. \"0 6 * * 1-5\" (06:00 on weekdays)", "cron");
         if (body.Run is null) throw ApiException.BadRequest("'run' is required: the run request each occurrence starts", "run");
         var schedule = new Schedule
@@ -45,13 +45,22 @@ public sealed partial class SchedulesApi(BlobServiceClient blobs, TimeProvider c
             Updated = clock.GetUtcNow(),
         };
         Check(schedule);
-        await _validator.ValidateAsync(schedule.Run, request.HttpContext.RequestAborted);
+        try
+        {
+            await _validator.ValidateAsync(schedule.Run, request.HttpContext.RequestAborted);
+        }
+        catch (Exception e) when (RunRefusalException.From(e) is { } refusal)
+        {
+            // The run's fields sit under "run" in a schedule: name them as the caller wrote them.
+            throw new RunRefusalException(refusal.Kind, refusal.Title, refusal.Message, refusal.Field is null ? "run" : $"run.{refusal.Field}", refusal.Extensions);
+        }
+
         var created = await _store.PutAsync(schedule, request.HttpContext.RequestAborted);
         return new LocatedResult(Results.Json(View(schedule, clock.GetUtcNow()), ApiJson.Options, statusCode: created ? 201 : 200), $"/api/schedules/{name}");
     });
 
     /// <summary>DELETE /api/schedules/{name}: runs it started are kept.</summary>
-    public Task<IResult> DeleteAsync(HttpRequest request, string name) => ApiProblems.GuardAsync(async () =>
+    public Task<IResult> DeleteAsync(HttpRequest request, string name) => ApiProblems.GuardAsync(request, async () =>
         await _store.DeleteAsync(name, request.HttpContext.RequestAborted)
             ? Results.NoContent()
             : throw ApiException.NotFound($"no schedule named '{name}'"));

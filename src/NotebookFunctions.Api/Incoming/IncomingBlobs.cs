@@ -17,15 +17,19 @@ public sealed record IncomingOutcome(string Blob, string? RunId, bool Started, s
 /// id comes from the blob's name and ETag, so a trigger delivered twice starts one run; a blob that cannot be run is
 /// moved to incoming-rejected/ with a .reason.txt beside it, never dropped.
 /// </summary>
-public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretSource? secrets = null)
+public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretSource? secrets = null, string container = IncomingBlobs.Container)
 {
+    /// <summary>The container watched by default (the Functions blob trigger's binding).</summary>
     public const string Container = "incoming";
     public const string RejectedContainer = "incoming-rejected";
+
+    /// <summary>The container this handler's blobs arrive in.</summary>
+    public string WatchedContainer => container;
     private readonly NotebookStore _notebooks = new(blobs);
 
     public async Task<IncomingOutcome> HandleAsync(DurableTaskClient client, string blobName, CancellationToken cancellationToken)
     {
-        var blob = blobs.GetBlobContainerClient(Container).GetBlobClient(blobName);
+        var blob = blobs.GetBlobContainerClient(container).GetBlobClient(blobName);
         BlobProperties properties;
         try
         {
@@ -40,7 +44,7 @@ public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretS
         var slash = blobName.IndexOf('/', StringComparison.Ordinal);
         var notebook = slash > 0 ? blobName[..slash] : null;
         if (notebook is null || slash == blobName.Length - 1)
-            return await RejectAsync(blob, $"blob '{Container}/{blobName}' is not under a notebook's folder: upload to {Container}/{{notebook}}/{{file}}", cancellationToken);
+            return await RejectAsync(blob, $"blob '{container}/{blobName}' is not under a notebook's folder: upload to {container}/{{notebook}}/{{file}}", cancellationToken);
 
         if (NotebookStore.NameProblem(notebook) is not null)
             return await RejectAsync(blob, $"'{notebook}' is not a notebook name", cancellationToken);
@@ -58,7 +62,7 @@ public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretS
         {
             Notebook = notebook,
             Version = latest.Version,
-            Input = new InputSubmission { Container = Container, Prefix = blobName, Mode = defaults?["mode"]?.GetValue<string>(), ChunkSize = defaults?["chunk_size"]?.ToString(), ExactBlob = true },
+            Input = new InputSubmission { Container = container, Prefix = blobName, Mode = defaults?["mode"]?.GetValue<string>(), ChunkSize = defaults?["chunk_size"]?.ToString(), ExactBlob = true },
             MaxParallelChunks = defaults?["max_parallel_chunks"]?.GetValue<int>(),
         };
         try

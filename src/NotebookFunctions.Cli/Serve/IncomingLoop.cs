@@ -13,7 +13,7 @@ internal static class IncomingLoop
 {
     public static async Task RunAsync(BlobServiceClient blobs, IncomingBlobs handler, DurableTaskClient client, TimeSpan interval, Action<string> say, CancellationToken cancellationToken)
     {
-        var container = blobs.GetBlobContainerClient(IncomingBlobs.Container);
+        var container = blobs.GetBlobContainerClient(handler.WatchedContainer);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -27,8 +27,8 @@ internal static class IncomingLoop
                     var outcome = await handler.HandleAsync(client, item.Name, cancellationToken);
                     // Only a handled blob is remembered: one that failed (storage hiccup) is tried again next scan.
                     seen.Add(key);
-                    if (outcome.RejectedTo is not null) say($"incoming {item.Name}: rejected to {outcome.RejectedTo}: {outcome.Reason}");
-                    else if (outcome.Started) say($"incoming {item.Name}: started run {outcome.RunId}");
+                    if (outcome.RejectedTo is not null) say($"incoming {Api.LogText.Quote(item.Name)}: rejected to {Api.LogText.Quote(outcome.RejectedTo)}: {Api.LogText.Quote(outcome.Reason)}");
+                    else if (outcome.Started) say($"incoming {Api.LogText.Quote(item.Name)}: started run {outcome.RunId}");
                 }
             }
             catch (RequestFailedException e)

@@ -41,7 +41,7 @@ public sealed class ServeHost : IAsyncDisposable
 
         var token = host._stopping.Token;
         host._loops.Add(Task.Run(() => ScheduleLoop.RunAsync(new ScheduleTicker(blobs, secrets), client, clock, say, token), CancellationToken.None));
-        host._loops.Add(Task.Run(() => IncomingLoop.RunAsync(blobs, new IncomingBlobs(blobs, secrets), client, options.IncomingPollInterval, say, token), CancellationToken.None));
+        host._loops.Add(Task.Run(() => IncomingLoop.RunAsync(blobs, new IncomingBlobs(blobs, secrets, options.IncomingContainer), client, options.IncomingPollInterval, say, token), CancellationToken.None));
         return host;
     }
 

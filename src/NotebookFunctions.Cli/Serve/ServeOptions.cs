@@ -12,6 +12,9 @@ public sealed record ServeOptions
     /// <summary>API key with every role; generated and printed when none is configured.</summary>
     public string? ApiKey { get; init; }
 
+    /// <summary>The container whose new blobs start runs (incoming/, as the Functions blob trigger watches).</summary>
+    public string IncomingContainer { get; init; } = Api.Incoming.IncomingBlobs.Container;
+
     /// <summary>How often the incoming container is looked at (a blob trigger's stand-in).</summary>
     public TimeSpan IncomingPollInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -16,6 +16,9 @@ public static partial class ByteSizes
         if (!match.Success) throw new FormatException($"'{text}' is not a size such as 64MB, 512KB or 1048576");
         var n = double.Parse(match.Groups["n"].Value, CultureInfo.InvariantCulture);
         var scale = match.Groups["u"].Value.ToLowerInvariant() switch { "k" => 1L << 10, "m" => 1L << 20, "g" => 1L << 30, "t" => 1L << 40, _ => 1L };
-        return (long)(n * scale);
+        var bytes = n * scale;
+        // A cast of a double past long's range is undefined; refuse instead of wrapping to a negative size.
+        if (!double.IsFinite(bytes) || bytes >= long.MaxValue) throw new FormatException($"'{text}' is larger than any size this can hold");
+        return (long)bytes;
     }
 }

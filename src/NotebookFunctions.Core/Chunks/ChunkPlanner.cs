@@ -57,15 +57,13 @@ public sealed class ChunkPlanner(BlobServiceClient service)
 
     private static async Task<List<BlobItem>> ListAsync(BlobContainerClient container, InputSpec input, CancellationToken cancellationToken)
     {
-        var glob = input.Glob is null ? null : GlobToRegex(input.Glob);
+        var selected = Selects(input);
         var blobs = new List<BlobItem>();
         try
         {
             await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = input.Prefix }, cancellationToken))
             {
-                if (input.ExactBlob && item.Name != input.Prefix) continue;
-                var relative = item.Name[input.Prefix.Length..].TrimStart('/');
-                if (glob is null || glob.IsMatch(relative)) blobs.Add(item);
+                if (selected(item.Name)) blobs.Add(item);
             }
         }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -79,6 +77,21 @@ public sealed class ChunkPlanner(BlobServiceClient service)
     }
 
     /// <summary>* within a path segment, ** across segments, ? one character; the whole name must match.</summary>
+    /// <summary>
+    /// Which blob names (all starting with the input's prefix, as a listing gives them) the input takes: exactly the
+    /// prefix for a blob arrival, else those whose name below the prefix matches the glob. Planning and the run
+    /// service's check before a run starts both ask this, so "the input has blobs" means what the plan will find.
+    /// </summary>
+    public static Func<string, bool> Selects(InputSpec input)
+    {
+        var glob = input.Glob is null ? null : GlobToRegex(input.Glob);
+        return name =>
+        {
+            if (input.ExactBlob) return name == input.Prefix;
+            return glob is null || glob.IsMatch(name[input.Prefix.Length..].TrimStart('/'));
+        };
+    }
+
     public static Regex GlobToRegex(string glob)
     {
         var pattern = Regex.Escape(glob)

@@ -34,6 +34,13 @@ public sealed partial class NotebookStore(BlobServiceClient service)
     public static string? NameProblem(string name) =>
         NamePattern().IsMatch(name) ? null : $"notebook name '{name}' must be 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit";
 
+    /// <summary>
+    /// Why a text cannot be a version, or null when it can. A version is the SHA-256 of the notebook's bytes in lowercase
+    /// hex: anything else names no version, and never reaches a blob path (no "../other-notebook/...").
+    /// </summary>
+    public static string? VersionProblem(string version) =>
+        version.Length == 64 && version.All(char.IsAsciiHexDigitLower) ? null : $"version '{(version.Length > 80 ? version[..80] + "..." : version)}' is not a published version: a version is the 64 lowercase hex digits of the notebook's SHA-256";
+
     /// <exception cref="ArgumentException">The name is not 1–100 letters, digits, '.', '_' or '-'.</exception>
     public static void ValidateName(string name)
     {
@@ -77,8 +84,7 @@ public sealed partial class NotebookStore(BlobServiceClient service)
     public async Task<PublishedNotebook?> GetVersionAsync(string name, string version, CancellationToken cancellationToken = default)
     {
         ValidateName(name);
-        // Versions are SHA-256 hex; anything else names no version (and never reaches a blob path).
-        if (version.Length != 64 || !version.All(char.IsAsciiHexDigitLower)) return null;
+        if (VersionProblem(version) is not null) return null;
         try
         {
             var properties = await Container.GetBlobClient(StorageLayout.NotebookBlob(name, version)).GetPropertiesAsync(cancellationToken: cancellationToken);
@@ -94,6 +100,7 @@ public sealed partial class NotebookStore(BlobServiceClient service)
     public async Task<byte[]?> GetAsync(string name, string version, CancellationToken cancellationToken = default)
     {
         ValidateName(name);
+        if (VersionProblem(version) is not null) return null;
         try
         {
             var result = await Container.GetBlobClient(StorageLayout.NotebookBlob(name, version)).DownloadContentAsync(cancellationToken);

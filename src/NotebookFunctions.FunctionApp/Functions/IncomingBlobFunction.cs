@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using NotebookFunctions.Api;
 using NotebookFunctions.Api.Incoming;
 
 namespace NotebookFunctions.FunctionApp.Functions;
@@ -20,8 +21,8 @@ public sealed class IncomingBlobFunction(IncomingBlobs incoming, ILogger<Incomin
     {
         var outcome = await incoming.HandleAsync(client, name, cancellationToken);
         if (outcome.RejectedTo is not null)
-            logger.LogWarning("Incoming blob {Blob} rejected to {RejectedTo}: {Reason}", name, outcome.RejectedTo, outcome.Reason);
+            logger.LogWarning("Incoming blob {Blob} rejected to {RejectedTo}: {Reason}", LogText.Quote(name), LogText.Quote(outcome.RejectedTo), LogText.Quote(outcome.Reason));
         else
-            logger.LogInformation("Incoming blob {Blob}: run {RunId} {Outcome}", name, outcome.RunId, outcome.Started ? "started" : "already started");
+            logger.LogInformation("Incoming blob {Blob}: run {RunId} {Outcome}", LogText.Quote(name), outcome.RunId, outcome.Started ? "started" : "already started");
     }
 }

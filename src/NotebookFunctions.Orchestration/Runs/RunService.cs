@@ -36,7 +36,18 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
         var notebook = RunValidator.CheckNotebookName(submission.Notebook);
         var runId = idChoice.For(notebook, _clock.GetUtcNow());
         if (idChoice != RunIdChoice.Fresh && await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken) is { } existing)
-            return Started(runId, RunViewBuilder.Input(existing), started: false);
+        {
+            var earlier = RunViewBuilder.Input(existing);
+            if (idChoice.IdempotencyKey is not null && earlier is not null && RunRequestDifferences.Between(earlier, RunValidator.Shape(submission)) is { Count: > 0 } differ)
+            {
+                throw RunRefusalException.Conflict(
+                    "Idempotency key reused",
+                    $"the idempotency key already started run {runId} with a different request ({string.Join(", ", differ)} differ); send the same request to find that run, or a new key for a new run",
+                    new Dictionary<string, object?> { ["fields"] = differ, ["runId"] = runId });
+            }
+
+            return Started(runId, earlier, started: false);
+        }
         var request = await _validator.ValidateAsync(submission, cancellationToken);
         return await StartOnceAsync(request, runId, cancellationToken);
     }

@@ -48,7 +48,8 @@ public sealed record InputSubmission
     /// <summary>"split" (default: line-aligned byte ranges of one or more blobs) or "perBlob".</summary>
     public string? Mode { get; init; }
 
-    /// <summary>Target chunk size in split mode, e.g. "64MB" or a byte count.</summary>
+    /// <summary>Target chunk size in split mode, e.g. "64MB" or a byte count (text or number).</summary>
+    [JsonConverter(typeof(SizeTextConverter))]
     public string? ChunkSize { get; init; }
 
     public int? MaxChunks { get; init; }

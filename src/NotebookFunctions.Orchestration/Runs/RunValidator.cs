@@ -1,8 +1,11 @@
 using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using NotebookFunctions.Core.Chunks;
+using NotebookFunctions.Core.Kernels;
 using NotebookFunctions.Core.Notebooks;
 using NotebookFunctions.Core.Parameters;
 using NotebookFunctions.Core.Secrets;
@@ -16,34 +19,47 @@ namespace NotebookFunctions.Orchestration.Runs;
 /// fit its schema, the input has blobs, the limits hold, and (where this host sees the secret sources) the secrets
 /// resolve. Every door goes through here, so an HTTP call, a schedule, a blob arrival and nbf are checked alike.
 /// </summary>
-public sealed class RunValidator(BlobServiceClient blobs, ISecretSource? secrets)
+public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource? secrets)
 {
     private readonly NotebookStore _notebooks = new(blobs);
 
     public async Task<RunRequest> ValidateAsync(RunSubmission submission, CancellationToken cancellationToken)
     {
-        var name = CheckNotebookName(submission.Notebook);
+        // Everything that needs no storage first, so a bad request costs nothing and names its first wrong field.
+        var shaped = Shape(submission);
+        var name = shaped.Notebook;
         var version = submission.Version ?? (await _notebooks.LatestAsync(name, cancellationToken))?.Version
             ?? throw RunRefusalException.NotFound($"no notebook named '{name}' has been published", "notebook");
         var bytes = await _notebooks.GetAsync(name, version, cancellationToken)
             ?? throw RunRefusalException.NotFound($"notebook '{name}' has no version '{version}'", "version");
         var notebook = NotebookReader.Parse(Encoding.UTF8.GetString(bytes), $"{name}@{version}");
-        var parameters = submission.Parameters ?? [];
-        ParameterValidator.Validate($"{name}@{version[..Math.Min(12, version.Length)]}", ParameterSchema.Infer(notebook, submission.Kernel), parameters, ReservedParameters.Names);
-        var input = ToInputSpec(submission.Input);
-        await CheckInputExistsAsync(input, cancellationToken);
-        if (submission.MaxParallelChunks is < 1 or > 1000) throw RunRefusalException.Invalid("'maxParallelChunks' must be between 1 and 1000", "maxParallelChunks");
-        if (submission.MaxAttempts is < 1 or > 10) throw RunRefusalException.Invalid("'maxAttempts' must be between 1 and 10", "maxAttempts");
-        var secretNames = submission.Secrets ?? [];
-        var badSecret = secretNames.FirstOrDefault(s => !SecretName(s));
-        if (badSecret is not null) throw RunRefusalException.Invalid($"secret name '{badSecret}' must be letters, digits and '_' or '-'", "secrets");
+        CheckKernel(submission.Kernel, notebook);
+        ParameterValidator.Validate($"{name}@{version[..12]}", ParameterSchema.Infer(notebook, submission.Kernel), shaped.Parameters);
+        await CheckInputHasBlobsAsync(shaped.Input, cancellationToken);
         // Where this host can see the secret sources, an unknown name is refused now (by name; values are dropped).
-        if (secrets is not null) await SecretResolver.ResolveAsync(secrets, secretNames, cancellationToken);
+        if (secrets is not null) await SecretResolver.ResolveAsync(secrets, shaped.Secrets, cancellationToken);
+        return shaped with { Version = version };
+    }
 
+    /// <summary>
+    /// The request a submission makes, with every default filled in and every check that needs no storage done; its
+    /// version is the one asked for, or empty when the latest is meant. What a retried idempotency key is compared by.
+    /// </summary>
+    public static RunRequest Shape(RunSubmission submission)
+    {
+        var name = CheckNotebookName(submission.Notebook);
+        if (submission.Version is { } asked && NotebookStore.VersionProblem(asked) is { } versionProblem) throw RunRefusalException.Invalid(versionProblem, "version");
+        var parameters = submission.Parameters ?? [];
+        CheckParameters(parameters);
+        var input = ToInputSpec(submission.Input);
+        CheckRange(submission.MaxParallelChunks, 1, RunLimits.MaxParallelChunks, "maxParallelChunks");
+        CheckRange(submission.MaxAttempts, 1, RunLimits.MaxAttempts, "maxAttempts");
+        CheckTimeout(submission.CellTimeoutSeconds, "cellTimeoutSeconds");
+        CheckTimeout(submission.ChunkTimeoutSeconds, "chunkTimeoutSeconds");
         return new RunRequest
         {
             Notebook = name,
-            Version = version,
+            Version = submission.Version ?? string.Empty,
             Parameters = parameters,
             Input = input,
             MaxParallelChunks = submission.MaxParallelChunks ?? 4,
@@ -57,7 +73,7 @@ public sealed class RunValidator(BlobServiceClient blobs, ISecretSource? secrets
             CellTimeoutSeconds = submission.CellTimeoutSeconds,
             ChunkTimeoutSeconds = submission.ChunkTimeoutSeconds,
             Kernel = submission.Kernel,
-            Secrets = secretNames,
+            Secrets = CheckSecretNames(submission.Secrets ?? []),
         };
     }
 
@@ -69,12 +85,64 @@ public sealed class RunValidator(BlobServiceClient blobs, ISecretSource? secrets
         return name;
     }
 
+    /// <summary>The reserved names are the run's to set (every chunk gets its own); a request setting one is refused, not silently overridden.</summary>
+    private static void CheckParameters(JsonObject parameters)
+    {
+        if (parameters.Select(p => p.Key).FirstOrDefault(ReservedParameters.Names.Contains) is { } reserved)
+            throw RunRefusalException.Invalid($"parameter '{reserved}' is reserved: every chunk gets it from the run ({string.Join(", ", ReservedParameters.Names)})", $"parameters.{reserved}");
+        if (Encoding.UTF8.GetByteCount(parameters.ToJsonString()) > RunLimits.MaxParameterBytes)
+            throw RunRefusalException.Invalid($"'parameters' are over {RunLimits.MaxParameterBytes / 1024} KB; pass data as the run's input, not as parameters", "parameters");
+    }
+
+    private static void CheckRange(int? value, int min, int max, string field)
+    {
+        if (value is { } v && (v < min || v > max)) throw RunRefusalException.Invalid($"'{field}' is {v}; it must be a whole number from {min} to {max}", field);
+    }
+
+    private static void CheckTimeout(double? seconds, string field)
+    {
+        if (seconds is { } s && !(s > 0 && s <= RunLimits.MaxTimeoutSeconds))
+            throw RunRefusalException.Invalid($"'{field}' is {s}; it must be more than 0 and at most {RunLimits.MaxTimeoutSeconds} seconds (7 days)", field);
+    }
+
+    private static List<string> CheckSecretNames(List<string> names)
+    {
+        if (names.Count > RunLimits.MaxSecrets) throw RunRefusalException.Invalid($"'secrets' names {names.Count} secrets; at most {RunLimits.MaxSecrets}", "secrets");
+        if (names.FirstOrDefault(s => !SecretName(s)) is { } bad) throw RunRefusalException.Invalid($"secret name '{bad}' must be 1 to 127 letters, digits, '_' or '-'", "secrets");
+        return names;
+    }
+
     private static bool SecretName(string name) => name.Length is > 0 and <= 127 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+
+    /// <summary>The kernel the run would start (the request's, else the notebook's) must be installed where chunks run; else it would fail twice, late.</summary>
+    private static void CheckKernel(string? requested, Notebook notebook)
+    {
+        var name = requested ?? notebook.KernelName ?? KernelSpecFinder.DefaultKernelName;
+        var installed = new KernelSpecFinder().FindAll();
+        if (installed.ContainsKey(name)) return;
+        throw RunRefusalException.Invalid(
+            $"{(requested is null ? "the notebook's kernel" : "kernel")} '{name}' is not installed on this backend (installed: {(installed.Count == 0 ? "none" : string.Join(", ", installed.Keys.Order(StringComparer.Ordinal)))})",
+            requested is null ? "notebook" : "kernel");
+    }
+
+    /// <summary>Azure's rule for container names: 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.</summary>
+    private static string? ContainerProblem(string name) =>
+        ContainerName().IsMatch(name) && !name.Contains("--", StringComparison.Ordinal) ? null
+            : $"'input.container' is '{name}'; a container name is 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit";
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")]
+    private static partial Regex ContainerName();
 
     private static InputSpec ToInputSpec(InputSubmission? input)
     {
         if (input?.Container is not { Length: > 0 } container)
             throw RunRefusalException.Invalid("'input.container' is required: the blob container the run reads", "input.container");
+        if (ContainerProblem(container) is { } containerProblem) throw RunRefusalException.Invalid(containerProblem, "input.container");
+        if (input.Prefix is { } prefix && (prefix.Length > RunLimits.MaxPrefixLength || prefix.Any(char.IsControl)))
+            throw RunRefusalException.Invalid($"'input.prefix' must be at most {RunLimits.MaxPrefixLength} characters, without control characters", "input.prefix");
+        if (input.Glob is { } glob && (glob.Length is 0 or > RunLimits.MaxPrefixLength || glob.Any(char.IsControl)))
+            throw RunRefusalException.Invalid($"'input.glob' must be 1 to {RunLimits.MaxPrefixLength} characters, without control characters", "input.glob");
+        CheckRange(input.MaxChunks, 1, RunLimits.MaxChunks, "input.maxChunks");
         var mode = input.Mode?.ToLowerInvariant() switch
         {
             null or "split" => ChunkMode.Split,
@@ -94,7 +162,7 @@ public sealed class RunValidator(BlobServiceClient blobs, ISecretSource? secrets
             }
         }
 
-        if (target < 1) throw RunRefusalException.Invalid("'input.chunkSize' must be at least 1 byte", "input.chunkSize");
+        if (target is < 1 or > RunLimits.MaxChunkBytes) throw RunRefusalException.Invalid($"'input.chunkSize' is {input.ChunkSize}; it must be from 1 byte to {RunLimits.MaxChunkBytes >> 30}GB", "input.chunkSize");
         return new InputSpec
         {
             Container = container,
@@ -107,19 +175,25 @@ public sealed class RunValidator(BlobServiceClient blobs, ISecretSource? secrets
         };
     }
 
-    private async Task CheckInputExistsAsync(InputSpec input, CancellationToken cancellationToken)
+    /// <summary>The input must select at least one blob now, as planning will select them (prefix, glob, exact blob).</summary>
+    private async Task CheckInputHasBlobsAsync(InputSpec input, CancellationToken cancellationToken)
     {
+        var selects = ChunkPlanner.Selects(input);
         try
         {
             var container = blobs.GetBlobContainerClient(input.Container);
-            await foreach (var _ in container.GetBlobsAsync(new GetBlobsOptions { Prefix = input.Prefix }, cancellationToken))
-                return;
+            await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = input.Prefix }, cancellationToken))
+            {
+                if (selects(blob.Name)) return;
+            }
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             throw new RunRefusalException(RunRefusalKind.Invalid, "Invalid input", $"input container '{input.Container}' does not exist", "input.container");
         }
 
-        throw new RunRefusalException(RunRefusalKind.Invalid, "Invalid input", $"no blob in container '{input.Container}' starts with '{input.Prefix}'", "input.prefix");
+        throw input.Glob is null && !input.ExactBlob
+            ? new RunRefusalException(RunRefusalKind.Invalid, "Invalid input", $"no blob in container '{input.Container}' starts with '{input.Prefix}'", "input.prefix")
+            : new RunRefusalException(RunRefusalKind.Invalid, "Invalid input", $"no blob in container '{input.Container}' under '{input.Prefix}' matches '{input.Glob ?? "(the exact name)"}'", input.Glob is null ? "input.prefix" : "input.glob");
     }
 }

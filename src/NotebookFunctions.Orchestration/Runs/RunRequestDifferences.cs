@@ -1,0 +1,40 @@
+using System.Text.Json.Nodes;
+using NotebookFunctions.Orchestration.Models;
+
+namespace NotebookFunctions.Orchestration.Runs;
+
+/// <summary>
+/// Which fields (by their JSON names) two run requests differ in: a retried idempotency key must ask for the same
+/// run, and a caller reusing a key for another request is told what differs instead of silently getting the first run.
+/// </summary>
+public static class RunRequestDifferences
+{
+    /// <param name="earlier">The request the key first started.</param>
+    /// <param name="again">The request shaped from the retried submission; an empty version means "the latest", which the earlier run resolved.</param>
+    public static List<string> Between(RunRequest earlier, RunRequest again)
+    {
+        var fields = new List<string>();
+        void Compare<T>(string field, T a, T b)
+        {
+            if (!EqualityComparer<T>.Default.Equals(a, b)) fields.Add(field);
+        }
+
+        Compare("notebook", earlier.Notebook, again.Notebook);
+        if (again.Version.Length > 0) Compare("version", earlier.Version, again.Version);
+        if (!JsonNode.DeepEquals(earlier.Parameters, again.Parameters)) fields.Add("parameters");
+        Compare("input.container", earlier.Input.Container, again.Input.Container);
+        Compare("input.prefix", earlier.Input.Prefix, again.Input.Prefix);
+        Compare("input.glob", earlier.Input.Glob, again.Input.Glob);
+        Compare("input.mode", earlier.Input.Mode, again.Input.Mode);
+        Compare("input.chunkSize", earlier.Input.TargetChunkBytes, again.Input.TargetChunkBytes);
+        Compare("input.maxChunks", earlier.Input.MaxChunks, again.Input.MaxChunks);
+        Compare("maxParallelChunks", earlier.MaxParallelChunks, again.MaxParallelChunks);
+        Compare("maxAttempts", earlier.Retry.MaxAttempts, again.Retry.MaxAttempts);
+        Compare("onChunkFailure", earlier.OnChunkFailure, again.OnChunkFailure);
+        Compare("cellTimeoutSeconds", earlier.CellTimeoutSeconds, again.CellTimeoutSeconds);
+        Compare("chunkTimeoutSeconds", earlier.ChunkTimeoutSeconds, again.ChunkTimeoutSeconds);
+        Compare("kernel", earlier.Kernel, again.Kernel);
+        if (!earlier.Secrets.SequenceEqual(again.Secrets, StringComparer.Ordinal)) fields.Add("secrets");
+        return fields;
+    }
+}
