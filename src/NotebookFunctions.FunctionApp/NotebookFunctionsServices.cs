@@ -41,11 +41,13 @@ public static class NotebookFunctionsServices
             PreImports = configuration["NotebookFunctions:Kernels:PreImports"] ?? "import pandas",
         }));
         services.AddSingleton(sp => new NotebookExecutor(sp.GetRequiredService<KernelPool>()));
-        // Key Vault by URI with the app's managed identity, then app settings; values are read in the activity only.
+        // Key Vault by URI with the app's managed identity, and nothing else; values are read in the activity only.
         services.AddSingleton(_ => SecretSources.Create(
             configuration["NotebookFunctions:KeyVaultUri"],
             configuration["NotebookFunctions:ManagedIdentityClientId"] ?? configuration["AZURE_CLIENT_ID"],
-            localSettingsPath: null));
+            localSettingsPath: null,
+            // A Runner names secrets: in Azure that must never reach the app's own settings or the identity endpoint.
+            includeEnvironment: false));
         services.AddSingleton<IRunStatusProbe, CancellationMarkerProbe>();
         return services;
     }

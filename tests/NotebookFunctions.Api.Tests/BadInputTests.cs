@@ -99,7 +99,7 @@ public sealed class BadInputTests
             new("repair of an unknown run", HttpMethod.Post, $"/api/runs/no-such-run-{token}/repair", null, 404, "id"),
             new("notebook of an unknown chunk", HttpMethod.Get, $"/api/runs/no-such-run-{token}/chunks/0/notebook", null, 404, "index"),
             new("files of an unknown run", HttpMethod.Get, $"/api/runs/no-such-run-{token}/files", null, 404, "id"),
-            new("a run's private file", HttpMethod.Get, $"/api/runs/no-such-run-{token}/files/plan.json", null, 404, "path"),
+            new("a file of an unknown run", HttpMethod.Get, $"/api/runs/no-such-run-{token}/files/results/out.csv", null, 404, "id"),
             // The dots are resolved before routing: the path names no route of a run at all.
             new("a file outside the run", HttpMethod.Get, $"/api/runs/no-such-run-{token}/files/results/%2E%2E/%2E%2E/notebooks/x", null, 404, null),
             // Publishing.

@@ -33,6 +33,19 @@ public sealed class AppStartupTests
     }
 
     [Fact]
+    public async Task A_run_can_never_name_the_apps_own_settings_or_the_identity_endpoint_as_a_secret()
+    {
+        Environment.SetEnvironmentVariable("AzureWebJobsStorage", "UseDevelopmentStorage=true");
+        Environment.SetEnvironmentVariable("IDENTITY_HEADER", "platform-secret");
+
+        using var host = AppHost.CreateBuilder([]).Build();
+        var secrets = host.Services.GetRequiredService<Core.Secrets.ISecretSource>();
+
+        Assert.Null(await secrets.GetAsync("IDENTITY_HEADER", default));
+        Assert.Null(await secrets.GetAsync("AzureWebJobsStorage", default));
+    }
+
+    [Fact]
     public void Storage_comes_from_the_hosts_identity_based_settings_when_no_connection_string_is_given()
     {
         var config = new ConfigurationBuilder()

@@ -19,7 +19,10 @@ public static class CancelCommand
             await using var backend = await RunBackends.OpenAsync(connection, parse, runWorker: false, 1, cancellationToken);
             await backend.CancelAsync(id, cancellationToken);
             var ended = await RunFollower.WaitAsync(backend, id, TimeSpan.FromSeconds(60), cancellationToken);
-            Console.Error.WriteLine($"nbf cancel: run {id} {ended.Status}");
+            // The cancel is recorded either way; a run no host is working on (left Pending) stops when one picks it up.
+            Console.Error.WriteLine(ended.HasEnded
+                ? $"nbf cancel: run {id} {ended.Status}"
+                : $"nbf cancel: run {id} is cancelled but still {ended.Status}: no host is running it now; it ends when one picks it up (nbf resume, nbf serve)");
             return ExitCodes.Success;
         }));
         return command;

@@ -100,37 +100,41 @@ internal static class FanOutRun
             : remote ? RunIdChoice.Fresh
             // A local input is uploaded under the run's id, so the id is chosen before the upload.
             : RunIdChoice.Exactly(RunIds.New(name, DateTimeOffset.UtcNow));
-        InputSubmission input;
-        if (localInput && backend is LocalRunBackend local)
-        {
-            var runId = idChoice.ExactId ?? RunIds.ForIdempotencyKey(name, idChoice.IdempotencyKey!);
-            input = await ExistsAsync(backend, runId, cancellationToken)
-                ? new InputSubmission { Container = StorageLayout.InputsContainer, Prefix = $"{runId}/" }
-                : await UploadAsync(local.Blobs, options.Input, runId, Say, cancellationToken);
-            idChoice = RunIdChoice.Exactly(runId);
-        }
-        else
-        {
-            var slash = options.Input.IndexOf('/', StringComparison.Ordinal);
-            if (slash <= 0)
-                throw RunRefusalException.Invalid($"--input '{options.Input}' is neither a local file or folder nor container/prefix", "input");
-            input = new InputSubmission { Container = options.Input[..slash], Prefix = options.Input[(slash + 1)..] };
-        }
-
         var submission = new RunSubmission
         {
             Notebook = name,
             Version = version,
             Parameters = parameters,
-            Input = input with { Glob = options.Glob, Mode = options.PerBlob ? "perBlob" : "split", ChunkSize = options.ChunkSize },
-            MaxParallelChunks = Math.Max(1, options.Parallel),
-            MaxAttempts = Math.Max(1, options.MaxAttempts),
+            MaxParallelChunks = options.Parallel,
+            MaxAttempts = options.MaxAttempts,
             OnChunkFailure = options.ContinueOnFailure ? "continue" : "failFast",
             Kernel = options.Kernel,
             CellTimeoutSeconds = options.CellTimeoutSeconds,
             ChunkTimeoutSeconds = options.ChunkTimeoutSeconds,
             Secrets = [.. options.Secrets],
         };
+        var shape = new InputSubmission { Glob = options.Glob, Mode = options.PerBlob ? "perBlob" : "split", ChunkSize = options.ChunkSize };
+        if (localInput && backend is LocalRunBackend local)
+        {
+            var runId = idChoice.ExactId ?? RunIds.ForIdempotencyKey(name, idChoice.IdempotencyKey!);
+            if (RunIds.Problem(runId) is { } idProblem) throw RunRefusalException.Invalid(idProblem, "runId");
+            submission = submission with { Input = shape with { Container = StorageLayout.InputsContainer, Prefix = $"{runId}/" } };
+            idChoice = RunIdChoice.Exactly(runId);
+            if (!await ExistsAsync(backend, runId, cancellationToken))
+            {
+                // Everything that can be checked without the data is, before the upload: a refused run uploads nothing.
+                RunValidator.Shape(submission);
+                await UploadAsync(local.Blobs, options.Input, runId, Say, cancellationToken);
+            }
+        }
+        else
+        {
+            var slash = options.Input.IndexOf('/', StringComparison.Ordinal);
+            if (slash <= 0)
+                throw RunRefusalException.Invalid($"--input '{options.Input}' is neither a local file or folder nor container/prefix", "input");
+            submission = submission with { Input = shape with { Container = options.Input[..slash], Prefix = options.Input[(slash + 1)..] } };
+        }
+
         var started = await backend.StartAsync(submission, idChoice, cancellationToken);
         Say(started.Started ? $"run {started.Id} started on {backend.Where}" : $"run {started.Id} already exists; following it");
         // The id alone on stdout, for scripts: id=$(nbf run ... --detach).
@@ -212,10 +216,13 @@ internal static class FanOutRun
     }
 
     /// <summary>A local file or folder goes up under inputs/{runId}/, so a resumed or repaired run reads the same bytes.</summary>
-    private static async Task<InputSubmission> UploadAsync(BlobServiceClient blobs, string localPath, string runId, Action<string> say, CancellationToken cancellationToken)
+    private static async Task UploadAsync(BlobServiceClient blobs, string localPath, string runId, Action<string> say, CancellationToken cancellationToken)
     {
         var container = blobs.GetBlobContainerClient(StorageLayout.InputsContainer);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        // What an earlier attempt under this id left (refused after its upload, or killed during it) is not this run's input.
+        await foreach (var stale in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = $"{runId}/" }, cancellationToken))
+            await container.GetBlobClient(stale.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
         var files = File.Exists(localPath)
             ? [(Path.GetFullPath(localPath), Path.GetFileName(localPath))]
             : Directory.EnumerateFiles(localPath, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
@@ -228,6 +235,5 @@ internal static class FanOutRun
         }
 
         say($"uploaded {files.Count} file(s), {total / 1024.0 / 1024.0:0.0} MiB, to {StorageLayout.InputsContainer}/{runId}/");
-        return new InputSubmission { Container = StorageLayout.InputsContainer, Prefix = $"{runId}/" };
     }
 }

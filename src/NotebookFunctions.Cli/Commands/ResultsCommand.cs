@@ -28,8 +28,14 @@ public static class ResultsCommand
             var target = Path.GetFullPath(parse.GetValue(output) ?? id);
             foreach (var file in files)
             {
-                // Paths were checked segment by segment by the run service (RunFiles): they stay inside the target.
-                var path = Path.Combine(target, file.Path);
+                // Checked here as well as by the service: a hostile or broken API must not make nbf write outside the target.
+                var path = Path.GetFullPath(Path.Combine(target, file.Path));
+                if (!Orchestration.Runs.RunFiles.IsShared(file.Path) || !path.StartsWith(target + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                {
+                    Console.Error.WriteLine($"nbf results: refusing '{file.Path}' from {backend.Where}: not a file of a run (results/..., manifest.json, chunks/N/output.ipynb)");
+                    return ExitCodes.Unavailable;
+                }
+
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 await using var stream = File.Create(path);
                 await backend.DownloadAsync(id, file.Path, stream, cancellationToken);

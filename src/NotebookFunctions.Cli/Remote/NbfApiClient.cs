@@ -31,8 +31,12 @@ public sealed class NbfApiClient : IDisposable
     public static NbfApiClient Create(string baseUrl, ApiCredentials credentials)
     {
         if (!Uri.TryCreate(baseUrl.TrimEnd('/') + "/", UriKind.Absolute, out var root) || root.Scheme is not ("http" or "https"))
-            throw RunRefusalException.Invalid($"--api '{baseUrl}' is not an http(s) URL of the API, e.g. https://func-xyz.azurewebsites.net/api", "api");
-        var http = new HttpClient { BaseAddress = root, Timeout = TimeSpan.FromMinutes(2) };
+            throw RunRefusalException.Invalid("--api is not an http(s) URL of the API, e.g. https://func-xyz.azurewebsites.net/api", "api");
+        // Credentials go in their options, never in the URL (which is printed in messages and kept in shell history).
+        if (root.UserInfo.Length > 0 || root.Query.Length > 0 || root.Fragment.Length > 0)
+            throw RunRefusalException.Invalid("--api takes the API's base URL only: give a function key with --function-key, a token with --token, not in the URL", "api");
+        // Redirects are not followed: the keys in the headers would travel to wherever the redirect points.
+        var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = root, Timeout = TimeSpan.FromMinutes(2) };
         if (credentials.Token is { Length: > 0 } token) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (credentials.ApiKey is { Length: > 0 } key) http.DefaultRequestHeaders.Add("X-API-Key", key);
         if (credentials.FunctionKey is { Length: > 0 } code) http.DefaultRequestHeaders.Add("x-functions-key", code);
@@ -104,8 +108,16 @@ public sealed class NbfApiClient : IDisposable
         using (request)
         {
             using var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-            return await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken)
-                ?? throw new ApiUnavailableException($"the API at {BaseAddress} answered {request.Method} {request.RequestUri} with an empty body");
+            try
+            {
+                return await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken)
+                    ?? throw new ApiUnavailableException($"the API at {BaseAddress} answered {request.Method} {request.RequestUri} with an empty body");
+            }
+            catch (Exception e) when (e is JsonException or NotSupportedException)
+            {
+                // A sign-in page, a proxy's error page, or not this API at all.
+                throw new ApiUnavailableException($"the API at {BaseAddress} answered {request.Method} {request.RequestUri} with something that is not the API's JSON ({response.Content.Headers.ContentType?.MediaType ?? "no content type"}); is --api the API's base URL, ending in /api?");
+            }
         }
     }
 
@@ -123,6 +135,12 @@ public sealed class NbfApiClient : IDisposable
         }
 
         if (response.IsSuccessStatusCode) return response;
+        if ((int)response.StatusCode is >= 300 and < 400)
+        {
+            using (response)
+                throw new ApiUnavailableException($"the API at {BaseAddress} redirected {request.Method} {request.RequestUri} ({(int)response.StatusCode}); nbf does not follow redirects with credentials: give the API's final URL");
+        }
+
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);

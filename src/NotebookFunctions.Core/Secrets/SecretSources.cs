@@ -6,7 +6,11 @@ public static class SecretSources
     /// <param name="keyVaultUri">The vault (https://NAME.vault.azure.net/); none when null or empty.</param>
     /// <param name="managedIdentityClientId">A user-assigned identity's client id; the system identity (or the developer's login) when null.</param>
     /// <param name="localSettingsPath">A local.settings.json whose "Values" are read last; none when null.</param>
-    public static ISecretSource Create(string? keyVaultUri, string? managedIdentityClientId, string? localSettingsPath)
+    /// <param name="includeEnvironment">
+    /// Whether this process's environment variables may be named as secrets: yes on a developer's machine, never on a
+    /// hosted backend, whose environment holds the platform's own (identity endpoint and header, connection strings).
+    /// </param>
+    public static ISecretSource Create(string? keyVaultUri, string? managedIdentityClientId, string? localSettingsPath, bool includeEnvironment = true)
     {
         var sources = new List<ISecretSource>();
         if (!string.IsNullOrWhiteSpace(keyVaultUri))
@@ -16,7 +20,7 @@ public static class SecretSources
             sources.Add(KeyVaultSecretSource.Create(vault, managedIdentityClientId));
         }
 
-        sources.Add(new EnvironmentSecretSource());
+        if (includeEnvironment) sources.Add(new EnvironmentSecretSource());
         if (localSettingsPath is not null) sources.Add(new LocalSettingsSecretSource(localSettingsPath));
         return sources.Count == 1 ? sources[0] : new CompositeSecretSource(sources);
     }

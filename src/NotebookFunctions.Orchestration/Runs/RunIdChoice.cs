@@ -17,7 +17,11 @@ public sealed record RunIdChoice
 
     public static RunIdChoice Fresh { get; } = new();
 
-    public static RunIdChoice FromKey(string key) => new() { IdempotencyKey = key };
+    /// <exception cref="RunRefusalException">The key is not 1 to 200 printable ASCII characters (it travels as an HTTP header).</exception>
+    public static RunIdChoice FromKey(string key) =>
+        key.Length > 200 || key.Trim().Length == 0 || key.Any(c => c is < ' ' or > '~')
+            ? throw RunRefusalException.Invalid("an idempotency key is 1 to 200 printable ASCII characters, not only spaces", "Idempotency-Key")
+            : new() { IdempotencyKey = key };
 
     public static RunIdChoice Exactly(string id) => new() { ExactId = id };
 
@@ -30,8 +34,6 @@ public sealed record RunIdChoice
             return ExactId;
         }
 
-        if (IdempotencyKey is null || IdempotencyKey.Trim().Length == 0) return RunIds.New(notebook, now);
-        if (IdempotencyKey.Length > 200) throw RunRefusalException.Invalid("the idempotency key is longer than 200 characters", "Idempotency-Key");
-        return RunIds.ForIdempotencyKey(notebook, IdempotencyKey);
+        return IdempotencyKey is null ? RunIds.New(notebook, now) : RunIds.ForIdempotencyKey(notebook, IdempotencyKey);
     }
 }

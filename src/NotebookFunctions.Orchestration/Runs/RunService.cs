@@ -75,7 +75,7 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
         if (query.Top is < 1 or > 1000) throw RunRefusalException.Invalid("'top' must be a number from 1 to 1000", "top");
         var durableQuery = new OrchestrationQuery
         {
-            InstanceIdPrefix = query.Notebook is null ? null : query.Notebook + "-",
+            // No id prefix for a notebook: ids chosen by a caller (nbf run --run-id) need not start with its name.
             PageSize = query.Top,
             FetchInputsAndOutputs = true,
             ContinuationToken = query.ContinuationToken,
@@ -87,7 +87,6 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
         {
             foreach (var state in page.Values)
             {
-                // The id prefix also matches "sales-eu" for "sales": the query names the notebook exactly.
                 var request = RunViewBuilder.Input(state);
                 if (query.Notebook is not null && request?.Notebook != query.Notebook) continue;
                 var summary = RunViewBuilder.Summary(state, request, RunViewBuilder.Output(state));
@@ -135,6 +134,9 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
             throw RunRefusalException.Conflict("Nothing to repair", $"run {runId} cannot be repaired: {why}");
         }
 
+        var repairId = RunIds.ForRepair(runId);
+        if (RunIds.Problem(repairId) is not null)
+            throw RunRefusalException.Conflict("Cannot repair", $"run {runId} cannot be repaired: its repair's id '{repairId}' would be over 200 characters; start a new run instead");
         var repair = original with { RepairOf = runId, OnlyChunks = result.FailedChunks.Select(c => c.Index).Order().ToList() };
         try
         {
@@ -146,7 +148,7 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
             throw new RunRefusalException(RunRefusalKind.Conflict, "Cannot repair", e.Message, "input");
         }
 
-        return await StartOnceAsync(repair, RunIds.ForRepair(runId), cancellationToken);
+        return await StartOnceAsync(repair, repairId, cancellationToken);
     }
 
     /// <summary>Ids of the runs still pending or running: what a restarted local host resumes.</summary>
@@ -172,7 +174,7 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
     /// <summary>One of <see cref="FilesAsync"/>'s files, streamed from storage as it is read; the caller disposes it.</summary>
     public async Task<Stream> OpenFileAsync(string runId, string path, CancellationToken cancellationToken)
     {
-        if (RunIds.Problem(runId) is { } problem) throw RunRefusalException.Invalid(problem, "id");
+        await FindAsync(runId, cancellationToken);
         if (!RunFiles.IsShared(path)) throw RunRefusalException.NotFound($"run {runId} has no file '{path}' to download (results/..., manifest.json, chunks/N/output.ipynb)", "path");
         return await _runs.OpenReadIfExistsAsync($"{runId}/{path}", cancellationToken)
             ?? throw RunRefusalException.NotFound($"run {runId} has no file '{path}'", "path");
