@@ -17,7 +17,7 @@ namespace NotebookFunctions.Api;
 public static class ApiHost
 {
     /// <summary>The app, not started; a port of 0 picks a free one.</summary>
-    public static WebApplication Create(BlobServiceClient blobs, DurableTaskClient client, IReadOnlyDictionary<string, IReadOnlySet<string>> apiKeys, int port, ApiOptions? options = null, TimeProvider? clock = null, Core.Secrets.ISecretSource? secrets = null)
+    public static WebApplication Create(BlobServiceClient blobs, DurableTaskClient client, IReadOnlyDictionary<string, IReadOnlySet<string>> apiKeys, int port, ApiOptions? options = null, TimeProvider? clock = null, Core.Secrets.ISecretSource? secrets = null, Orchestration.Runs.IRunJournal? journal = null)
     {
         options ??= new ApiOptions();
         clock ??= TimeProvider.System;
@@ -39,7 +39,7 @@ public static class ApiHost
         app.UseProblemResponses();
         app.UseRouting();
         new ApiKeyAccess(apiKeys).UseIn(app);
-        app.MapNotebookFunctionsApi(new NotebooksApi(blobs, options), new RunsApi(blobs, options, clock, secrets), new SchedulesApi(blobs, clock, secrets), client);
+        app.MapNotebookFunctionsApi(new NotebooksApi(blobs, options), new RunsApi(blobs, options, clock, secrets, journal), new SchedulesApi(blobs, clock, secrets), client);
         return app;
     }
 }

@@ -21,6 +21,7 @@ public static class AppHost
             .ConfigureFunctionsApplicationInsights();
         builder.Services.AddNotebookFunctions(builder.Configuration);
         builder.Services.AddHostedService<TelemetryExportService>();
+        builder.Services.AddHostedService<ChunkFolderSweep>();
         builder.ConfigureDurableWorker().AddTasks(registry => registry.AddNotebookTasks());
         return builder;
     }

@@ -9,11 +9,11 @@ namespace NotebookFunctions.Api.Endpoints;
 /// /api/runs over HTTP: reads the request, calls the run service, writes its answer. Every rule about a run lives in
 /// <see cref="RunService"/>; this only translates (and <see cref="ApiProblems"/> turns its refusals into problems).
 /// </summary>
-public sealed class RunsApi(Azure.Storage.Blobs.BlobServiceClient blobs, ApiOptions options, TimeProvider clock, Core.Secrets.ISecretSource? secrets = null)
+public sealed class RunsApi(Azure.Storage.Blobs.BlobServiceClient blobs, ApiOptions options, TimeProvider clock, Core.Secrets.ISecretSource? secrets = null, IRunJournal? journal = null)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
-    private RunService Service(DurableTaskClient client) => new(blobs, client, secrets, clock);
+    private RunService Service(DurableTaskClient client) => new(blobs, client, secrets, clock, journal);
 
     /// <summary>POST /api/runs: checked whole before anything is scheduled; with Idempotency-Key, a retried POST finds the first run.</summary>
     public Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client) => ApiProblems.GuardAsync(request, async () =>

@@ -17,7 +17,7 @@ public sealed record IncomingOutcome(string Blob, string? RunId, bool Started, s
 /// id comes from the blob's name and ETag, so a trigger delivered twice starts one run; a blob that cannot be run is
 /// moved to incoming-rejected/ with a .reason.txt beside it, never dropped.
 /// </summary>
-public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretSource? secrets = null, string container = IncomingBlobs.Container)
+public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretSource? secrets = null, string container = IncomingBlobs.Container, IRunJournal? journal = null)
 {
     /// <summary>The container watched by default (the Functions blob trigger's binding).</summary>
     public const string Container = "incoming";
@@ -67,7 +67,7 @@ public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretS
         };
         try
         {
-            var started = await new RunService(blobs, client, secrets).StartAsync(submission, RunIdChoice.Exactly(runId), cancellationToken);
+            var started = await new RunService(blobs, client, secrets, journal: journal).StartAsync(submission, RunIdChoice.Exactly(runId), cancellationToken);
             return new IncomingOutcome(blobName, runId, started.Started, null, null);
         }
         catch (Exception e) when (RunRefusalException.From(e) is { } refusal)

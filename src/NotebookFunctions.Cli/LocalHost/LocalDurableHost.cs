@@ -66,6 +66,8 @@ public sealed class LocalDurableHost : IAsyncDisposable
 
     public static async Task<LocalDurableHost> StartAsync(LocalHostOptions options, CancellationToken cancellationToken = default)
     {
+        // Input slices a killed predecessor left in its chunks' folders go before this host starts its own.
+        if (options.RunWorker) Core.Storage.ChunkWorkFolders.SweepAbandoned();
         var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
             StorageAccountClientProvider = ClientProvider(options.StorageConnection),

@@ -13,7 +13,7 @@ internal sealed class LocalRunBackend : IRunBackend
     private LocalRunBackend(LocalSession session)
     {
         _session = session;
-        _service = new RunService(session.Host.Blobs, session.Host.Client, Core.Secrets.SecretSources.ForLocalHost());
+        _service = new RunService(session.Host.Blobs, session.Host.Client, Core.Secrets.SecretSources.ForLocalHost(), journal: session.Journal);
     }
 
     public string Where => "the local host";
@@ -23,8 +23,19 @@ internal sealed class LocalRunBackend : IRunBackend
     public RunService Service => _service;
 
     /// <summary>With <paramref name="runWorker"/>, this process also runs chunks (run, repair, resume); without, it only asks and tells.</summary>
-    public static async Task<LocalRunBackend> StartAsync(bool runWorker, int parallelism, CancellationToken cancellationToken) =>
-        new(await LocalSession.StartAsync(runWorker, parallelism, cancellationToken));
+    public static async Task<LocalRunBackend> StartAsync(bool runWorker, int parallelism, CancellationToken cancellationToken)
+    {
+        var backend = new LocalRunBackend(await LocalSession.StartAsync(runWorker, parallelism, cancellationToken));
+        if (runWorker) await backend.RecoverAsync(text => Console.Error.WriteLine($"nbf: {text}"), cancellationToken);
+        return backend;
+    }
+
+    /// <summary>Starts again the runs this host accepted and storage lost (see <see cref="RunService.RecoverAsync"/>).</summary>
+    public async Task RecoverAsync(Action<string> say, CancellationToken cancellationToken)
+    {
+        foreach (var id in await _service.RecoverAsync(Orchestration.Runs.RunService.JournalSettle, cancellationToken))
+            say($"run {id} was accepted but lost by storage (Azurite stopped before saving it); started again from the run journal");
+    }
 
     public Task<StartedRun> StartAsync(RunSubmission submission, RunIdChoice idChoice, CancellationToken cancellationToken) => _service.StartAsync(submission, idChoice, cancellationToken);
 

@@ -34,14 +34,18 @@ public sealed class ServeHost : IAsyncDisposable
         var client = session.Host.Client;
         var clock = TimeProvider.System;
         var secrets = Core.Secrets.SecretSources.ForLocalHost();
-        var app = ApiHost.Create(blobs, client, new Dictionary<string, IReadOnlySet<string>> { [apiKey] = NotebookRoles.All.ToHashSet() }, options.Port, clock: clock, secrets: secrets);
+        var app = ApiHost.Create(blobs, client, new Dictionary<string, IReadOnlySet<string>> { [apiKey] = NotebookRoles.All.ToHashSet() }, options.Port, clock: clock, secrets: secrets, journal: session.Journal);
         var host = new ServeHost(app, apiKey);
+        // Runs this host accepted that storage lost before it saved them are started again first.
+        var runs = new Orchestration.Runs.RunService(blobs, client, secrets, clock, session.Journal);
+        foreach (var id in await runs.RecoverAsync(Orchestration.Runs.RunService.JournalSettle, cancellationToken))
+            say($"run {id} was accepted but lost by storage (Azurite stopped before saving it); started again from the run journal");
         await app.StartAsync(cancellationToken);
         host.Address = new Uri(app.Urls.First());
 
         var token = host._stopping.Token;
-        host._loops.Add(Task.Run(() => ScheduleLoop.RunAsync(new ScheduleTicker(blobs, secrets), client, clock, say, token), CancellationToken.None));
-        host._loops.Add(Task.Run(() => IncomingLoop.RunAsync(blobs, new IncomingBlobs(blobs, secrets, options.IncomingContainer), client, options.IncomingPollInterval, say, token), CancellationToken.None));
+        host._loops.Add(Task.Run(() => ScheduleLoop.RunAsync(new ScheduleTicker(blobs, secrets, session.Journal), client, clock, say, token), CancellationToken.None));
+        host._loops.Add(Task.Run(() => IncomingLoop.RunAsync(blobs, new IncomingBlobs(blobs, secrets, options.IncomingContainer, session.Journal), client, options.IncomingPollInterval, say, token), CancellationToken.None));
         return host;
     }
 

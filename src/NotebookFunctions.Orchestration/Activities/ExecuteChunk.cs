@@ -40,7 +40,7 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
         var (runId, chunk) = (input.RunId, input.Chunk);
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        var work = Directory.CreateTempSubdirectory($"nbf-chunk-{chunk.Index}-").FullName;
+        var work = ChunkWorkFolders.Create(chunk.Index);
         try
         {
             var inputDir = Directory.CreateDirectory(Path.Combine(work, "input")).FullName;
@@ -97,21 +97,9 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
         }
         finally
         {
-            TryDelete(work);
+            ChunkWorkFolders.Remove(work);
         }
     }
 
     private static TimeSpan? Seconds(double? value) => value is > 0 ? TimeSpan.FromSeconds(value.Value) : null;
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open by a dying kernel; the temp folder is cleaned by the OS eventually.
-        }
-    }
 }

@@ -16,12 +16,15 @@ namespace NotebookFunctions.Orchestration.Runs;
 /// resume and results need. The HTTP API, schedules, blob arrivals and nbf all call this; each maps its
 /// <see cref="RunRefusalException"/>s to its own answer (a problem document, an exit code and one line).
 /// </summary>
-public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client, ISecretSource? secrets = null, TimeProvider? clock = null)
+public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client, ISecretSource? secrets = null, TimeProvider? clock = null, IRunJournal? journal = null)
 {
     private readonly RunValidator _validator = new(blobs, secrets);
     private readonly RunClaims _claims = new(blobs);
     private readonly RunStore _runs = new(blobs);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>How old a journal entry must be before recovery acts on it: a start takes milliseconds from entry to schedule.</summary>
+    public static readonly TimeSpan JournalSettle = TimeSpan.FromSeconds(5);
 
     /// <summary>Checks a submission whole (see <see cref="RunValidator"/>) without starting anything.</summary>
     public Task<RunRequest> ValidateAsync(RunSubmission submission, CancellationToken cancellationToken) =>
@@ -199,8 +202,42 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
         if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null
             || !await _claims.TryClaimAsync(runId, async () => await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null, cancellationToken))
             return Started(runId, request, started: false);
+        if (journal is not null) await journal.RecordAsync(runId, request, cancellationToken);
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(NotebookRunOrchestrator), request, new StartOrchestrationOptions(runId), cancellationToken);
         return Started(runId, request, started: true);
+    }
+
+    /// <summary>
+    /// Starts again every journaled run the task hub does not hold and that never finished (storage lost it after it
+    /// was accepted), and forgets the entries of runs the hub holds. Entries younger than <paramref name="settle"/> are
+    /// left alone: their start may still be under way in another process. Returns the ids started again.
+    /// </summary>
+    public async Task<List<string>> RecoverAsync(TimeSpan settle, CancellationToken cancellationToken)
+    {
+        var recovered = new List<string>();
+        if (journal is null) return recovered;
+        foreach (var entry in await journal.EntriesAsync(cancellationToken))
+        {
+            if (await client.GetInstanceAsync(entry.RunId, getInputsAndOutputs: false, cancellationToken) is not null
+                || await _runs.DownloadTextAsync(StorageLayout.ManifestBlob(entry.RunId), cancellationToken) is not null)
+            {
+                await journal.ForgetAsync(entry.RunId, cancellationToken);
+                continue;
+            }
+
+            if (_clock.GetUtcNow() - entry.At < settle) continue;
+            try
+            {
+                await client.ScheduleNewOrchestrationInstanceAsync(nameof(NotebookRunOrchestrator), entry.Request, new StartOrchestrationOptions(entry.RunId), cancellationToken);
+                recovered.Add(entry.RunId);
+            }
+            catch (Exception e) when (e is InvalidOperationException || e.GetType().Name == "RpcException")
+            {
+                // Scheduled meanwhile by another host: the hub holds it now.
+            }
+        }
+
+        return recovered;
     }
 
     private static StartedRun Started(string runId, RunRequest? request, bool started) => new()
