@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Azure.Storage.Blobs;
 
@@ -51,98 +50,57 @@ public sealed class StorageChaosTests
         Assert.Equal(expected, again);
     }
 
-    /// <summary>An Azurite of this test's own, on free ports, that it may kill and start again on the same data.</summary>
-    private sealed class PrivateAzurite : IAsyncDisposable
+    [Fact]
+    public async Task While_storage_is_down_the_api_answers_503_problems_and_it_recovers_by_itself()
     {
-        private readonly string _location;
-        private readonly int[] _ports;
-        private Process _process;
-
-        private PrivateAzurite(string location, int[] ports, Process process)
+        var folder = NbfProcess.TempFolder();
+        await using var azurite = await PrivateAzurite.StartAsync(Path.Combine(folder, "azurite"));
+        var port = FreePort();
+        var environment = new Dictionary<string, string>
         {
-            _location = location;
-            _ports = ports;
-            _process = process;
-        }
-
-        public string ConnectionString =>
-            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-            $"BlobEndpoint=http://127.0.0.1:{_ports[0]}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{_ports[1]}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{_ports[2]}/devstoreaccount1;";
-
-        public static async Task<PrivateAzurite> StartAsync(string location)
+            ["NBF_STORAGE"] = azurite.ConnectionString,
+            ["NBF_TASK_HUB"] = $"nbfd{Guid.NewGuid():N}"[..16],
+            ["NBF_AZURITE_DATA"] = Path.Combine(folder, "azurite"),
+            ["NBF_API_KEY"] = "down-key",
+        };
+        using var serve = NbfProcess.Start(environment, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--incoming", "incoming-down");
+        var stderr = serve.StandardError.ReadToEndAsync();
+        try
         {
-            Directory.CreateDirectory(location);
-            int[] ports = [FreePort(), FreePort(), FreePort()];
-            return new PrivateAzurite(location, ports, await LaunchAsync(location, ports));
-        }
+            Assert.Equal($"listening http://127.0.0.1:{port}/", await serve.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90)));
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromMinutes(2) };
+            http.DefaultRequestHeaders.Add("X-API-Key", "down-key");
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("api/notebooks")).StatusCode);
 
-        public void Kill()
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
+            azurite.Kill();
+            using var down = await http.GetAsync("api/notebooks");
+            var problem = await down.Content.ReadAsStringAsync();
 
-        public async Task RestartAsync() => _process = await LaunchAsync(_location, _ports);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+            Assert.Equal("application/problem+json", down.Content.Headers.ContentType?.MediaType);
+            Assert.NotNull(down.Headers.RetryAfter);
+            Assert.Contains("correlationId", problem);
 
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited) Kill();
-            _process.Dispose();
-            await Task.CompletedTask;
-        }
-
-        private static async Task<Process> LaunchAsync(string location, int[] ports)
-        {
-            var info = new ProcessStartInfo(Executable()) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[]
-            {
-                "--blobHost", "127.0.0.1", "--blobPort", $"{ports[0]}", "--queueHost", "127.0.0.1", "--queuePort", $"{ports[1]}",
-                "--tableHost", "127.0.0.1", "--tablePort", $"{ports[2]}", "--location", location, "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry",
-            })
-                info.ArgumentList.Add(arg);
-            var process = Process.Start(info)!;
-            _ = process.StandardOutput.ReadToEndAsync();
-            _ = process.StandardError.ReadToEndAsync();
+            await azurite.RestartAsync();
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!ports.All(Listening))
-            {
-                Assert.True(DateTime.UtcNow < deadline && !process.HasExited, "the private Azurite did not start");
-                await Task.Delay(200);
-            }
-
-            return process;
+            HttpStatusCode status;
+            while ((status = (await http.GetAsync("api/notebooks")).StatusCode) != HttpStatusCode.OK && DateTime.UtcNow < deadline) await Task.Delay(500);
+            Assert.Equal(HttpStatusCode.OK, status);
         }
-
-        private static bool Listening(int port)
+        finally
         {
-            try
-            {
-                using var client = new System.Net.Sockets.TcpClient();
-                client.Connect(IPAddress.Loopback, port);
-                return true;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                return false;
-            }
+            if (!serve.HasExited) Core.Kernels.ProcessSignals.Send(serve.Id, Core.Kernels.ProcessSignals.Terminate);
+            await serve.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         }
 
-        private static string Executable()
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, ".tools", "azurite", "node_modules", ".bin", "azurite");
-                if (File.Exists(candidate)) return candidate;
-            }
+        // The outage is in nbf serve's log, with the correlation id the caller was given.
+        Assert.Contains("storage or the task hub is unreachable", await stderr);
+    }
 
-            throw new InvalidOperationException("Azurite is not installed in .tools/azurite (scripts/azurite.sh install)");
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

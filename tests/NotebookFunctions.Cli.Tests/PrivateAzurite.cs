@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace NotebookFunctions.Cli.Tests;
+
+/// <summary>An Azurite of a test's own, on free ports, that it may kill and start again on the same data.</summary>
+internal sealed class PrivateAzurite : IAsyncDisposable
+{
+    private readonly string _location;
+    private readonly int[] _ports;
+    private Process _process;
+
+    private PrivateAzurite(string location, int[] ports, Process process)
+    {
+        _location = location;
+        _ports = ports;
+        _process = process;
+    }
+
+    public string ConnectionString =>
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+        $"BlobEndpoint=http://127.0.0.1:{_ports[0]}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{_ports[1]}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{_ports[2]}/devstoreaccount1;";
+
+    public static async Task<PrivateAzurite> StartAsync(string location)
+    {
+        Directory.CreateDirectory(location);
+        int[] ports = [FreePort(), FreePort(), FreePort()];
+        return new PrivateAzurite(location, ports, await LaunchAsync(location, ports));
+    }
+
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public async Task RestartAsync() => _process = await LaunchAsync(_location, _ports);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) Kill();
+        _process.Dispose();
+        await Task.CompletedTask;
+    }
+
+    private static async Task<Process> LaunchAsync(string location, int[] ports)
+    {
+        var info = new ProcessStartInfo(Executable()) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[]
+        {
+            "--blobHost", "127.0.0.1", "--blobPort", $"{ports[0]}", "--queueHost", "127.0.0.1", "--queuePort", $"{ports[1]}",
+            "--tableHost", "127.0.0.1", "--tablePort", $"{ports[2]}", "--location", location, "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry",
+        })
+            info.ArgumentList.Add(arg);
+        var process = Process.Start(info)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!ports.All(Listening))
+        {
+            Assert.True(DateTime.UtcNow < deadline && !process.HasExited, "the private Azurite did not start");
+            await Task.Delay(200);
+        }
+
+        return process;
+    }
+
+    private static bool Listening(int port)
+    {
+        try
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static string Executable()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, ".tools", "azurite", "node_modules", ".bin", "azurite");
+            if (File.Exists(candidate)) return candidate;
+        }
+
+        throw new InvalidOperationException("Azurite is not installed in .tools/azurite (scripts/azurite.sh install)");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
