@@ -93,6 +93,7 @@ public sealed class BadInputTests
             new("page of zero", HttpMethod.Get, "/api/runs?top=0", null, 400, "top"),
             new("page size of words", HttpMethod.Get, "/api/runs?top=many", null, 400, "top"),
             new("notebook filter with a path", HttpMethod.Get, "/api/runs?notebook=../x", null, 400, "notebook"),
+            new("garbage continuation token", HttpMethod.Get, "/api/runs?continuationToken=garbage", null, 400, "continuationToken"),
             new("unknown run", HttpMethod.Get, $"/api/runs/no-such-run-{token}", null, 404, "id"),
             new("run id with an escaped slash", HttpMethod.Get, "/api/runs/..%2F..%2Fnotebooks", null, 400, "id"),
             new("cancel of an unknown run", HttpMethod.Post, $"/api/runs/no-such-run-{token}/cancel", null, 404, "id"),

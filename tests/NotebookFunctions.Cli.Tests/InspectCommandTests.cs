@@ -18,6 +18,9 @@ public sealed class InspectCommandTests
         Assert.Equal(["region:str:'west':which region", "limit:int:10:", "when:None:None:"],
             parameters.Select(p => $"{p!["name"]}:{p["type"]}:{p["default"]}:{p["help"]}"));
         Assert.Equal(0, schema["parameters_cell"]!.GetValue<int>());
+        // Readable as written: quotes are quotes.
+        Assert.Contains("\"default\": \"'west'\"", result.Stdout);
+        Assert.DoesNotContain("\\u0027", result.Stdout);
     }
 
     [Fact]

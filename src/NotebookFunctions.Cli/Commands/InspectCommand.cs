@@ -42,7 +42,8 @@ public static class InspectCommand
             {
                 var output = new JsonObject { ["notebook"] = path };
                 foreach (var (key, value) in schema.ToJson()) output[key] = value?.DeepClone();
-                Console.Out.WriteLine(output.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                // Readable as written: a quote stays a quote, not \u0027 (the output is printed, never embedded in HTML).
+                Console.Out.WriteLine(output.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
                 return ExitCodes.Success;
             }
 

@@ -14,6 +14,7 @@ public static class ExecutionMetadata
         record["start_time"] = JupyterDate(start);
         record["end_time"] = JupyterDate(end);
         record["duration"] = Math.Round((end - start).TotalSeconds, 6);
+        PapermillMetadata.RecordTimes(notebook, JupyterDate(start), JupyterDate(end), Math.Round((end - start).TotalSeconds, 6), failure is not null);
         record["status"] = failure is null ? "succeeded" : "failed";
         record["exception"] = failure is null ? null : new JsonObject
         {

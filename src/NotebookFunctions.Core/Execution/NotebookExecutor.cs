@@ -161,7 +161,14 @@ public sealed class NotebookExecutor
         ExecutionFailure? failure = null;
         var status = CellStatus.Succeeded;
         var stopQuietly = false;
-        if (stopped is { } kind)
+        if (stopped == FailureKind.CellTimeout && allowErrors && request.Reply.IsCompletedSuccessfully)
+        {
+            // As nbclient does with allow_errors and interrupt_on_timeout: the interrupted cell's own error (the
+            // KeyboardInterrupt its kernel reported) is its output, and the notebook goes on, the kernel being alive.
+            recorder.OnReply(request.Reply.Result);
+            status = CellStatus.FailedAllowed;
+        }
+        else if (stopped is { } kind)
         {
             var (ename, evalue) = kind switch
             {

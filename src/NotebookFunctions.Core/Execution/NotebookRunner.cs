@@ -49,6 +49,10 @@ public sealed class NotebookRunner
             ParameterValidator.Validate(request.NotebookPath, schema, request.Parameters, request.ReservedParameters);
             ParameterInjector.Inject(notebook, request.Parameters, Translators.For(kernelName, notebook.Language));
         }
+        else
+        {
+            PapermillMetadata.Reset(notebook, []);
+        }
 
         var options = request.Options with
         {
@@ -61,6 +65,7 @@ public sealed class NotebookRunner
         record["input_path"] = request.NotebookPath;
         record["input_sha256"] = Notebook.Sha256(bytes);
         record["parameters"] = request.Parameters.DeepClone();
+        PapermillMetadata.RecordPaths(result.Notebook, request.NotebookPath, request.OutputPath);
         if (request.OutputPath is not null)
         {
             record["output_path"] = request.OutputPath;

@@ -27,7 +27,7 @@ public static class ParameterInjector
         }
 
         // papermill's place for them: scrapbook and papermill readers find the parameters there.
-        notebook.Metadata.ObjectAt("papermill")["parameters"] = parameters.DeepClone();
+        PapermillMetadata.Reset(notebook, parameters);
         return index;
     }
 }

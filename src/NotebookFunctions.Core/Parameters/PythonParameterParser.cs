@@ -42,6 +42,9 @@ public static partial class PythonParameterParser
                 if (moreComment is not null) comment = moreComment;
             }
 
+            // papermill's inspect skips a line it cannot read as one assignment of a value (`d = a == 3`); so do we.
+            if (ComparesAtTopLevel(JoinValue(valueParts))) continue;
+
             var annotation = firstMatch.Groups["annotation"].Success ? firstMatch.Groups["annotation"].Value.Trim().Trim('"', '\'') : null;
             var value = JoinValue(valueParts);
             var help = comment?.Trim() ?? string.Empty;
@@ -81,6 +84,21 @@ public static partial class PythonParameterParser
         }
 
         return (line, null);
+    }
+
+    /// <summary>A comparison (==, !=, &lt;=, &gt;=) outside strings and brackets: an expression, not a value to inspect.</summary>
+    private static bool ComparesAtTopLevel(string value)
+    {
+        var depth = 0;
+        char? previous = null;
+        foreach (var (_, c) in UnquotedChars(value))
+        {
+            depth += c is '[' or '(' or '{' ? 1 : c is ']' or ')' or '}' ? -1 : 0;
+            if (depth == 0 && c == '=' && previous is '=' or '!' or '<' or '>') return true;
+            previous = c;
+        }
+
+        return false;
     }
 
     /// <summary>Net count of opened brackets outside strings.</summary>

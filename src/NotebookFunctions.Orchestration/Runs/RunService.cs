@@ -76,17 +76,18 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
     {
         if (query.Notebook is not null) RunValidator.CheckNotebookName(query.Notebook);
         if (query.Top is < 1 or > 1000) throw RunRefusalException.Invalid("'top' must be a number from 1 to 1000", "top");
+        var backendToken = PageTokens.Unwrap(query);
         var durableQuery = new OrchestrationQuery
         {
             // No id prefix for a notebook: ids chosen by a caller (nbf run --run-id) need not start with its name.
             PageSize = query.Top,
             FetchInputsAndOutputs = true,
-            ContinuationToken = query.ContinuationToken,
+            ContinuationToken = backendToken,
             Statuses = RuntimeStatusesFor(query.Status),
         };
         var runs = new List<RunView>();
         string? next = null;
-        await foreach (var page in client.GetAllInstancesAsync(durableQuery).AsPages(query.ContinuationToken, query.Top).WithCancellation(cancellationToken))
+        await foreach (var page in client.GetAllInstancesAsync(durableQuery).AsPages(backendToken, query.Top).WithCancellation(cancellationToken))
         {
             foreach (var state in page.Values)
             {
@@ -101,7 +102,7 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
             break;
         }
 
-        return new RunPage(runs, next);
+        return new RunPage(runs, PageTokens.Wrap(next, query));
     }
 
     /// <summary>

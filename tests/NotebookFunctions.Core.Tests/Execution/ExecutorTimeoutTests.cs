@@ -42,6 +42,19 @@ public sealed class ExecutorTimeoutTests
     }
 
     [Fact]
+    public async Task With_allow_errors_a_timed_out_cell_keeps_its_interrupt_as_its_error_and_the_notebook_goes_on_as_nbclient_does()
+    {
+        var result = await TestExecution.RunAsync(
+            TestNotebooks.Of("x = 1", "import time\ntime.sleep(60)", "print('after', x)"),
+            new ExecutionOptions { CellTimeout = TimeSpan.FromSeconds(2), AllowErrors = true, NotebookName = "interrupt.ipynb" });
+
+        Assert.Null(result.Failure);
+        var interrupted = TestExecution.ById(result, "c1");
+        Assert.Equal("KeyboardInterrupt", Assert.Single(TestExecution.OutputsOfType(interrupted, "error"))["ename"]!.GetValue<string>());
+        Assert.Equal("after 1\n", TestExecution.StreamText(TestExecution.ById(result, "c2")));
+    }
+
+    [Fact]
     public async Task A_cell_that_ignores_interrupts_is_killed_after_the_grace_period()
     {
         var kernels = new TrackingProvider();

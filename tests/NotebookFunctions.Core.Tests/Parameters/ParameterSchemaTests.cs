@@ -6,6 +6,15 @@ namespace NotebookFunctions.Core.Tests.Parameters;
 public sealed class ParameterSchemaTests
 {
     [Fact]
+    public void A_line_that_is_an_expression_rather_than_a_value_is_skipped_as_papermill_skips_it()
+    {
+        var parameters = PythonParameterParser.Parse("a = 1\nd = a == 3\ne = a != 2  # help\nf = 'x == y'\ng = dict(k=a == 1)");
+
+        Assert.Equal(["a", "f", "g"], parameters.Select(p => p.Name));
+        Assert.Equal("'x == y'", parameters[1].Default);
+    }
+
+    [Fact]
     public void Types_come_from_annotations_type_comments_and_literals_and_comments_are_help()
     {
         var parameters = PythonParameterParser.Parse("""
