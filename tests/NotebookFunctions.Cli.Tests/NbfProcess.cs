@@ -20,14 +20,18 @@ internal static class NbfProcess
     }
 
     /// <summary>Starts nbf without waiting (for tests that kill it); the caller reads or drains its output.</summary>
-    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args) => Start(environment, args, viaSetsid: false);
+
+    /// <summary>With <paramref name="viaSetsid"/>, nbf leads a session and process group of its own (its pid is the group's id).</summary>
+    public static Process Start(IReadOnlyDictionary<string, string> environment, string[] args, bool viaSetsid)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(viaSetsid ? "setsid" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (viaSetsid) info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nbf.dll"));
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["NO_COLOR"] = "1";

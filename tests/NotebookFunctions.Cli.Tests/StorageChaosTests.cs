@@ -97,6 +97,56 @@ public sealed class StorageChaosTests
         Assert.Contains("storage or the task hub is unreachable", await stderr);
     }
 
+    [Fact]
+    public async Task Killing_the_process_group_of_nbf_run_leaves_the_storage_it_started_running_and_resume_completes_the_run()
+    {
+        var folder = NbfProcess.TempFolder();
+        var environment = new Dictionary<string, string>
+        {
+            // A storage of this test's own, which nbf starts itself (the shared one listens on the default ports).
+            ["NBF_AZURITE_PORTS"] = $"{FreePort()},{FreePort()},{FreePort()}",
+            ["NBF_AZURITE_DATA"] = Path.Combine(folder, "azurite"),
+            ["NBF_TASK_HUB"] = $"nbfg{Guid.NewGuid():N}"[..16],
+        };
+        var notebook = TestNotebooks.Write(folder, "group.ipynb", Parameters,
+            "import os, time, pandas as pd\ntime.sleep(2)\npd.read_csv(input_path).to_csv(os.path.join(output_dir, 'rows.csv'), index=False)");
+        var data = Path.Combine(folder, "data.csv");
+        var csv = "v\n" + string.Concat(Enumerable.Range(0, 600).Select(i => $"{i}\n"));
+        await File.WriteAllTextAsync(data, csv);
+        try
+        {
+            // nbf as the leader of a process group of its own, as a terminal or a service manager runs it.
+            using var group = NbfProcess.Start(environment, ["run", notebook, "--input", data, "--split", "1KB", "--run-id", "grouped"], viaSetsid: true);
+            _ = group.StandardError.ReadToEndAsync();
+            Assert.Equal("grouped", await group.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2)));
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var storagePid = int.Parse(File.ReadAllText(Path.Combine(folder, "azurite", "azurite.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+            // The whole group, as closing the terminal (SIGHUP) or a service manager's stop would reach it, but harder.
+            Core.Kernels.ProcessSignals.Send(-group.Id, Core.Kernels.ProcessSignals.Kill);
+            await group.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.True(Directory.Exists($"/proc/{storagePid}"), "the storage nbf started died with nbf's process group");
+            var resumed = await NbfProcess.RunAsync(environment, "resume");
+            Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+            Assert.Contains("run grouped Completed", resumed.Stderr);
+            var blobs = new BlobServiceClient(EnvironmentConnection(environment["NBF_AZURITE_PORTS"])).GetBlobContainerClient("runs");
+            Assert.Equal(csv, (await blobs.GetBlobClient("grouped/results/rows.csv").DownloadContentAsync()).Value.Content.ToString());
+        }
+        finally
+        {
+            var stopped = await NbfProcess.RunAsync(environment, "storage", "stop");
+            Assert.True(stopped.ExitCode == 0, stopped.Stderr);
+        }
+    }
+
+    private static string EnvironmentConnection(string ports)
+    {
+        var p = ports.Split(',');
+        return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+            $"BlobEndpoint=http://127.0.0.1:{p[0]}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{p[1]}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{p[2]}/devstoreaccount1;";
+    }
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);

@@ -16,7 +16,7 @@ public static class StorageCommand
             var pid = AzuriteService.RunningPid();
             Console.Out.WriteLine(configured is { Length: > 0 }
                 ? "storage: NBF_STORAGE (the local host does not use Azurite)"
-                : $"storage: Azurite on 127.0.0.1:10000-10002, {(listening ? "listening" : "not running")}{(pid is null ? (listening ? " (not started by nbf)" : string.Empty) : $" (pid {pid}, started by nbf)")}");
+                : $"storage: Azurite on 127.0.0.1:{string.Join('/', AzuriteService.Ports)}, {(listening ? "listening" : "not running")}{(pid is null ? (listening ? " (not started by nbf)" : string.Empty) : $" (pid {pid}, started by nbf)")}");
             Console.Out.WriteLine($"data: {AzuriteService.DataFolder}");
             Console.Out.WriteLine($"log: {AzuriteService.LogFile}");
             return ExitCodes.Success;
@@ -35,7 +35,7 @@ public static class StorageCommand
                 return ExitCodes.Unavailable;
             }
 
-            Console.Error.WriteLine($"nbf storage: listening on 127.0.0.1:10000-10002{(AzuriteService.RunningPid() is { } pid ? $" (pid {pid})" : string.Empty)}");
+            Console.Error.WriteLine($"nbf storage: listening on 127.0.0.1:{string.Join('/', AzuriteService.Ports)}{(AzuriteService.RunningPid() is { } pid ? $" (pid {pid})" : string.Empty)}");
             return ExitCodes.Success;
         }));
 

@@ -12,7 +12,21 @@ namespace NotebookFunctions.Cli.LocalHost;
 /// </summary>
 public static class AzuriteService
 {
-    private static readonly int[] Ports = [10000, 10001, 10002];
+    private static readonly int[] DefaultPorts = [10000, 10001, 10002];
+
+    /// <summary>Blob, queue and table ports: 10000-10002, or NBF_AZURITE_PORTS="blob,queue,table" (a second local storage, tests).</summary>
+    public static int[] Ports =>
+        Environment.GetEnvironmentVariable("NBF_AZURITE_PORTS") is { Length: > 0 } configured
+            && configured.Split(',') is [var blob, var queue, var table]
+            && int.TryParse(blob, CultureInfo.InvariantCulture, out var b) && int.TryParse(queue, CultureInfo.InvariantCulture, out var q) && int.TryParse(table, CultureInfo.InvariantCulture, out var t)
+            ? [b, q, t]
+            : DefaultPorts;
+
+    /// <summary>How the local host reaches it: the development storage account on these ports.</summary>
+    public static string ConnectionString => Ports.SequenceEqual(DefaultPorts)
+        ? Core.Storage.BlobServiceFactory.DevelopmentStorage
+        : "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+          $"BlobEndpoint=http://127.0.0.1:{Ports[0]}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{Ports[1]}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{Ports[2]}/devstoreaccount1;";
 
     public static string DataFolder =>
         Environment.GetEnvironmentVariable("NBF_AZURITE_DATA") is { Length: > 0 } configured
@@ -61,7 +75,7 @@ public static class AzuriteService
     {
         if (await ListeningAsync()) return;
         var executable = FindExecutable() ?? throw new InvalidOperationException(
-            "no storage is configured (NBF_STORAGE) and Azurite is neither listening on 127.0.0.1:10000-10002 nor installed; " +
+            $"no storage is configured (NBF_STORAGE) and Azurite is neither listening on 127.0.0.1:{string.Join('/', Ports)} nor installed; " +
             "install it with scripts/azurite.sh install (npm), or point NBF_STORAGE at a storage account");
         Directory.CreateDirectory(DataFolder);
         say($"starting Azurite in the background ({executable}), data in {DataFolder}; it keeps running after nbf exits (nbf storage stop ends it)");
@@ -71,7 +85,12 @@ public static class AzuriteService
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add("setsid \"$0\" \"$@\" >>\"$NBF_AZURITE_LOG\" 2>&1 </dev/null & echo $!");
         info.ArgumentList.Add(executable);
-        foreach (var arg in new[] { "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1", "--location", DataFolder, "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry" })
+        var ports = Ports;
+        foreach (var arg in new[]
+        {
+            "--blobHost", "127.0.0.1", "--blobPort", $"{ports[0]}", "--queueHost", "127.0.0.1", "--queuePort", $"{ports[1]}",
+            "--tableHost", "127.0.0.1", "--tablePort", $"{ports[2]}", "--location", DataFolder, "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry",
+        })
             info.ArgumentList.Add(arg);
         info.Environment["NBF_AZURITE_LOG"] = LogFile;
         using (var shell = Process.Start(info)!)
@@ -85,7 +104,7 @@ public static class AzuriteService
         while (!await ListeningAsync())
         {
             if (RunningPid() is null || DateTime.UtcNow > deadline)
-                throw new InvalidOperationException($"Azurite did not start listening on 127.0.0.1:10000-10002 within 30 s; its log: {LogFile}");
+                throw new InvalidOperationException($"Azurite did not start listening on 127.0.0.1:{string.Join('/', Ports)} within 30 s; its log: {LogFile}");
             await Task.Delay(200, cancellationToken);
         }
     }

@@ -1,5 +1,3 @@
-using NotebookFunctions.Core.Storage;
-
 namespace NotebookFunctions.Cli.LocalHost;
 
 /// <summary>
@@ -18,6 +16,6 @@ public sealed class LocalStorage
         var configured = Environment.GetEnvironmentVariable("NBF_STORAGE");
         if (!string.IsNullOrWhiteSpace(configured)) return new LocalStorage(configured);
         await AzuriteService.StartAsync(say, cancellationToken);
-        return new LocalStorage(BlobServiceFactory.DevelopmentStorage);
+        return new LocalStorage(AzuriteService.ConnectionString);
     }
 }
