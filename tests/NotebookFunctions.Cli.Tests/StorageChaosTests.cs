@@ -101,10 +101,11 @@ public sealed class StorageChaosTests
     public async Task Killing_the_process_group_of_nbf_run_leaves_the_storage_it_started_running_and_resume_completes_the_run()
     {
         var folder = NbfProcess.TempFolder();
+        int[] ports = [FreePort(), FreePort(), FreePort()];
         var environment = new Dictionary<string, string>
         {
             // A storage of this test's own, which nbf starts itself (the shared one listens on the default ports).
-            ["NBF_AZURITE_PORTS"] = $"{FreePort()},{FreePort()},{FreePort()}",
+            ["NBF_AZURITE_PORTS"] = string.Join(',', ports),
             ["NBF_AZURITE_DATA"] = Path.Combine(folder, "azurite"),
             ["NBF_TASK_HUB"] = $"nbfg{Guid.NewGuid():N}"[..16],
         };
@@ -130,7 +131,7 @@ public sealed class StorageChaosTests
             var resumed = await NbfProcess.RunAsync(environment, "resume");
             Assert.True(resumed.ExitCode == 0, resumed.Stderr);
             Assert.Contains("run grouped Completed", resumed.Stderr);
-            var blobs = new BlobServiceClient(EnvironmentConnection(environment["NBF_AZURITE_PORTS"])).GetBlobContainerClient("runs");
+            var blobs = new BlobServiceClient(Core.Storage.BlobServiceFactory.DevelopmentStorageOn(ports[0], ports[1], ports[2])).GetBlobContainerClient("runs");
             Assert.Equal(csv, (await blobs.GetBlobClient("grouped/results/rows.csv").DownloadContentAsync()).Value.Content.ToString());
         }
         finally
@@ -138,13 +139,6 @@ public sealed class StorageChaosTests
             var stopped = await NbfProcess.RunAsync(environment, "storage", "stop");
             Assert.True(stopped.ExitCode == 0, stopped.Stderr);
         }
-    }
-
-    private static string EnvironmentConnection(string ports)
-    {
-        var p = ports.Split(',');
-        return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-            $"BlobEndpoint=http://127.0.0.1:{p[0]}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{p[1]}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{p[2]}/devstoreaccount1;";
     }
 
     private static int FreePort()

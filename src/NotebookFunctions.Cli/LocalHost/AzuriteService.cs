@@ -25,8 +25,7 @@ public static class AzuriteService
     /// <summary>How the local host reaches it: the development storage account on these ports.</summary>
     public static string ConnectionString => Ports.SequenceEqual(DefaultPorts)
         ? Core.Storage.BlobServiceFactory.DevelopmentStorage
-        : "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-          $"BlobEndpoint=http://127.0.0.1:{Ports[0]}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{Ports[1]}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{Ports[2]}/devstoreaccount1;";
+        : Core.Storage.BlobServiceFactory.DevelopmentStorageOn(Ports[0], Ports[1], Ports[2]);
 
     public static string DataFolder =>
         Environment.GetEnvironmentVariable("NBF_AZURITE_DATA") is { Length: > 0 } configured

@@ -10,6 +10,11 @@ public static class BlobServiceFactory
     /// <summary>Azurite's well-known development account.</summary>
     public const string DevelopmentStorage = "UseDevelopmentStorage=true";
 
+    /// <summary>Azurite's well-known development account on other ports than its defaults (a second local storage).</summary>
+    public static string DevelopmentStorageOn(int blobPort, int queuePort, int tablePort) =>
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+        $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
+
     /// <summary>
     /// An https:// URL means "authenticate with DefaultAzureCredential" (managed identity in Azure, the developer's
     /// login locally); anything else is a connection string. The SDK's retries stay on, with a few more attempts
