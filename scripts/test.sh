@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh --dev
+# Installed even when an Azurite is already listening: the chaos tests start private ones of their own.
+scripts/azurite.sh install
 data="$(mktemp -d -t nbf-azurite-XXXXXX)"
 # An Azurite that was already listening (a developer's, another checkout's) is used and left running: only the one
 # started here is stopped at the end.
