@@ -25,6 +25,13 @@ public static class ApiErrorPages
         limits.MaxRequestBodySize = maxBodyBytes;
     }
 
+    /// <summary>What an unknown route is told, on either host.</summary>
+    public static string NoRouteDetail(HttpRequest request) =>
+        $"no API route {request.Method} {request.Path} (routes are under /api/: notebooks, runs, schedules)";
+
+    /// <summary>The answer to a route no operation has: what the Functions app's catch-all function returns.</summary>
+    public static IResult NoRoute(HttpRequest request) => ApiProblems.Problem(StatusCodes.Status404NotFound, "Not found", NoRouteDetail(request));
+
     public static void UseProblemResponses(this WebApplication app)
     {
         app.Use(async (context, next) =>
@@ -64,7 +71,7 @@ public static class ApiErrorPages
             var context = status.HttpContext;
             var (title, detail) = context.Response.StatusCode switch
             {
-                404 => ("Not found", $"no API route {context.Request.Method} {context.Request.Path} (routes are under /api/: notebooks, runs, schedules)"),
+                404 => ("Not found", NoRouteDetail(context.Request)),
                 405 => ("Method not allowed", $"{context.Request.Path} does not take {context.Request.Method}"),
                 var code => (Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(code), $"the request was refused ({code})"),
             };

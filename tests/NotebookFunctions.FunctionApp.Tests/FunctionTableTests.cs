@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;
 using NotebookFunctions.Api;
 using NotebookFunctions.Api.AccessControl;
+using NotebookFunctions.FunctionApp.Functions;
 
 namespace NotebookFunctions.FunctionApp.Tests;
 
@@ -14,7 +15,7 @@ public sealed class FunctionTableTests
         typeof(AppHost).Assembly.GetTypes()
             .SelectMany(t => t.GetMethods())
             .Select(m => (Function: m.GetCustomAttribute<FunctionAttribute>(), Trigger: m.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(a => a is not null)))
-            .Where(x => x.Function is not null && x.Trigger is not null)
+            .Where(x => x.Function is not null && x.Trigger is not null && x.Function.Name != RouteNotFoundFunction.Name)
             .Select(x => (x.Function!.Name, x.Trigger!.Route!, x.Trigger.Methods!.Single().ToUpperInvariant()))
             .ToList();
 
@@ -27,6 +28,26 @@ public sealed class FunctionTableTests
         Assert.All(
             typeof(AppHost).Assembly.GetTypes().SelectMany(t => t.GetMethods()).SelectMany(m => m.GetParameters()).Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).OfType<HttpTriggerAttribute>(),
             trigger => Assert.Equal(AuthorizationLevel.Function, trigger.AuthLevel));
+    }
+
+    [Fact]
+    public void A_route_no_operation_has_gets_a_problem_document_from_a_catch_all_that_needs_no_role()
+    {
+        var method = typeof(RouteNotFoundFunction).GetMethod(nameof(RouteNotFoundFunction.Run))!;
+        var trigger = method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).OfType<HttpTriggerAttribute>().Single();
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Method = "DELETE";
+        context.Request.Path = "/api/nothing-here";
+
+        var result = new RouteNotFoundFunction().Run(context.Request);
+
+        Assert.Equal("{*path}", trigger.Route);
+        Assert.Equal(AuthorizationLevel.Function, trigger.AuthLevel);
+        Assert.False(ApiOperations.RequiredRole.ContainsKey(RouteNotFoundFunction.Name));
+        Assert.True(AccessPolicy.Decide(RouteNotFoundFunction.Name, null).Allowed);
+        var problem = Assert.IsType<Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>(Assert.IsType<ResultAction>(result).Result);
+        Assert.Equal(404, problem.StatusCode);
+        Assert.Contains("no API route DELETE /api/nothing-here", problem.ProblemDetails.Detail);
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class FunctionsMetadataTests
 
         Assert.Equal("0 * * * * *", Trigger(ScheduleTimerFunction.Name)["schedule"]!.GetValue<string>());
         Assert.Equal("incoming/{name}", Trigger(IncomingBlobFunction.Name)["path"]!.GetValue<string>());
-        Assert.Equal(ApiOperations.RequiredRole.Count + 2, functions.Count);
+        Assert.Equal("{*path}", Trigger(RouteNotFoundFunction.Name)["route"]!.GetValue<string>());
+        Assert.Equal(ApiOperations.RequiredRole.Count + 3, functions.Count);
     }
 }
