@@ -87,6 +87,13 @@ internal static class FanOutRun
         // Unknown secret names fail here, before any upload or kernel, where this machine sees the secret sources.
         if (!remote) await Core.Secrets.SecretResolver.ResolveAsync(Core.Secrets.SecretSources.ForLocalHost(), options.Secrets, cancellationToken);
 
+        // The checks that need no storage, before a host (and its kernels) starts for a request that is refused anyway.
+        var untyped = ParameterValues.Collect(options.ParametersFile, options.ParameterPairs, () => ParameterSchema.FromJson([]));
+        RunValidator.Shape(Submission(options, isFile ? NotebookStore.NameFromPath(options.Notebook) : options.Notebook, options.Version, untyped) with
+        {
+            Input = InputShape(options) with { Container = localInput ? StorageLayout.InputsContainer : ContainerAndPrefix(options.Input).Container },
+        });
+
         await using var backend = await RunBackends.OpenAsync(connection, parse, runWorker: !options.Detach, options.Parallel, cancellationToken);
         var (name, version, schema) = isFile
             ? await PublishAsync(backend, options.Notebook, Say, cancellationToken)
@@ -100,20 +107,8 @@ internal static class FanOutRun
             : remote ? RunIdChoice.Fresh
             // A local input is uploaded under the run's id, so the id is chosen before the upload.
             : RunIdChoice.Exactly(RunIds.New(name, DateTimeOffset.UtcNow));
-        var submission = new RunSubmission
-        {
-            Notebook = name,
-            Version = version,
-            Parameters = parameters,
-            MaxParallelChunks = options.Parallel,
-            MaxAttempts = options.MaxAttempts,
-            OnChunkFailure = options.ContinueOnFailure ? "continue" : "failFast",
-            Kernel = options.Kernel,
-            CellTimeoutSeconds = options.CellTimeoutSeconds,
-            ChunkTimeoutSeconds = options.ChunkTimeoutSeconds,
-            Secrets = [.. options.Secrets],
-        };
-        var shape = new InputSubmission { Glob = options.Glob, Mode = options.PerBlob ? "perBlob" : "split", ChunkSize = options.ChunkSize };
+        var submission = Submission(options, name, version, parameters);
+        var shape = InputShape(options);
         if (localInput && backend is LocalRunBackend local)
         {
             var runId = idChoice.ExactId ?? RunIds.ForIdempotencyKey(name, idChoice.IdempotencyKey!);
@@ -129,10 +124,8 @@ internal static class FanOutRun
         }
         else
         {
-            var slash = options.Input.IndexOf('/', StringComparison.Ordinal);
-            if (slash <= 0)
-                throw RunRefusalException.Invalid($"--input '{options.Input}' is neither a local file or folder nor container/prefix", "input");
-            submission = submission with { Input = shape with { Container = options.Input[..slash], Prefix = options.Input[(slash + 1)..] } };
+            var (container, prefix) = ContainerAndPrefix(options.Input);
+            submission = submission with { Input = shape with { Container = container, Prefix = prefix } };
         }
 
         var started = await backend.StartAsync(submission, idChoice, cancellationToken);
@@ -150,6 +143,30 @@ internal static class FanOutRun
             Say($"stopped following; run {started.Id} stays in flight: `nbf status {started.Id}` shows it{(remote ? string.Empty : ", `nbf resume` continues it here")}");
             return ExitCodes.Cancelled;
         }
+    }
+
+    private static RunSubmission Submission(FanOutOptions options, string name, string? version, JsonObject parameters) => new()
+    {
+        Notebook = name,
+        Version = version,
+        Parameters = parameters,
+        MaxParallelChunks = options.Parallel,
+        MaxAttempts = options.MaxAttempts,
+        OnChunkFailure = options.ContinueOnFailure ? "continue" : "failFast",
+        Kernel = options.Kernel,
+        CellTimeoutSeconds = options.CellTimeoutSeconds,
+        ChunkTimeoutSeconds = options.ChunkTimeoutSeconds,
+        Secrets = [.. options.Secrets],
+    };
+
+    private static InputSubmission InputShape(FanOutOptions options) =>
+        new() { Glob = options.Glob, Mode = options.PerBlob ? "perBlob" : "split", ChunkSize = options.ChunkSize };
+
+    private static (string Container, string Prefix) ContainerAndPrefix(string input)
+    {
+        var slash = input.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0) throw RunRefusalException.Invalid($"--input '{input}' is neither a local file or folder nor container/prefix", "input");
+        return (input[..slash], input[(slash + 1)..]);
     }
 
     /// <summary>Publishes the file (content-addressed: the same bytes are the same version) where the run will go.</summary>
