@@ -33,6 +33,9 @@ public sealed class KernelPool : IKernelProvider, IAsyncDisposable
     private readonly CancellationTokenSource _disposing = new();
     private readonly List<Task> _releases = [];
 
+    /// <summary>Warm-ups that finished after the pool closed, each stopping its kernel; disposing waits for them.</summary>
+    private readonly List<Task> _strays = [];
+
     public KernelPool(KernelSpec spec, KernelPoolOptions? options = null, ILogger? logger = null)
     {
         _spec = spec;
@@ -104,7 +107,10 @@ public sealed class KernelPool : IKernelProvider, IAsyncDisposable
         var task = StartWarmAsync();
         if (!_ready.Writer.TryWrite(task))
         {
-            _ = task.ContinueWith(async t => { if (t.IsCompletedSuccessfully) await t.Result.DisposeAsync(); }, TaskScheduler.Default);
+            // The pool closed meanwhile: this kernel is stopped as soon as it is up, and disposing waits for that, so
+            // no kernel of the pool is still starting when the process tears its messaging down.
+            var stray = task.ContinueWith(async t => { if (t.IsCompletedSuccessfully) await t.Result.DisposeAsync(); }, TaskScheduler.Default).Unwrap();
+            lock (_strays) _strays.Add(stray);
         }
     }
 
@@ -166,6 +172,17 @@ public sealed class KernelPool : IKernelProvider, IAsyncDisposable
             {
                 // Never started; nothing to stop.
             }
+        }
+
+        Task[] strays;
+        lock (_strays) strays = [.. _strays];
+        try
+        {
+            await Task.WhenAll(strays);
+        }
+        catch (Exception e) when (e is KernelStartException or OperationCanceledException or InvalidOperationException)
+        {
+            // Never started; nothing to stop.
         }
 
         _disposing.Dispose();
