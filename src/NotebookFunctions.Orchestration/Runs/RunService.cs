@@ -204,7 +204,17 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
             || !await _claims.TryClaimAsync(runId, async () => await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null, cancellationToken))
             return Started(runId, request, started: false);
         if (journal is not null) await journal.RecordAsync(runId, request, cancellationToken);
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(NotebookRunOrchestrator), request, new StartOrchestrationOptions(runId), cancellationToken);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(NotebookRunOrchestrator), request, new StartOrchestrationOptions(runId), cancellationToken);
+        }
+        catch when (journal is not null)
+        {
+            // The caller hears that the start failed: recovery must not start it behind their back.
+            await journal.ForgetAsync(runId, CancellationToken.None);
+            throw;
+        }
+
         return Started(runId, request, started: true);
     }
 
