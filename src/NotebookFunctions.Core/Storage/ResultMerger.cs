@@ -58,7 +58,7 @@ public sealed class ResultMerger(BlobServiceClient service)
 
     private async Task ConcatenateAsync(string runId, string name, List<int> producers, bool skipHeader, CancellationToken cancellationToken)
     {
-        await using var target = await ResultBlob(runId, name).OpenWriteAsync(overwrite: true, cancellationToken: cancellationToken);
+        await using var target = new WholeBlobWriter(ResultBlob(runId, name));
         var lastByte = (int)'\n';
         for (var i = 0; i < producers.Count; i++)
         {
@@ -67,14 +67,17 @@ public sealed class ResultMerger(BlobServiceClient service)
             if (lastByte != '\n') target.WriteByte((byte)'\n');
             lastByte = await CopyAsync(source, target, skipFirstLine: skipHeader && i > 0, cancellationToken);
         }
+
+        await target.CommitAsync(cancellationToken);
     }
 
     private static async Task CopyAsync(BlobClient source, BlockBlobClient target, CancellationToken cancellationToken)
     {
         var response = await source.DownloadStreamingAsync(cancellationToken: cancellationToken);
         await using var content = response.Value.Content;
-        await using var output = await target.OpenWriteAsync(overwrite: true, cancellationToken: cancellationToken);
+        await using var output = new WholeBlobWriter(target);
         await content.CopyToAsync(output, cancellationToken);
+        await output.CommitAsync(cancellationToken);
     }
 
     /// <summary>Copies, optionally dropping everything up to and including the first '\n'; returns the last byte copied (or '\n').</summary>
