@@ -122,10 +122,7 @@ public sealed class HostileApiTests
 
         public static FakeApi Start(Func<HttpListenerRequest, (int Status, string ContentType, string Body)> answer)
         {
-            using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
+            var port = LoopbackPorts.Free();
             var listener = new HttpListener();
             listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             listener.Start();

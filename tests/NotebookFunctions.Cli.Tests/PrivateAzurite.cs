@@ -22,7 +22,7 @@ internal sealed class PrivateAzurite : IAsyncDisposable
     public static async Task<PrivateAzurite> StartAsync(string location)
     {
         Directory.CreateDirectory(location);
-        int[] ports = [FreePort(), FreePort(), FreePort()];
+        int[] ports = [LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free()];
         return new PrivateAzurite(location, ports, await LaunchAsync(location, ports));
     }
 
@@ -88,10 +88,4 @@ internal sealed class PrivateAzurite : IAsyncDisposable
         throw new InvalidOperationException("Azurite is not installed in .tools/azurite (scripts/azurite.sh install)");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -12,17 +12,11 @@ namespace NotebookFunctions.Cli.Tests;
 [Collection(ServeProcess.Collection)]
 public sealed class ServeCommandTests
 {
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [Fact]
     public async Task Serve_publishes_over_http_runs_a_blob_dropped_into_incoming_and_reports_the_run()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var environment = new Dictionary<string, string> { ["NBF_TASK_HUB"] = $"nbfs{Guid.NewGuid():N}"[..16], ["NBF_API_KEY"] = "serve-test-key" };
         // Its own incoming container: other tests' blobs in the shared Azurite are not this host's to run.
         var incomingContainer = $"incoming-{Guid.NewGuid():N}"[..24];

@@ -38,7 +38,7 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     public static async Task<ServeProcess> StartAsync()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var apiKey = $"key-{Guid.NewGuid():N}";
         var hub = $"nbfv{Guid.NewGuid():N}"[..16];
         var process = NbfProcess.Start(new Dictionary<string, string> { ["NBF_TASK_HUB"] = hub, ["NBF_API_KEY"] = apiKey }, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--incoming", $"incoming-{Guid.NewGuid():N}"[..24]);
@@ -65,10 +65,4 @@ internal sealed class ServeProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

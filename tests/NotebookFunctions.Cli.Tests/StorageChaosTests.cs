@@ -55,7 +55,7 @@ public sealed class StorageChaosTests
     {
         var folder = NbfProcess.TempFolder();
         await using var azurite = await PrivateAzurite.StartAsync(Path.Combine(folder, "azurite"));
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var environment = new Dictionary<string, string>
         {
             ["NBF_STORAGE"] = azurite.ConnectionString,
@@ -101,7 +101,7 @@ public sealed class StorageChaosTests
     public async Task Killing_the_process_group_of_nbf_run_leaves_the_storage_it_started_running_and_resume_completes_the_run()
     {
         var folder = NbfProcess.TempFolder();
-        int[] ports = [FreePort(), FreePort(), FreePort()];
+        int[] ports = [LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free()];
         var environment = new Dictionary<string, string>
         {
             // A storage of this test's own, which nbf starts itself (the shared one listens on the default ports).
@@ -141,10 +141,4 @@ public sealed class StorageChaosTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
