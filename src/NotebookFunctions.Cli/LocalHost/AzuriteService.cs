@@ -58,7 +58,9 @@ public static class AzuriteService
             using var client = new TcpClient();
             try
             {
-                await client.ConnectAsync("127.0.0.1", port).WaitAsync(TimeSpan.FromMilliseconds(500));
+                // Refused at once when nothing listens; a busy machine may take seconds to accept, and a false "not
+                // listening" would start a second Azurite on ports the first one holds.
+                await client.ConnectAsync("127.0.0.1", port).WaitAsync(TimeSpan.FromSeconds(5));
             }
             catch (Exception e) when (e is SocketException or TimeoutException)
             {
