@@ -36,7 +36,9 @@ public static class ChunkWorkFolders
         foreach (var folder in Directory.EnumerateDirectories(root ?? Path.GetTempPath(), Prefix + "*"))
         {
             var name = Path.GetFileName(folder)[Prefix.Length..];
-            var abandoned = name.StartsWith('p') && int.TryParse(name[1..name.IndexOf('-', StringComparison.Ordinal)], out var pid)
+            var dash = name.IndexOf('-', StringComparison.Ordinal);
+            // "p{pid}-{chunk}-{random}"; anything else (older names, strays) goes once it is an hour old.
+            var abandoned = name.StartsWith('p') && dash > 1 && int.TryParse(name[1..dash], out var pid)
                 ? pid != Environment.ProcessId && !Alive(pid)
                 : Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow.AddHours(-1);
             if (!abandoned) continue;

@@ -22,13 +22,14 @@ public sealed class ChunkWorkFoldersTests
             Directory.SetLastWriteTimeUtc(oldUnnamed, DateTime.UtcNow.AddHours(-2));
             var recentUnnamed = Make(root, "nbf-chunk-8-mno", "input slice");
             var other = Make(root, "something-else", "kept");
+            var oddName = Make(root, "nbf-chunk-p", "no pid in the name");
 
             var removed = ChunkWorkFolders.SweepAbandoned(root);
 
             Assert.Equal(2, removed);
             Assert.False(Directory.Exists(ofDead));
             Assert.False(Directory.Exists(oldUnnamed));
-            Assert.All([ofLive, ofThisProcess, recentUnnamed, other], folder => Assert.True(Directory.Exists(folder), folder));
+            Assert.All([ofLive, ofThisProcess, recentUnnamed, other, oddName], folder => Assert.True(Directory.Exists(folder), folder));
         }
         finally
         {
