@@ -6,7 +6,7 @@ namespace NotebookFunctions.Orchestration;
 
 /// <summary>
 /// Plans chunks, runs the notebook on each with at most N in flight, retries failed chunks with durable timers,
-/// then merges. Deterministic: all I/O happens in activities; time and ids come from the context.
+/// then merges, and runs the reduce (when the run has one) over the merged results for the final answer. Deterministic: all I/O happens in activities; time and ids come from the context.
 /// </summary>
 public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunResult>
 {
@@ -23,6 +23,7 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
         {
             var error = e.FailureDetails.ErrorMessage;
             var merged = await context.CallActivityAsync<MergeOutput>(nameof(MergeResults), new MergeInput(runId, request, [], [], RunStatus.Failed, startedAt, error));
+            // A failed plan has no merge and no reduce: its manifest is written at once.
             return new RunResult(runId, RunStatus.Failed, 0, 0, 0, [], [], merged.Manifest, error);
         }
 
@@ -69,12 +70,61 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
         Report();
         var finished = results.Where(r => r is not null).Select(r => r!).ToList();
         var failed = finished.Where(r => !r.Succeeded).ToList();
+        // A repair's kept chunks count as the whole run's: it ends as the run would have had these chunks succeeded.
+        var whole = chunks.Count + plan.Reused.Count;
         var status = failed.Count == 0 && finished.Count == chunks.Count ? RunStatus.Completed
-            : request.OnChunkFailure == FailurePolicy.Continue && failed.Count < chunks.Count ? RunStatus.CompletedWithFailures
+            : request.OnChunkFailure == FailurePolicy.Continue && failed.Count < whole ? RunStatus.CompletedWithFailures
             : RunStatus.Failed;
-        var output = await context.CallActivityAsync<MergeOutput>(nameof(MergeResults), new MergeInput(runId, request, chunks, finished, status, startedAt, null, plan.TraceParent));
-        var summary = failed.Count == 0 ? null : $"{failed.Count} of {chunks.Count} chunks failed; first: chunk {failed[0].Index}: {failed[0].Error}";
-        return new RunResult(runId, status, chunks.Count, finished.Count(r => r.Succeeded), failed.Count, failed, output.MergedFiles, output.Manifest, summary);
+        var reduceFollows = request.Reduce is not null && status != RunStatus.Failed;
+        var mergeInput = new MergeInput(runId, request, chunks, finished, status, startedAt, null, plan.TraceParent) { Reused = plan.Reused, ReduceFollows = reduceFollows };
+        var output = await context.CallActivityAsync<MergeOutput>(nameof(MergeResults), mergeInput);
+        var summary = failed.Count == 0 ? null : $"{failed.Count} of {whole} chunks failed; first: chunk {failed[0].Index}: {failed[0].Error}";
+        ReduceResult? reduce = null;
+        if (reduceFollows)
+        {
+            var sources = mergeInput.Succeeded.Select(r => new ChunkSource(r.Index, r.Run ?? runId)).ToList();
+            reduce = await RunReduceAsync(context, runId, request, new ExecuteReduceInput(runId, plan.ChunkCount, sources, failed.Select(f => f.Index).Order().ToList(), 1, plan.TraceParent));
+            if (!reduce.Succeeded)
+            {
+                status = RunStatus.Failed;
+                summary = reduce.ToString();
+            }
+
+            var manifest = await context.CallActivityAsync<string>(nameof(RecordRun), new RecordRunInput(mergeInput with { Status = status }, output.MergedFiles, reduce));
+            output = output with { Manifest = manifest };
+        }
+
+        return new RunResult(runId, status, whole, finished.Count(r => r.Succeeded) + plan.Reused.Count, failed.Count, failed, output.MergedFiles, output.Manifest, summary) { Reduce = reduce };
+    }
+
+    /// <summary>The reduce, retried per the run's policy like a chunk (a kernel that dies can be bad luck; a cell that raises will raise again).</summary>
+    private static async Task<ReduceResult> RunReduceAsync(TaskOrchestrationContext context, string runId, RunRequest request, ExecuteReduceInput input)
+    {
+        var attempts = Math.Max(1, request.Retry.MaxAttempts);
+        ReduceResult? last = null;
+        for (var attempt = 1; attempt <= attempts; attempt++)
+        {
+            if (attempt > 1) await context.CreateTimer(request.Retry.DelayBefore(attempt), CancellationToken.None);
+            try
+            {
+                last = await context.CallActivityAsync<ReduceResult>(nameof(ExecuteReduce), input with { Attempt = attempt });
+            }
+            catch (TaskFailedException e)
+            {
+                last = new ReduceResult
+                {
+                    Notebook = request.Reduce!.Notebook,
+                    Version = request.Reduce.Version,
+                    Succeeded = false,
+                    Error = new ChunkError("Infrastructure", null, null, null, e.FailureDetails.ErrorType, e.FailureDetails.ErrorMessage),
+                };
+            }
+
+            last = last with { Attempts = attempt };
+            if (last.Succeeded) return last;
+        }
+
+        return last!;
     }
 
     /// <summary>

@@ -10,5 +10,7 @@ public static class NotebookTasks
         .AddOrchestrator<NotebookRunOrchestrator>()
         .AddActivity<PlanChunks>()
         .AddActivity<ExecuteChunk>()
-        .AddActivity<MergeResults>();
+        .AddActivity<MergeResults>()
+        .AddActivity<ExecuteReduce>()
+        .AddActivity<RecordRun>();
 }

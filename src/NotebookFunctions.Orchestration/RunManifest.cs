@@ -11,7 +11,9 @@ public static class RunManifest
     /// <param name="input">The run as it ended.</param>
     /// <param name="mergedFiles">The files merged under results/.</param>
     /// <param name="source">Where the notebook version came from; null (kept as null) when it was published without one.</param>
-    public static JsonObject Build(MergeInput input, IReadOnlyList<string> mergedFiles, NotebookSource? source)
+    /// <param name="reduce">The reduce, when the run has one and got to it.</param>
+    /// <param name="reduceScraps">What the reduce glued: the final answer's headline values.</param>
+    public static JsonObject Build(MergeInput input, IReadOnlyList<string> mergedFiles, NotebookSource? source, ReduceResult? reduce = null, JsonObject? reduceScraps = null)
     {
         var request = input.Request;
         var environment = input.Results.FirstOrDefault(r => r.Environment is not null)?.Environment;
@@ -21,9 +23,10 @@ public static class RunManifest
             ["blob"] = g.Key.Blob,
             ["etag"] = g.Key.ETag,
         }).ToArray();
-        var chunks = input.Results.OrderBy(r => r.Index).Select(r => (JsonNode)new JsonObject
+        var chunks = input.Reused.Concat(input.Results).OrderBy(r => r.Index).Select(r => (JsonNode)new JsonObject
         {
             ["index"] = r.Index,
+            ["run"] = r.Run,
             ["status"] = r.Succeeded ? "succeeded" : "failed",
             ["attempts"] = r.Attempts,
             ["started_at"] = r.StartedAt == default ? null : r.StartedAt.ToString("O"),
@@ -36,7 +39,7 @@ public static class RunManifest
         {
             ["run_id"] = input.RunId,
             ["status"] = input.Status.ToString(),
-            ["error"] = input.PlanError,
+            ["error"] = input.PlanError ?? (reduce is { Succeeded: false } ? reduce.ToString() : null),
             ["started_at"] = input.StartedAt.ToString("O"),
             ["notebook"] = new JsonObject
             {
@@ -55,11 +58,50 @@ public static class RunManifest
                 ["chunk_timeout_seconds"] = request.ChunkTimeoutSeconds,
                 ["kernel"] = request.Kernel,
                 ["secrets"] = new JsonArray(request.Secrets.Select(s => (JsonNode?)s).ToArray()),
+                ["reduce"] = request.Reduce is not { } asked ? null : new JsonObject
+                {
+                    ["notebook"] = asked.Notebook,
+                    ["sha256"] = asked.Version,
+                    ["parameters"] = asked.Parameters.DeepClone(),
+                },
             },
             ["environment"] = environment?.DeepClone(),
             ["inputs"] = new JsonArray(inputs),
             ["chunks"] = new JsonArray(chunks),
             ["results"] = new JsonArray(mergedFiles.Select(f => (JsonNode?)f).ToArray()),
+            ["reduce"] = reduce is null ? null : new JsonObject
+            {
+                ["notebook"] = reduce.Notebook,
+                ["sha256"] = reduce.Version,
+                ["status"] = reduce.Succeeded ? "succeeded" : "failed",
+                ["attempts"] = reduce.Attempts,
+                ["started_at"] = reduce.StartedAt == default ? null : reduce.StartedAt.ToString("O"),
+                ["duration_seconds"] = reduce.DurationSeconds,
+                ["executed_notebook"] = reduce.NotebookBlob,
+                ["files"] = new JsonArray(reduce.Files.Select(f => (JsonNode?)f).ToArray()),
+                ["scraps"] = reduceScraps?.DeepClone(),
+                ["error"] = reduce.Error is null ? null : JsonSerializer.SerializeToNode(reduce.Error),
+            },
         };
     }
+
+    /// <summary>
+    /// Writes runs/{id}/manifest.json, last of everything a run stores: a manifest present means the record is complete.
+    /// The notebook's source is read here, not carried in the request: it belongs to the published version, and a run
+    /// started by any door records it the same way.
+    /// </summary>
+    public static async Task<string> WriteAsync(Azure.Storage.Blobs.BlobServiceClient blobs, MergeInput input, IReadOnlyList<string> mergedFiles, ReduceResult? reduce = null)
+    {
+        var store = new RunStore(blobs);
+        var version = await new NotebookStore(blobs).GetVersionAsync(input.Request.Notebook, input.Request.Version);
+        JsonObject? scraps = null;
+        // Headline values belong in the record; a reduce that glued megabytes keeps them in reduce/scraps.json only.
+        if (reduce is not null && await store.DownloadTextAsync(StorageLayout.ReduceScrapsBlob(input.RunId)) is { Length: <= MaxScrapBytesInManifest } text)
+            scraps = JsonNode.Parse(text) as JsonObject;
+        var manifest = StorageLayout.ManifestBlob(input.RunId);
+        await store.UploadTextAsync(manifest, Core.Notebooks.CanonicalJsonWriter.Write(Build(input, mergedFiles, version?.Source, reduce, scraps)) + "\n");
+        return manifest;
+    }
+
+    private const int MaxScrapBytesInManifest = 64 * 1024;
 }

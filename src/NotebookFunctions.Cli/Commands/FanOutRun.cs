@@ -55,6 +55,11 @@ public sealed record FanOutOptions
 
     /// <summary>Return once the run is started instead of following it.</summary>
     public bool Detach { get; init; }
+
+    /// <summary>The reduce notebook: a file (published with the notebook) or a published name; the notebook's own when null.</summary>
+    public string? Reduce { get; init; }
+
+    public IReadOnlyList<string> ReduceParameterPairs { get; init; } = [];
 }
 
 /// <summary>
@@ -107,7 +112,7 @@ internal static class FanOutRun
             : remote ? RunIdChoice.Fresh
             // A local input is uploaded under the run's id, so the id is chosen before the upload.
             : RunIdChoice.Exactly(RunIds.New(name, DateTimeOffset.UtcNow));
-        var submission = Submission(options, name, version, parameters);
+        var submission = Submission(options, name, version, parameters) with { Reduce = await ReduceAsync(backend, options, isFile, Say, cancellationToken) };
         var shape = InputShape(options);
         if (localInput && backend is LocalRunBackend local)
         {
@@ -158,6 +163,56 @@ internal static class FanOutRun
         ChunkTimeoutSeconds = options.ChunkTimeoutSeconds,
         Secrets = [.. options.Secrets],
     };
+
+    /// <summary>
+    /// The reduce to ask for: --reduce, else the file the notebook names in its metadata (published here, beside the
+    /// notebook, as the notebook is). A published name the notebook names is left to the service, which reads it itself.
+    /// </summary>
+    private static async Task<ReduceSubmission?> ReduceAsync(IRunBackend backend, FanOutOptions options, bool mapIsFile, Action<string> say, CancellationToken cancellationToken)
+    {
+        var reference = options.Reduce;
+        NotebookReduce? own = null;
+        if (reference is null && mapIsFile)
+        {
+            own = NotebookReduce.Of(NotebookReader.Read(options.Notebook), options.Notebook);
+            if (own is { IsFile: true }) reference = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.Notebook))!, own.Notebook);
+            else if (own is not null && options.ReduceParameterPairs.Count > 0) reference = own.Notebook;
+        }
+
+        if (reference is null)
+        {
+            if (options.ReduceParameterPairs.Count > 0)
+                throw RunRefusalException.Invalid($"-r gives reduce parameters, but {(mapIsFile ? "the notebook names no reduce" : "no --reduce is given")}; add --reduce NOTEBOOK", "reduce.parameters");
+            return null;
+        }
+
+        var field = own is null ? "reduce" : "notebook";
+        var isFile = File.Exists(reference);
+        if (own is { IsFile: true } && !isFile)
+            throw RunRefusalException.Invalid($"{options.Notebook}: {NotebookReduce.MetadataPath} names '{own.Notebook}', which is not a file beside it", "notebook");
+        if (!isFile && NotebookStore.NameProblem(reference) is not null)
+            throw RunRefusalException.Invalid($"--reduce '{reference}' is neither a notebook file nor the name of a published notebook", field);
+        string name;
+        string? version = own?.Version;
+        ParameterSchema? schema = null;
+        if (isFile)
+        {
+            if (backend is RemoteRunBackend && !options.Publish)
+                throw RunRefusalException.Invalid($"with --api, --reduce is a published notebook's name; add --publish to publish {reference} first", field);
+            if (ScanCommand.Refuse(reference, "nbf run")) throw RunRefusalException.Invalid($"reduce notebook {reference} holds a hardcoded credential and is not published", field);
+            (name, version, schema) = await PublishAsync(backend, reference, say, cancellationToken);
+        }
+        else
+        {
+            name = reference;
+            if (options.ReduceParameterPairs.Count > 0) schema = await PublishedSchemaAsync(backend, name, version, cancellationToken);
+        }
+
+        var parameters = own?.Parameters ?? [];
+        foreach (var (key, value) in ParameterValues.Collect(null, options.ReduceParameterPairs, () => schema!))
+            parameters[key] = value?.DeepClone();
+        return new ReduceSubmission { Notebook = name, Version = version, Parameters = parameters };
+    }
 
     private static InputSubmission InputShape(FanOutOptions options) =>
         new() { Glob = options.Glob, Mode = options.PerBlob ? "perBlob" : "split", ChunkSize = options.ChunkSize };

@@ -4,7 +4,7 @@ using NotebookFunctions.Cli.Runs;
 
 namespace NotebookFunctions.Cli.Commands;
 
-/// <summary><c>nbf results RUN -o DIR</c>: downloads a run's merged results, manifest and per-chunk notebooks.</summary>
+/// <summary><c>nbf results RUN -o DIR</c>: downloads a run's merged results, final (reduce) results, manifest and per-chunk notebooks.</summary>
 public static class ResultsCommand
 {
     public static Command Create()
@@ -32,7 +32,7 @@ public static class ResultsCommand
                 var path = Path.GetFullPath(Path.Combine(target, file.Path));
                 if (!Orchestration.Runs.RunFiles.IsShared(file.Path) || !path.StartsWith(target + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 {
-                    Console.Error.WriteLine($"nbf results: refusing '{file.Path}' from {backend.Where}: not a file of a run (results/..., manifest.json, chunks/N/output.ipynb)");
+                    Console.Error.WriteLine($"nbf results: refusing '{file.Path}' from {backend.Where}: not a file of a run (results/..., reduce/..., manifest.json, chunks/N/output.ipynb)");
                     return ExitCodes.Unavailable;
                 }
 

@@ -40,6 +40,13 @@ public static class RunCommand
         var attempts = new Option<int>("--max-attempts") { Description = "Tries per chunk before it counts as failed.", DefaultValueFactory = _ => 2 };
         var continueOnFailure = new Option<bool>("--continue-on-failure") { Description = "Run all chunks even when some fail; merge the ones that succeeded." };
         var chunkTimeout = new Option<double?>("--chunk-timeout") { Description = "Seconds one chunk's notebook may run." };
+        var reduce = new Option<string?>("--reduce") { Description = "With --input: a notebook run once over the merged results for the final answer (a file, published with the notebook, or a published name). Default: the one the notebook names in metadata.notebook_functions.reduce." };
+        var reduceParameters = new Option<string[]>("--reduce-parameter", "-r")
+        {
+            Description = "A parameter of the reduce notebook as name=value (repeatable), typed by its parameters cell.",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
         var secrets = new Option<string[]>("--secret")
         {
             Description = "A secret the kernel gets as an environment variable of the same name (repeatable): from NBF_KEY_VAULT_URI's vault, this environment or ./local.settings.json; masked as *** in outputs and never written to the run's history.",
@@ -50,6 +57,7 @@ public static class RunCommand
         {
             notebook, parameters, parameterFile, output, kernel, cwd, cellTimeout, timeout, allowErrors, logOutput,
             input, split, perBlob, glob, parallel, runId, idempotencyKey, version, publish, detach, attempts, continueOnFailure, chunkTimeout, secrets,
+            reduce, reduceParameters,
         };
         connection.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -81,7 +89,15 @@ public static class RunCommand
                     ChunkTimeoutSeconds = parse.GetValue(chunkTimeout),
                     Secrets = parse.GetValue(secrets) ?? [],
                     Detach = parse.GetValue(detach),
+                    Reduce = parse.GetValue(reduce),
+                    ReduceParameterPairs = parse.GetValue(reduceParameters) ?? [],
                 }, connection, parse, cancellationToken));
+            }
+
+            if (parse.GetValue(reduce) is not null || parse.GetValue(reduceParameters) is { Length: > 0 })
+            {
+                Console.Error.WriteLine("nbf run: a reduce runs over the merged results of a fan-out: give --input too (field 'reduce')");
+                return ExitCodes.InvalidInput;
             }
 
             if (connection.BaseUrl(parse) is not null)

@@ -16,6 +16,7 @@ internal static class RunReport
             foreach (var failed in result.FailedChunks) say($"  chunk {failed.Index} failed after {failed.Attempts} attempt(s): {failed.Error}");
             if (result.Error is not null && result.ChunkCount == 0) say($"  {result.Error}");
             say($"results: {StorageLayout.RunsContainer}/{StorageLayout.ResultsPrefix(run.Id)} ({string.Join(", ", result.MergedFiles.DefaultIfEmpty("no merged files"))}); manifest: {StorageLayout.RunsContainer}/{result.Manifest}");
+            if (Final(run.Id, result) is { } final) say(final);
         }
         else
         {
@@ -44,6 +45,7 @@ internal static class RunReport
             foreach (var failed in result.FailedChunks) output.WriteLine($"  chunk {failed.Index} failed after {failed.Attempts} attempt(s): {failed.Error}");
             if (result.Error is not null && result.ChunkCount == 0) output.WriteLine($"  {result.Error}");
             output.WriteLine($"results: {StorageLayout.RunsContainer}/{StorageLayout.ResultsPrefix(run.Id)} ({string.Join(", ", result.MergedFiles)}); manifest: {StorageLayout.RunsContainer}/{result.Manifest}");
+            if (Final(run.Id, result) is { } final) output.WriteLine(final);
         }
         else
         {
@@ -51,6 +53,14 @@ internal static class RunReport
             if (run.Error is not null) output.WriteLine($"error: {run.Error}");
         }
     }
+
+    /// <summary>Where the final answer is (the reduce's files), or why there is none.</summary>
+    private static string? Final(string runId, RunResult result) => result.Reduce switch
+    {
+        null => null,
+        { Succeeded: true } reduce => $"final: {StorageLayout.RunsContainer}/{StorageLayout.ReduceFilesPrefix(runId)} ({string.Join(", ", reduce.Files.DefaultIfEmpty("no files"))}), {reduce.Scraps} scrap(s), by reduce {reduce.Notebook} in {reduce.DurationSeconds:0.0} s; executed: {StorageLayout.RunsContainer}/{reduce.NotebookBlob}",
+        var reduce => $"  {reduce}; executed notebook (failing cell marked): {StorageLayout.RunsContainer}/{reduce.NotebookBlob ?? StorageLayout.ReduceNotebookBlob(runId)}",
+    };
 
     /// <summary>A listing row: id, status, created, updated, chunks.</summary>
     public static string[] Row(RunView run) =>

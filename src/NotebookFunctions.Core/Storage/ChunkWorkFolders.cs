@@ -10,8 +10,11 @@ public static class ChunkWorkFolders
     private const string Prefix = "nbf-chunk-";
 
     /// <summary>A new, empty folder for one chunk of this process.</summary>
-    public static string Create(int chunkIndex) =>
-        Directory.CreateTempSubdirectory($"{Prefix}p{Environment.ProcessId}-{chunkIndex}-").FullName;
+    public static string Create(int chunkIndex) => Create(chunkIndex.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>A new, empty folder for one piece of work of this process (a chunk's index, "reduce").</summary>
+    public static string Create(string label) =>
+        Directory.CreateTempSubdirectory($"{Prefix}p{Environment.ProcessId}-{label}-").FullName;
 
     /// <summary>Removes a chunk's folder; a folder that cannot be removed now is left for the next sweep.</summary>
     public static void Remove(string folder)

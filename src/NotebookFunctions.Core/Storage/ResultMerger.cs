@@ -15,17 +15,17 @@ public sealed class ResultMerger(BlobServiceClient service)
 
     private BlobContainerClient Runs { get; } = service.GetBlobContainerClient(StorageLayout.RunsContainer);
 
-    /// <summary>Merges; returns the result names written, relative to results/.</summary>
-    public async Task<List<string>> MergeAsync(string runId, IReadOnlyList<(int Index, IReadOnlyList<string> Files)> chunks, CancellationToken cancellationToken = default)
+    /// <summary>Merges into <paramref name="runId"/>'s results; returns the result names written, relative to results/.</summary>
+    public async Task<List<string>> MergeAsync(string runId, IReadOnlyList<MergedChunk> chunks, CancellationToken cancellationToken = default)
     {
         var written = new List<string>();
         var byName = chunks.OrderBy(c => c.Index)
-            .SelectMany(c => c.Files.Select(f => (Name: f, c.Index)))
+            .SelectMany(c => c.Files.Select(f => (Name: f, Chunk: c)))
             .GroupBy(x => x.Name, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal);
         foreach (var group in byName)
         {
-            var producers = group.Select(x => x.Index).ToList();
+            var producers = group.Select(x => x.Chunk).ToList();
             var extension = Path.GetExtension(group.Key).ToLowerInvariant();
             if (CsvExtensions.Contains(extension) || LineExtensions.Contains(extension))
             {
@@ -40,10 +40,10 @@ public sealed class ResultMerger(BlobServiceClient service)
             else
             {
                 // No sound way to merge binary or structured files: keep one per chunk, named by chunk.
-                foreach (var index in producers)
+                foreach (var chunk in producers)
                 {
-                    var name = $"{Path.ChangeExtension(group.Key, null)}.chunk-{index}{Path.GetExtension(group.Key)}";
-                    await CopyAsync(SourceBlob(runId, index, group.Key), ResultBlob(runId, name), cancellationToken);
+                    var name = $"{Path.ChangeExtension(group.Key, null)}.chunk-{chunk.Index}{Path.GetExtension(group.Key)}";
+                    await CopyAsync(SourceBlob(chunk, group.Key), ResultBlob(runId, name), cancellationToken);
                     written.Add(name);
                 }
             }
@@ -52,17 +52,17 @@ public sealed class ResultMerger(BlobServiceClient service)
         return written;
     }
 
-    private BlobClient SourceBlob(string runId, int index, string name) => Runs.GetBlobClient(StorageLayout.ChunkFilesPrefix(runId, index) + name);
+    private BlobClient SourceBlob(MergedChunk chunk, string name) => Runs.GetBlobClient(StorageLayout.ChunkFilesPrefix(chunk.RunId, chunk.Index) + name);
 
     private BlockBlobClient ResultBlob(string runId, string name) => Runs.GetBlockBlobClient(StorageLayout.ResultsPrefix(runId) + name);
 
-    private async Task ConcatenateAsync(string runId, string name, List<int> producers, bool skipHeader, CancellationToken cancellationToken)
+    private async Task ConcatenateAsync(string runId, string name, List<MergedChunk> producers, bool skipHeader, CancellationToken cancellationToken)
     {
         await using var target = new WholeBlobWriter(ResultBlob(runId, name));
         var lastByte = (int)'\n';
         for (var i = 0; i < producers.Count; i++)
         {
-            var response = await SourceBlob(runId, producers[i], name).DownloadStreamingAsync(cancellationToken: cancellationToken);
+            var response = await SourceBlob(producers[i], name).DownloadStreamingAsync(cancellationToken: cancellationToken);
             await using var source = response.Value.Content;
             if (lastByte != '\n') target.WriteByte((byte)'\n');
             lastByte = await CopyAsync(source, target, skipFirstLine: skipHeader && i > 0, cancellationToken);
@@ -108,3 +108,6 @@ public sealed class ResultMerger(BlobServiceClient service)
         return last;
     }
 }
+
+/// <summary>A chunk whose output files are merged: its index, the run that stored them (a repair's kept chunks are its original's), and the files.</summary>
+public sealed record MergedChunk(int Index, string RunId, IReadOnlyList<string> Files);

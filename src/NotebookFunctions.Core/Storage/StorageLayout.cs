@@ -35,4 +35,13 @@ public static class StorageLayout
     public static string ChunkFilesPrefix(string runId, int index) => $"{ChunkPrefix(runId, index)}files/";
 
     public static string ResultsPrefix(string runId) => $"{runId}/results/";
+
+    /// <summary>The reduce's record: its executed notebook, scraps.json and files/ (the run's final results).</summary>
+    public static string ReducePrefix(string runId) => $"{runId}/reduce/";
+
+    public static string ReduceNotebookBlob(string runId) => $"{ReducePrefix(runId)}output.ipynb";
+
+    public static string ReduceScrapsBlob(string runId) => $"{ReducePrefix(runId)}scraps.json";
+
+    public static string ReduceFilesPrefix(string runId) => $"{ReducePrefix(runId)}files/";
 }

@@ -54,45 +54,32 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
             parameters[ReservedParameters.ChunkIndex] = chunk.Index;
             parameters[ReservedParameters.ChunkCount] = input.ChunkCount;
             parameters[ReservedParameters.RunId] = runId;
-            var kernelName = request.Kernel ?? notebook.KernelName;
-            ParameterInjector.Inject(notebook, parameters, Translators.For(kernelName, notebook.Language));
-
-            var environment = await SecretResolver.ResolveAsync(secrets, request.Secrets, CancellationToken.None);
-            // Nothing the kernel produces leaves this worker with a secret's value in it: not the notebook, not the
-            // files to merge, not the error kept in orchestration history, not a span or a log line.
-            var redactor = SecretRedactor.For(environment.Values);
-            // A cancelled run's chunk stops its kernel (interrupt, then kill) instead of running to the end.
-            await using var watcher = new RunCancellationWatcher(runs, runId, TimeSpan.FromSeconds(2));
-            var result = await executor.ExecuteAsync(notebook, new ExecutionOptions
+            var outcome = await new NotebookOnKernel(blobs, executor, secrets, runs).RunAsync(new KernelWork
             {
-                NotebookName = $"{request.Notebook} chunk {chunk.Index}",
-                KernelName = request.Kernel,
-                WorkingDirectory = work,
-                CellTimeout = Seconds(request.CellTimeoutSeconds),
-                Timeout = Seconds(request.ChunkTimeoutSeconds),
-                Environment = environment,
+                RunId = runId,
+                Request = request,
+                Notebook = notebook,
+                Label = $"{request.Notebook} chunk {chunk.Index}",
+                Parameters = parameters,
+                Kernel = request.Kernel,
+                WorkFolder = work,
+                OutputDir = outputDir,
+                RecordPrefix = StorageLayout.ChunkPrefix(runId, chunk.Index),
+                NotebookBlob = StorageLayout.ChunkNotebookBlob(runId, chunk.Index),
+                FilesPrefix = StorageLayout.ChunkFilesPrefix(runId, chunk.Index),
                 CaptureEnvironment = input.CaptureEnvironment,
-                Redactor = redactor,
-            }, watcher.Token);
-
-            foreach (var file in Directory.EnumerateFiles(outputDir, "*", SearchOption.AllDirectories)) await redactor.RedactFileAsync(file);
-            var store = new RunStore(blobs);
-            await store.DeletePrefixAsync(StorageLayout.ChunkPrefix(runId, chunk.Index));
-            var notebookBlob = StorageLayout.ChunkNotebookBlob(runId, chunk.Index);
-            await store.UploadTextAsync(notebookBlob, redactor.RedactNotebook(result.Notebook).ToText());
-            var files = await store.UploadDirectoryAsync(StorageLayout.ChunkFilesPrefix(runId, chunk.Index), outputDir);
-            var failure = result.Failure;
+            });
             return new ChunkResult
             {
                 Index = chunk.Index,
-                Succeeded = failure is null,
+                Succeeded = outcome.Error is null,
                 Attempts = input.Attempt,
-                Error = failure is null ? null : new ChunkError(failure.Kind.ToString(), failure.CellIndex, failure.CellId, failure.ExecutionCount, redactor.Redact(failure.EName), redactor.Redact(failure.EValue)),
-                Files = files,
-                NotebookBlob = notebookBlob,
+                Error = outcome.Error,
+                Files = outcome.Files,
+                NotebookBlob = StorageLayout.ChunkNotebookBlob(runId, chunk.Index),
                 StartedAt = started,
                 DurationSeconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
-                Environment = result.Environment,
+                Environment = outcome.Result.Environment,
             };
         }
         finally
@@ -100,6 +87,4 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
             ChunkWorkFolders.Remove(work);
         }
     }
-
-    private static TimeSpan? Seconds(double? value) => value is > 0 ? TimeSpan.FromSeconds(value.Value) : null;
 }

@@ -11,7 +11,8 @@ namespace NotebookFunctions.Orchestration.Activities;
 
 /// <summary>
 /// Fans in: merges the succeeded chunks' files, gathers their scraps into results/scraps.json, and writes
-/// runs/{runId}/manifest.json last, so a manifest present means the run's record is complete.
+/// runs/{runId}/manifest.json last, so a manifest present means the run's record is complete (after the reduce, by
+/// RecordRun, when one follows). A repair merges the chunks it kept from its original run with the ones it ran again.
 /// </summary>
 public sealed class MergeResults(BlobServiceClient blobs, ILogger<MergeResults> logger) : TaskActivity<MergeInput, MergeOutput>
 {
@@ -30,10 +31,10 @@ public sealed class MergeResults(BlobServiceClient blobs, ILogger<MergeResults> 
     {
         var store = new RunStore(blobs);
         await store.EnsureCreatedAsync();
-        var succeeded = input.Results.Where(r => r.Succeeded).OrderBy(r => r.Index).ToList();
+        var succeeded = input.Succeeded.ToList();
         var merged = input.Status == RunStatus.Failed
             ? []
-            : await new ResultMerger(blobs).MergeAsync(input.RunId, succeeded.Select(r => (r.Index, r.Files)).ToList());
+            : await new ResultMerger(blobs).MergeAsync(input.RunId, succeeded.Select(r => new MergedChunk(r.Index, r.Run ?? input.RunId, r.Files)).ToList());
 
         var scraps = new JsonArray();
         foreach (var result in succeeded.Where(r => r.NotebookBlob is not null))
@@ -47,11 +48,7 @@ public sealed class MergeResults(BlobServiceClient blobs, ILogger<MergeResults> 
         if (input.Status != RunStatus.Failed)
             await store.UploadTextAsync(StorageLayout.ResultsPrefix(input.RunId) + "scraps.json", CanonicalJsonWriter.Write(scraps) + "\n");
 
-        // Read here, not carried in the request: the source belongs to the published version, and a run started by
-        // any door (API, schedule, blob arrival, nbf) records it the same way.
-        var version = await new NotebookStore(blobs).GetVersionAsync(input.Request.Notebook, input.Request.Version);
-        var manifest = StorageLayout.ManifestBlob(input.RunId);
-        await store.UploadTextAsync(manifest, CanonicalJsonWriter.Write(RunManifest.Build(input, merged, version?.Source)) + "\n");
+        var manifest = input.ReduceFollows ? null : await RunManifest.WriteAsync(blobs, input, merged);
         return new MergeOutput(merged, scraps.Count, manifest);
     }
 }

@@ -50,6 +50,15 @@ public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets, I
             throw new InvalidOperationException($"notebook {request.Notebook}@{request.Version[..Math.Min(12, request.Version.Length)]} holds {findings.Count} hardcoded credential(s) and is not run; first: {findings[0]}");
         var schema = ParameterSchema.Infer(notebook, request.Kernel);
         ParameterValidator.Validate($"{request.Notebook}@{request.Version[..Math.Min(12, request.Version.Length)]}", schema, request.Parameters, ReservedParameters.Names);
+        if (request.Reduce is { } reduce)
+        {
+            var reducer = await PublishedNotebooks.LoadAsync(blobs, reduce.Notebook, reduce.Version);
+            var reduceLabel = $"reduce notebook {reduce.Notebook}@{reduce.Version[..Math.Min(12, reduce.Version.Length)]}";
+            if (SecretScanner.Scan(reducer) is { Count: > 0 } found)
+                throw new InvalidOperationException($"{reduceLabel} holds {found.Count} hardcoded credential(s) and is not run; first: {found[0]}");
+            ParameterValidator.Validate(reduceLabel, ParameterSchema.Infer(reducer), reduce.Parameters, ReservedParameters.ReduceNames);
+        }
+
         await SecretResolver.ResolveAsync(secrets, request.Secrets, CancellationToken.None);
         var plan = request.RepairOf is null
             ? new ChunkPlan(await new ChunkPlanner(blobs).PlanAsync(request.Input))

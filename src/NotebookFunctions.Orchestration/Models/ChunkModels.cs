@@ -39,6 +39,9 @@ public sealed record ChunkResult
 
     /// <summary>Kernel language, version and packages; captured by chunk 0 only.</summary>
     public JsonObject? Environment { get; init; }
+
+    /// <summary>The run that produced this chunk's record, when not this one: a repair reuses its original's succeeded chunks.</summary>
+    public string? Run { get; init; }
 }
 
 /// <summary>Output of PlanChunks.</summary>
@@ -51,6 +54,9 @@ public sealed record ChunkPlan(IReadOnlyList<ChunkSpec> Chunks)
 
     /// <summary>The run span's W3C id: chunks and the merge are its children, wherever they run.</summary>
     public string? TraceParent { get; init; }
+
+    /// <summary>A repair's: the chunks of the original run that succeeded and are kept as they are (merged and reduced with the repaired ones).</summary>
+    public IReadOnlyList<ChunkResult> Reused { get; init; } = [];
 }
 
 /// <summary>Progress, published as the orchestration's custom status.</summary>
@@ -75,10 +81,20 @@ public enum RunStatus
 }
 
 /// <summary>Input of MergeResults.</summary>
-public sealed record MergeInput(string RunId, RunRequest Request, IReadOnlyList<ChunkSpec> Chunks, IReadOnlyList<ChunkResult> Results, RunStatus Status, DateTime StartedAt, string? PlanError, string? TraceParent = null);
+public sealed record MergeInput(string RunId, RunRequest Request, IReadOnlyList<ChunkSpec> Chunks, IReadOnlyList<ChunkResult> Results, RunStatus Status, DateTime StartedAt, string? PlanError, string? TraceParent = null)
+{
+    /// <summary>A repair's chunks kept from its original run (see <see cref="ChunkPlan.Reused"/>).</summary>
+    public IReadOnlyList<ChunkResult> Reused { get; init; } = [];
 
-/// <summary>What MergeResults wrote.</summary>
-public sealed record MergeOutput(IReadOnlyList<string> MergedFiles, int Scraps, string Manifest);
+    /// <summary>A reduce follows: the manifest is written after it (by RecordRun), not by the merge.</summary>
+    public bool ReduceFollows { get; init; }
+
+    /// <summary>Every succeeded chunk of the whole run (reused and run now), in chunk order.</summary>
+    public IEnumerable<ChunkResult> Succeeded => Reused.Concat(Results.Where(r => r.Succeeded)).OrderBy(r => r.Index);
+}
+
+/// <summary>What MergeResults wrote; no manifest yet when a reduce follows.</summary>
+public sealed record MergeOutput(IReadOnlyList<string> MergedFiles, int Scraps, string? Manifest);
 
 /// <summary>The orchestration's output.</summary>
 public sealed record RunResult(
@@ -90,4 +106,8 @@ public sealed record RunResult(
     IReadOnlyList<ChunkResult> FailedChunks,
     IReadOnlyList<string> MergedFiles,
     string? Manifest,
-    string? Error);
+    string? Error)
+{
+    /// <summary>The reduce that made the final answer, when the run has one and got that far.</summary>
+    public ReduceResult? Reduce { get; init; }
+}

@@ -51,9 +51,23 @@ public sealed record RunRequest
     /// <summary>Names of secrets the kernel gets as environment variables (values are resolved in the activity).</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
 
+    /// <summary>The notebook that turns the merged chunk results into the run's final answer; none when null.</summary>
+    public ReduceRequest? Reduce { get; init; }
+
     /// <summary>Set on a repair: the finished run whose chunks this run re-runs (its plan and input are reused).</summary>
     public string? RepairOf { get; init; }
 
     /// <summary>With <see cref="RepairOf"/>: the indices of the original run's chunks to run again.</summary>
     public IReadOnlyList<int>? OnlyChunks { get; init; }
+}
+
+/// <summary>The reduce step of a run: a published notebook version run once, on a fresh kernel, over the merged results.</summary>
+public sealed record ReduceRequest
+{
+    public required string Notebook { get; init; }
+
+    /// <summary>The published version (SHA-256 of the notebook's bytes); empty until the validator resolves the latest.</summary>
+    public required string Version { get; init; }
+
+    public JsonObject Parameters { get; init; } = new();
 }

@@ -124,7 +124,11 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
         return RunViewBuilder.Summary(state, RunViewBuilder.Input(state), null) with { Status = "Cancelling", Links = RunViewBuilder.Links(runId, detail: true) };
     }
 
-    /// <summary>A new run ({id}-repair) of only the failed chunks of a finished run, on its plan, refused if an input changed.</summary>
+    /// <summary>
+    /// A new run ({id}-repair) of the chunks of a finished run that did not succeed, on its plan, refused if an input
+    /// changed; it keeps the chunks that succeeded, so its merged results and its reduce cover the whole input.
+    /// A run whose chunks all succeeded but whose reduce failed is repaired by running the reduce again.
+    /// </summary>
     public async Task<StartedRun> RepairAsync(string runId, CancellationToken cancellationToken)
     {
         var state = await FindAsync(runId, cancellationToken);
@@ -132,16 +136,21 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
         var original = RunViewBuilder.Input(state);
         if (!state.IsCompleted || original is null)
             throw RunRefusalException.Conflict("Run not finished", $"run {runId} is {RunViewBuilder.StatusOf(state, result)}; only a finished run can be repaired");
-        if (result is null || result.FailedChunks.Count == 0)
+        if (result is null || (result.ChunkCount == 0 && result.Error is not null))
         {
-            var why = result is null ? "it ended without a result (cancelled or failed before planning)" : "none of its chunks failed";
+            var why = result is null ? "it ended without a result (cancelled or failed before planning)" : $"it failed before any chunk ran ({result.Error}); start a new run instead";
             throw RunRefusalException.Conflict("Nothing to repair", $"run {runId} cannot be repaired: {why}");
         }
+
+        // Failed chunks and the ones a fail-fast run never started: a repair ends with every chunk of the input done.
+        var rerun = await RepairPlans.UnfinishedChunksAsync(blobs, runId, cancellationToken);
+        if (rerun.Count == 0 && result.Reduce is not { Succeeded: false })
+            throw RunRefusalException.Conflict("Nothing to repair", $"run {runId} cannot be repaired: none of its chunks failed{(result.Reduce is null ? string.Empty : " and its reduce succeeded")}");
 
         var repairId = RunIds.ForRepair(runId);
         if (RunIds.Problem(repairId) is not null)
             throw RunRefusalException.Conflict("Cannot repair", $"run {runId} cannot be repaired: its repair's id '{repairId}' would be over 200 characters; start a new run instead");
-        var repair = original with { RepairOf = runId, OnlyChunks = result.FailedChunks.Select(c => c.Index).Order().ToList() };
+        var repair = original with { RepairOf = runId, OnlyChunks = rerun };
         try
         {
             // Checked now as well as when planned: a changed input is a refusal the caller should see at once.
@@ -179,7 +188,7 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
     public async Task<Stream> OpenFileAsync(string runId, string path, CancellationToken cancellationToken)
     {
         await FindAsync(runId, cancellationToken);
-        if (!RunFiles.IsShared(path)) throw RunRefusalException.NotFound($"run {runId} has no file '{path}' to download (results/..., manifest.json, chunks/N/output.ipynb)", "path");
+        if (!RunFiles.IsShared(path)) throw RunRefusalException.NotFound($"run {runId} has no file '{path}' to download (results/..., reduce/..., manifest.json, chunks/N/output.ipynb)", "path");
         return await _runs.OpenReadIfExistsAsync($"{runId}/{path}", cancellationToken)
             ?? throw RunRefusalException.NotFound($"run {runId} has no file '{path}'", "path");
     }

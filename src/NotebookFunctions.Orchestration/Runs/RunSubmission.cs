@@ -34,6 +34,21 @@ public sealed record RunSubmission
 
     /// <summary>Names of secrets the kernels get as environment variables; never values.</summary>
     public List<string>? Secrets { get; init; }
+
+    /// <summary>The notebook that reduces the merged results to the final answer; the map notebook's own (its metadata) when omitted.</summary>
+    public ReduceSubmission? Reduce { get; init; }
+}
+
+/// <summary>The reduce part of <see cref="RunSubmission"/>.</summary>
+public sealed record ReduceSubmission
+{
+    /// <summary>A published notebook's name.</summary>
+    public string? Notebook { get; init; }
+
+    /// <summary>A published version (sha256); the latest when omitted.</summary>
+    public string? Version { get; init; }
+
+    public JsonObject? Parameters { get; init; }
 }
 
 /// <summary>The input part of <see cref="RunSubmission"/>.</summary>

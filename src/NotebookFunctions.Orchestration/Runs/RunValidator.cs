@@ -35,10 +35,11 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
         var notebook = NotebookReader.Parse(Encoding.UTF8.GetString(bytes), $"{name}@{version}");
         CheckKernel(submission.Kernel, notebook);
         ParameterValidator.Validate($"{name}@{version[..12]}", ParameterSchema.Infer(notebook, submission.Kernel), shaped.Parameters);
+        var reduce = await ReduceAsync(shaped.Reduce, notebook, $"{name}@{version[..12]}", cancellationToken);
         await CheckInputHasBlobsAsync(shaped.Input, cancellationToken);
         // Where this host can see the secret sources, an unknown name is refused now (by name; values are dropped).
         if (secrets is not null) await SecretResolver.ResolveAsync(secrets, shaped.Secrets, cancellationToken);
-        return shaped with { Version = version };
+        return shaped with { Version = version, Reduce = reduce };
     }
 
     /// <summary>
@@ -74,7 +75,86 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
             ChunkTimeoutSeconds = submission.ChunkTimeoutSeconds,
             Kernel = submission.Kernel,
             Secrets = CheckSecretNames(submission.Secrets ?? []),
+            Reduce = ShapeReduce(submission.Reduce),
         };
+    }
+
+    private static ReduceRequest? ShapeReduce(ReduceSubmission? reduce)
+    {
+        if (reduce is null) return null;
+        if (reduce.Notebook is null) throw RunRefusalException.Invalid("'reduce.notebook' is required: the name of a published notebook that reduces the merged results", "reduce.notebook");
+        if (NotebookStore.NameProblem(reduce.Notebook) is { } problem) throw RunRefusalException.Invalid($"reduce {problem}", "reduce.notebook");
+        if (reduce.Version is { } asked && NotebookStore.VersionProblem(asked) is { } versionProblem) throw RunRefusalException.Invalid(versionProblem, "reduce.version");
+        var parameters = reduce.Parameters ?? [];
+        CheckReduceParameters(parameters, "reduce.parameters");
+        return new ReduceRequest { Notebook = reduce.Notebook, Version = reduce.Version ?? string.Empty, Parameters = parameters };
+    }
+
+    private static void CheckReduceParameters(JsonObject parameters, string field)
+    {
+        if (parameters.Select(p => p.Key).FirstOrDefault(ReservedParameters.ReduceNames.Contains) is { } reserved)
+            throw RunRefusalException.Invalid($"reduce parameter '{reserved}' is reserved: the reduce gets it from the run ({string.Join(", ", ReservedParameters.ReduceNames)})", $"{field}.{reserved}");
+        if (Encoding.UTF8.GetByteCount(parameters.ToJsonString()) > RunLimits.MaxParameterBytes)
+            throw RunRefusalException.Invalid($"the reduce's parameters are over {RunLimits.MaxParameterBytes / 1024} KB", field);
+    }
+
+    /// <summary>
+    /// The reduce the run will use, checked as the map notebook is: the request's, else the one the map notebook names in
+    /// its metadata; its version exists, its kernel is installed, and its parameters fit its schema.
+    /// </summary>
+    private async Task<ReduceRequest?> ReduceAsync(ReduceRequest? asked, Notebook map, string mapLabel, CancellationToken cancellationToken)
+    {
+        var reduce = asked;
+        var origin = "'reduce'";
+        if (reduce is null)
+        {
+            NotebookReduce? own;
+            try
+            {
+                own = NotebookReduce.Of(map, mapLabel);
+            }
+            catch (NotebookFormatException e)
+            {
+                throw new RunRefusalException(RunRefusalKind.Invalid, "Invalid notebook", e.Message, "notebook");
+            }
+
+            if (own is null) return null;
+            origin = $"{NotebookReduce.MetadataPath} of {mapLabel}";
+            var ownName = own.IsFile ? NotebookStore.NameFromPath(own.Notebook) : own.Notebook;
+            if (NotebookStore.NameProblem(ownName) is { } problem) throw RunRefusalException.Invalid($"{origin} names '{own.Notebook}': {problem}", "notebook");
+            if (own.Version is { } pinned && NotebookStore.VersionProblem(pinned) is { } versionProblem) throw RunRefusalException.Invalid($"{origin}: {versionProblem}", "notebook");
+            CheckReduceParameters(own.Parameters ?? [], "reduce.parameters");
+            reduce = new ReduceRequest { Notebook = ownName, Version = own.Version ?? string.Empty, Parameters = own.Parameters ?? [] };
+        }
+
+        var field = asked is null ? "notebook" : "reduce.notebook";
+        var version = reduce.Version is { Length: > 0 } chosen ? chosen
+            : (await _notebooks.LatestAsync(reduce.Notebook, cancellationToken))?.Version
+              ?? throw RunRefusalException.NotFound($"no notebook named '{reduce.Notebook}' has been published (the reduce named by {origin})", field);
+        var bytes = await _notebooks.GetAsync(reduce.Notebook, version, cancellationToken)
+            ?? throw RunRefusalException.NotFound($"reduce notebook '{reduce.Notebook}' has no version '{version}' (named by {origin})", asked is null ? "notebook" : "reduce.version");
+        var label = $"reduce notebook {reduce.Notebook}@{version[..12]}";
+        var notebook = NotebookReader.Parse(Encoding.UTF8.GetString(bytes), label);
+        try
+        {
+            CheckKernel(null, notebook);
+        }
+        catch (RunRefusalException e)
+        {
+            throw RunRefusalException.Invalid($"{label}: {e.Message}", field);
+        }
+
+        try
+        {
+            ParameterValidator.Validate(label, ParameterSchema.Infer(notebook), reduce.Parameters);
+        }
+        catch (ParameterException e)
+        {
+            throw new RunRefusalException(RunRefusalKind.Invalid, "Invalid parameters", e.Message, e.Problems.Count > 0 ? $"reduce.parameters.{e.Problems[0].Parameter}" : "reduce.parameters",
+                new Dictionary<string, object?> { ["parameters"] = e.Problems.Select(x => new { parameter = x.Parameter, message = x.Message }).ToList() });
+        }
+
+        return reduce with { Version = version };
     }
 
     /// <summary>The notebook name, checked before anything is read (ids and blob paths are built from it).</summary>

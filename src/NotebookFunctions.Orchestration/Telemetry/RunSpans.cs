@@ -92,6 +92,39 @@ public static class RunSpans
         }
     }
 
+    public static Activity? StartReduce(ExecuteReduceInput input, ReduceRequest reduce)
+    {
+        var activity = Source.StartActivity($"reduce {reduce.Notebook}", ActivityKind.Consumer, Parent(input.TraceParent));
+        activity?.SetTag(Attributes.RunId, input.RunId);
+        activity?.SetTag(Attributes.Notebook, reduce.Notebook);
+        activity?.SetTag(Attributes.Version, reduce.Version);
+        activity?.SetTag(Attributes.ChunkCount, input.ChunkCount);
+        activity?.SetTag(Attributes.Attempt, input.Attempt);
+        return activity;
+    }
+
+    /// <summary>Ends a reduce attempt's span; a failure names the reduce's cell, as a chunk's does.</summary>
+    public static void FinishReduce(Activity? activity, ExecuteReduceInput input, ReduceResult result)
+    {
+        if (activity is null) return;
+        activity.SetTag(Attributes.Status, result.Succeeded ? "Succeeded" : "Failed");
+        if (result.Error is { } error)
+        {
+            RecordFailure(activity, error.EName, error.EValue,
+            [
+                new(Attributes.RunId, input.RunId),
+                new(Attributes.Notebook, result.Notebook),
+                new(Attributes.CellIndex, error.CellIndex),
+                new(Attributes.CellId, error.CellId),
+                new(Attributes.ExecutionCount, error.ExecutionCount),
+            ]);
+        }
+        else
+        {
+            activity.SetStatus(ActivityStatusCode.Ok);
+        }
+    }
+
     private static ActivityContext Parent(string? traceParent) =>
         traceParent is not null && ActivityContext.TryParse(traceParent, null, out var context) ? context : default;
 }
