@@ -17,11 +17,11 @@ public static class RunManifest
     {
         var request = input.Request;
         var environment = input.Results.FirstOrDefault(r => r.Environment is not null)?.Environment;
-        var inputs = input.Chunks.GroupBy(c => (c.Container, c.Blob, c.ETag)).Select(g => (JsonNode)new JsonObject
+        var inputs = input.Chunks.SelectMany(c => c.Sources.Select(s => (c.Container, s.Blob, s.ETag))).Distinct().Select(g => (JsonNode)new JsonObject
         {
-            ["container"] = g.Key.Container,
-            ["blob"] = g.Key.Blob,
-            ["etag"] = g.Key.ETag,
+            ["container"] = g.Container,
+            ["blob"] = g.Blob,
+            ["etag"] = g.ETag,
         }).ToArray();
         var chunks = input.Reused.Concat(input.Results).OrderBy(r => r.Index).Select(r => (JsonNode)new JsonObject
         {

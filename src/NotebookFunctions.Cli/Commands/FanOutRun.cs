@@ -32,6 +32,9 @@ public sealed record FanOutOptions
 
     public bool PerBlob { get; init; }
 
+    /// <summary>One chunk of every input file (input_path is a folder).</summary>
+    public bool Whole { get; init; }
+
     public string? Glob { get; init; }
 
     public int Parallel { get; init; } = 2;
@@ -215,7 +218,9 @@ internal static class FanOutRun
     }
 
     private static InputSubmission InputShape(FanOutOptions options) =>
-        new() { Glob = options.Glob, Mode = options.PerBlob ? "perBlob" : "split", ChunkSize = options.ChunkSize };
+        options.PerBlob && options.Whole
+            ? throw RunRefusalException.Invalid("--per-blob and --whole ask for different chunking; give one", "input.mode")
+            : new() { Glob = options.Glob, Mode = options.Whole ? "whole" : options.PerBlob ? "perBlob" : "split", ChunkSize = options.ChunkSize };
 
     private static (string Container, string Prefix) ContainerAndPrefix(string input)
     {

@@ -29,6 +29,7 @@ public static class RunCommand
         var input = new Option<string?>("--input", "-i") { Description = "Fan out over data: a local file or folder (uploaded first) or container/prefix in storage. Runs on the local durable host, or with --api on a backend." };
         var split = new Option<string>("--split") { Description = "Target chunk size when splitting CSV/JSONL input (e.g. 64MB, or a byte count).", DefaultValueFactory = _ => "64MB" };
         var perBlob = new Option<bool>("--per-blob") { Description = "One chunk per input blob instead of splitting." };
+        var whole = new Option<bool>("--whole") { Description = "One chunk of the whole input: the notebook runs once, its input_path a folder of every input file." };
         var glob = new Option<string?>("--glob") { Description = "Only input blobs whose names (below the prefix) match, e.g. **/*.csv." };
         var parallel = new Option<int>("--parallel") { Description = "Chunks run at once.", DefaultValueFactory = _ => 2 };
         var runId = new Option<string?>("--run-id") { Description = "The run's id (local host); an existing run with this id is followed instead of started again." };
@@ -56,7 +57,7 @@ public static class RunCommand
         var command = new Command("run", "Run a notebook on a fresh kernel and write the executed notebook.")
         {
             notebook, parameters, parameterFile, output, kernel, cwd, cellTimeout, timeout, allowErrors, logOutput,
-            input, split, perBlob, glob, parallel, runId, idempotencyKey, version, publish, detach, attempts, continueOnFailure, chunkTimeout, secrets,
+            input, split, perBlob, whole, glob, parallel, runId, idempotencyKey, version, publish, detach, attempts, continueOnFailure, chunkTimeout, secrets,
             reduce, reduceParameters,
         };
         connection.AddTo(command);
@@ -78,6 +79,7 @@ public static class RunCommand
                     ParameterPairs = parse.GetValue(parameters) ?? [],
                     ChunkSize = parse.GetValue(split),
                     PerBlob = parse.GetValue(perBlob),
+                    Whole = parse.GetValue(whole),
                     Glob = parse.GetValue(glob),
                     Parallel = parse.GetValue(parallel),
                     RunId = parse.GetValue(runId),

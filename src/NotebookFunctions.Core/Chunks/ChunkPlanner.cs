@@ -5,7 +5,7 @@ using Azure.Storage.Blobs.Models;
 
 namespace NotebookFunctions.Core.Chunks;
 
-/// <summary>Lists the input blobs and cuts them into chunks: whole blobs, or line-aligned ranges of big CSV / JSONL blobs.</summary>
+/// <summary>Lists the input blobs and cuts them into chunks: whole blobs, line-aligned ranges of big CSV / JSONL blobs, or all of them as one.</summary>
 public sealed class ChunkPlanner(BlobServiceClient service)
 {
     private static readonly string[] HeaderFormats = [".csv", ".tsv"];
@@ -27,6 +27,14 @@ public sealed class ChunkPlanner(BlobServiceClient service)
             if (blobs.Count > input.MaxChunks)
                 throw TooMany(input, blobs.Count);
             return blobs.Select((b, i) => new ChunkSpec(i, input.Container, b.Name, b.Properties.ETag!.Value.ToString(), 0, b.Properties.ContentLength ?? 0, 0)).ToList();
+        }
+
+        if (input.Mode == ChunkMode.Whole)
+        {
+            // Names are kept below the prefix's last folder, so "results/" gives "a.csv" and "data" gives "data.csv".
+            var folder = input.Prefix[..(input.Prefix.LastIndexOf('/') + 1)];
+            var members = blobs.Select(b => new WholeBlob(b.Name[folder.Length..], b.Properties.ETag!.Value.ToString(), b.Properties.ContentLength ?? 0)).ToList();
+            return [new ChunkSpec(0, input.Container, folder, string.Empty, 0, members.Sum(b => b.Length), 0) { Blobs = members }];
         }
 
         // No estimate up front: size / target over-counts when lines are longer than the target. The cap is checked

@@ -15,4 +15,17 @@ public sealed record ChunkSpec(
 {
     /// <summary>The file name the notebook sees: the blob's own name, so its extension tells the format.</summary>
     public string FileName => Path.GetFileName(Blob);
+
+    /// <summary>
+    /// In whole mode, every blob the one chunk holds (names relative to <see cref="Blob"/>, the folder they are under);
+    /// the notebook's input_path is then a folder of them. Null for a range of one blob.
+    /// </summary>
+    public IReadOnlyList<WholeBlob>? Blobs { get; init; }
+
+    /// <summary>The blob versions this chunk reads: what a repair checks are unchanged, and the manifest records.</summary>
+    public IEnumerable<(string Blob, string ETag)> Sources =>
+        Blobs is null ? [(Blob, ETag)] : Blobs.Select(b => (Blob + b.Name, b.ETag));
 }
+
+/// <summary>One blob of a whole-mode chunk: its name below the chunk's folder, its version and its size.</summary>
+public sealed record WholeBlob(string Name, string ETag, long Length);

@@ -8,6 +8,9 @@ public enum ChunkMode
 
     /// <summary>Each blob split into line-aligned byte ranges of about the target size.</summary>
     Split,
+
+    /// <summary>One chunk of every selected blob: the notebook runs once, its input_path a folder holding them all.</summary>
+    Whole,
 }
 
 /// <summary>What a run reads: blobs under a prefix (optionally filtered by a glob), and how to chunk them.</summary>

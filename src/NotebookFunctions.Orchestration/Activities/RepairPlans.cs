@@ -27,7 +27,7 @@ public static class RepairPlans
             chosen.Add(chunk);
         }
 
-        foreach (var blob in chosen.Select(c => (c.Container, c.Blob, c.ETag)).Distinct())
+        foreach (var blob in chosen.SelectMany(c => c.Sources.Select(s => (c.Container, s.Blob, s.ETag))).Distinct())
         {
             ETag now;
             try

@@ -60,7 +60,7 @@ public sealed record InputSubmission
 
     public string? Glob { get; init; }
 
-    /// <summary>"split" (default: line-aligned byte ranges of one or more blobs) or "perBlob".</summary>
+    /// <summary>"split" (default: line-aligned byte ranges of one or more blobs), "perBlob", or "whole" (one chunk of every blob: the notebook runs once over a folder of them).</summary>
     public string? Mode { get; init; }
 
     /// <summary>Target chunk size in split mode, e.g. "64MB" or a byte count (text or number).</summary>

@@ -227,7 +227,8 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
         {
             null or "split" => ChunkMode.Split,
             "perblob" or "per-blob" => ChunkMode.PerBlob,
-            var other => throw RunRefusalException.Invalid($"'input.mode' is '{other}'; use 'split' or 'perBlob'", "input.mode"),
+            "whole" => ChunkMode.Whole,
+            var other => throw RunRefusalException.Invalid($"'input.mode' is '{other}'; use 'split', 'perBlob' or 'whole'", "input.mode"),
         };
         long target = 64L * 1024 * 1024;
         if (input.ChunkSize is not null)
