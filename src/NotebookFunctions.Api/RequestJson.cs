@@ -45,7 +45,7 @@ public static partial class RequestJson
             var owner = segments.Count > 0 && segments[^1] == name ? segments[..^1] : segments;
             var field = string.Join('.', owner.Append(name));
             var known = TypeAt(model, owner) is { } type ? JsonNames(type) : [];
-            var nearest = known.Where(k => Distance(k.ToLowerInvariant(), name.ToLowerInvariant()) <= 2).OrderBy(k => Distance(k.ToLowerInvariant(), name.ToLowerInvariant())).FirstOrDefault();
+            var nearest = Orchestration.Runs.NearestName.To(name, known);
             var hint = nearest is not null ? $"; did you mean '{string.Join('.', owner.Append(nearest))}'?" : known.Count > 0 ? $"; known fields here: {string.Join(", ", known)}" : string.Empty;
             return ApiException.BadRequest($"the {what} has an unknown field '{field}'{hint}", field);
         }
@@ -114,21 +114,6 @@ public static partial class RequestJson
             _ => "an object",
         };
         return list ? $"a list of {one.Replace("a ", string.Empty, StringComparison.Ordinal)}s" : one;
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            previous = current;
-        }
-
-        return previous[b.Length];
     }
 
     [GeneratedRegex(@"The JSON property '(?<name>[^']*)' could not be mapped")]

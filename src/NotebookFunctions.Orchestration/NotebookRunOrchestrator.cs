@@ -12,7 +12,8 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
 {
     public override async Task<RunResult> RunAsync(TaskOrchestrationContext context, RunRequest request)
     {
-        var runId = context.InstanceId;
+        // A pipeline step keeps its record under the pipeline run's; its instance id is only the engine's handle.
+        var runId = request.Record ?? context.InstanceId;
         var startedAt = context.CurrentUtcDateTime;
         ChunkPlan plan;
         try

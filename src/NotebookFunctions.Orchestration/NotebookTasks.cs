@@ -8,9 +8,11 @@ public static class NotebookTasks
 {
     public static DurableTaskRegistry AddNotebookTasks(this DurableTaskRegistry registry) => registry
         .AddOrchestrator<NotebookRunOrchestrator>()
+        .AddOrchestrator<Pipelines.PipelineOrchestrator>()
         .AddActivity<PlanChunks>()
         .AddActivity<ExecuteChunk>()
         .AddActivity<MergeResults>()
         .AddActivity<ExecuteReduce>()
-        .AddActivity<RecordRun>();
+        .AddActivity<RecordRun>()
+        .AddActivity<Pipelines.RecordPipeline>();
 }

@@ -11,19 +11,19 @@ namespace NotebookFunctions.Cli.LocalHost;
 /// </summary>
 public sealed class FileRunJournal(string folder) : IRunJournal
 {
-    private sealed record Entry(string RunId, RunRequest Request, DateTimeOffset At);
+    private sealed record Entry(string RunId, RunRequest? Request, DateTimeOffset At, NotebookFunctions.Orchestration.Pipelines.PipelineRequest? Pipeline = null);
 
     public static FileRunJournal ForTaskHub(string taskHub) =>
         new(Path.Combine(AzuriteService.DataFolder, "..", "journal", taskHub));
 
-    public async Task RecordAsync(string runId, RunRequest request, CancellationToken cancellationToken)
+    public async Task RecordAsync(string runId, RunStart start, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
         var path = PathOf(runId);
         var temp = path + ".tmp";
         await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            await JsonSerializer.SerializeAsync(file, new Entry(runId, request, DateTimeOffset.UtcNow), cancellationToken: cancellationToken);
+            await JsonSerializer.SerializeAsync(file, new Entry(runId, start.Run, DateTimeOffset.UtcNow, start.Pipeline), cancellationToken: cancellationToken);
             // On disk before the run is answered "accepted": what a power cut or a killed storage cannot take back.
             file.Flush(flushToDisk: true);
         }
@@ -46,8 +46,8 @@ public sealed class FileRunJournal(string folder) : IRunJournal
             try
             {
                 await using var file = File.OpenRead(path);
-                if (await JsonSerializer.DeserializeAsync<Entry>(file, cancellationToken: cancellationToken) is { } entry)
-                    entries.Add(new JournalEntry(entry.RunId, entry.Request, entry.At));
+                if (await JsonSerializer.DeserializeAsync<Entry>(file, cancellationToken: cancellationToken) is { } entry && (entry.Request is not null || entry.Pipeline is not null))
+                    entries.Add(new JournalEntry(entry.RunId, new RunStart(entry.Request, entry.Pipeline), entry.At));
             }
             catch (Exception e) when (e is JsonException or IOException)
             {

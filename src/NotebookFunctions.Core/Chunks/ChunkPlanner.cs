@@ -16,7 +16,7 @@ public sealed class ChunkPlanner(BlobServiceClient service)
     {
         var container = service.GetBlobContainerClient(input.Container);
         var blobs = await ListAsync(container, input, cancellationToken);
-        if (blobs.Count == 0)
+        if (blobs.Count == 0 && !(input.AllowEmpty && input.Mode == ChunkMode.Whole))
         {
             var filter = input.Glob is null ? string.Empty : $" matching '{input.Glob}'";
             throw new ChunkPlanningException($"no blobs under '{input.Container}/{input.Prefix}'{filter}");

@@ -32,6 +32,9 @@ public sealed record InputSpec
     /// <summary>Target chunk size in split mode.</summary>
     public long TargetChunkBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>In whole mode, no blob at all is one chunk of an empty folder rather than an error (a pipeline step with no input, or an upstream step that wrote nothing).</summary>
+    public bool AllowEmpty { get; init; }
+
     /// <summary>More chunks than this is an error, before anything runs.</summary>
     public int MaxChunks { get; init; } = 10_000;
 }

@@ -9,9 +9,15 @@ namespace NotebookFunctions.Core.Storage;
 /// <summary>A published notebook version, and where it came from when the publisher said so.</summary>
 public sealed record PublishedNotebook(string Name, string Version, long Size, DateTimeOffset Published, bool Created, NotebookSource? Source = null);
 
-/// <summary>Published notebooks, content-addressed: a version is the SHA-256 of the bytes, written once, never overwritten.</summary>
-public sealed partial class NotebookStore(BlobServiceClient service)
+/// <summary>
+/// Published notebooks, content-addressed: a version is the SHA-256 of the bytes, written once, never overwritten.
+/// Pipelines are published the same way, in their own container (<see cref="Pipelines"/>).
+/// </summary>
+public sealed partial class NotebookStore(BlobServiceClient service, string container = StorageLayout.NotebooksContainer, string extension = ".ipynb")
 {
+    /// <summary>Published pipeline definitions (JSON): pipelines/{name}/{sha256}.json, with the notebooks' rules.</summary>
+    public static NotebookStore Pipelines(BlobServiceClient service) => new(service, StorageLayout.PipelinesContainer, ".json");
+
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
     private static partial Regex NamePattern();
 
@@ -25,7 +31,9 @@ public sealed partial class NotebookStore(BlobServiceClient service)
         return stem.Length == 0 ? "notebook" : stem[..Math.Min(stem.Length, 60)];
     }
 
-    private BlobContainerClient Container { get; } = service.GetBlobContainerClient(StorageLayout.NotebooksContainer);
+    private BlobContainerClient Container { get; } = service.GetBlobContainerClient(container);
+
+    private string BlobName(string name, string version) => $"{name}/{version}{extension}";
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
         await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
@@ -61,7 +69,7 @@ public sealed partial class NotebookStore(BlobServiceClient service)
     {
         ValidateName(name);
         var version = Notebook.Sha256(content);
-        var blob = Container.GetBlobClient(StorageLayout.NotebookBlob(name, version));
+        var blob = Container.GetBlobClient(BlobName(name, version));
         try
         {
             var options = new BlobUploadOptions
@@ -87,7 +95,7 @@ public sealed partial class NotebookStore(BlobServiceClient service)
         if (VersionProblem(version) is not null) return null;
         try
         {
-            var properties = await Container.GetBlobClient(StorageLayout.NotebookBlob(name, version)).GetPropertiesAsync(cancellationToken: cancellationToken);
+            var properties = await Container.GetBlobClient(BlobName(name, version)).GetPropertiesAsync(cancellationToken: cancellationToken);
             return new PublishedNotebook(name, version, properties.Value.ContentLength, properties.Value.LastModified, Created: false, NotebookSourceMetadata.Read(properties.Value.Metadata));
         }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -103,7 +111,7 @@ public sealed partial class NotebookStore(BlobServiceClient service)
         if (VersionProblem(version) is not null) return null;
         try
         {
-            var result = await Container.GetBlobClient(StorageLayout.NotebookBlob(name, version)).DownloadContentAsync(cancellationToken);
+            var result = await Container.GetBlobClient(BlobName(name, version)).DownloadContentAsync(cancellationToken);
             return result.Value.Content.ToArray();
         }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -121,7 +129,7 @@ public sealed partial class NotebookStore(BlobServiceClient service)
             await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }, cancellationToken))
             {
                 var slash = item.Name.IndexOf('/', StringComparison.Ordinal);
-                if (slash <= 0 || !item.Name.EndsWith(".ipynb", StringComparison.Ordinal)) continue;
+                if (slash <= 0 || !item.Name.EndsWith(extension, StringComparison.Ordinal)) continue;
                 var name = item.Name[..slash];
                 if (!all.TryGetValue(name, out var versions)) all[name] = versions = [];
                 versions.Add(ToVersion(name, item));

@@ -6,6 +6,9 @@ public static class StorageLayout
     /// <summary>Published notebooks: {name}/{sha256}.ipynb, never overwritten.</summary>
     public const string NotebooksContainer = "notebooks";
 
+    /// <summary>Published pipelines: {name}/{sha256}.json, never overwritten.</summary>
+    public const string PipelinesContainer = "pipelines";
+
     /// <summary>Everything a run produced, under {runId}/.</summary>
     public const string RunsContainer = "runs";
 
@@ -35,6 +38,9 @@ public static class StorageLayout
     public static string ChunkFilesPrefix(string runId, int index) => $"{ChunkPrefix(runId, index)}files/";
 
     public static string ResultsPrefix(string runId) => $"{runId}/results/";
+
+    /// <summary>A pipeline step's own run record, the same shape as a run's: runs/{pipelineRunId}/steps/{step}/.</summary>
+    public static string StepRecord(string pipelineRunId, string step) => $"{pipelineRunId}/steps/{step}";
 
     /// <summary>The reduce's record: its executed notebook, scraps.json and files/ (the run's final results).</summary>
     public static string ReducePrefix(string runId) => $"{runId}/reduce/";

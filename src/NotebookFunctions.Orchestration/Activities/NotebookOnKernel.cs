@@ -63,8 +63,8 @@ public sealed class NotebookOnKernel(BlobServiceClient blobs, NotebookExecutor e
         // Nothing the kernel produces leaves this worker with a secret's value in it: not the notebook, not the
         // files to merge, not the error kept in orchestration history, not a span or a log line.
         var redactor = SecretRedactor.For(environment.Values);
-        // A cancelled run's kernel stops (interrupt, then kill) instead of running to the end.
-        await using var watcher = new RunCancellationWatcher(runs, work.RunId, TimeSpan.FromSeconds(2));
+        // A cancelled run's kernel stops (interrupt, then kill) instead of running to the end; a step's run is the pipeline's.
+        await using var watcher = new RunCancellationWatcher(runs, request.PipelineRunId ?? work.RunId, TimeSpan.FromSeconds(2));
         var result = await executor.ExecuteAsync(work.Notebook, new ExecutionOptions
         {
             NotebookName = work.Label,

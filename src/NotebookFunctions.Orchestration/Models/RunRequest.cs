@@ -54,6 +54,12 @@ public sealed record RunRequest
     /// <summary>The notebook that turns the merged chunk results into the run's final answer; none when null.</summary>
     public ReduceRequest? Reduce { get; init; }
 
+    /// <summary>Where the run's record lives (runs/{Record}/): a pipeline step's is {pipeline run}/steps/{step}; the instance id when null.</summary>
+    public string? Record { get; init; }
+
+    /// <summary>The pipeline run this run is a step of: its kernels stop when that run is cancelled.</summary>
+    public string? PipelineRunId { get; init; }
+
     /// <summary>Set on a repair: the finished run whose chunks this run re-runs (its plan and input are reused).</summary>
     public string? RepairOf { get; init; }
 

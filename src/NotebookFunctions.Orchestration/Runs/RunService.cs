@@ -16,7 +16,7 @@ namespace NotebookFunctions.Orchestration.Runs;
 /// resume and results need. The HTTP API, schedules, blob arrivals and nbf all call this; each maps its
 /// <see cref="RunRefusalException"/>s to its own answer (a problem document, an exit code and one line).
 /// </summary>
-public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client, ISecretSource? secrets = null, TimeProvider? clock = null, IRunJournal? journal = null)
+public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClient client, ISecretSource? secrets = null, TimeProvider? clock = null, IRunJournal? journal = null)
 {
     private readonly RunValidator _validator = new(blobs, secrets);
     private readonly RunClaims _claims = new(blobs);
@@ -52,13 +52,14 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
             return Started(runId, earlier, started: false);
         }
         var request = await _validator.ValidateAsync(submission, cancellationToken);
-        return await StartOnceAsync(request, runId, cancellationToken);
+        return await StartOnceAsync(new RunStart(request), runId, cancellationToken);
     }
 
     /// <summary>One run's state, progress, outcome and chunks.</summary>
     public async Task<RunView> GetAsync(string runId, CancellationToken cancellationToken)
     {
         var state = await FindAsync(runId, cancellationToken);
+        if (RunViewBuilder.IsPipeline(state)) return RunViewBuilder.Pipeline(state, detail: true);
         var manifest = await _runs.DownloadTextAsync(StorageLayout.ManifestBlob(runId), cancellationToken) is { } text ? JsonNode.Parse(text) as JsonObject : null;
         ChunkPlan? plan = null;
         IReadOnlySet<string> stored = new HashSet<string>();
@@ -91,9 +92,11 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
         {
             foreach (var state in page.Values)
             {
+                // A pipeline's steps are shown within its run, not as runs of their own.
+                if (Pipelines.PipelineOrchestrator.IsStepInstance(state.InstanceId)) continue;
                 var request = RunViewBuilder.Input(state);
                 if (query.Notebook is not null && request?.Notebook != query.Notebook) continue;
-                var summary = RunViewBuilder.Summary(state, request, RunViewBuilder.Output(state));
+                var summary = RunViewBuilder.IsPipeline(state) ? RunViewBuilder.Pipeline(state, detail: false) : RunViewBuilder.Summary(state, request, RunViewBuilder.Output(state));
                 if (query.Status is not null && !string.Equals(summary.Status, query.Status, StringComparison.OrdinalIgnoreCase)) continue;
                 runs.Add(summary);
             }
@@ -120,8 +123,10 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
 
         var reason = by is null ? "cancelled" : $"cancelled by {by}";
         await _runs.UploadTextAsync(StorageLayout.CancelledBlob(runId), JsonSerializer.Serialize(new { id = runId, by, at = _clock.GetUtcNow() }), cancellationToken);
-        await client.TerminateInstanceAsync(runId, new TerminateInstanceOptions { Output = reason }, cancellationToken);
-        return RunViewBuilder.Summary(state, RunViewBuilder.Input(state), null) with { Status = "Cancelling", Links = RunViewBuilder.Links(runId, detail: true) };
+        // Recursive: a pipeline's step runs end with it.
+        await client.TerminateInstanceAsync(runId, new TerminateInstanceOptions { Output = reason, Recursive = true }, cancellationToken);
+        var view = RunViewBuilder.IsPipeline(state) ? RunViewBuilder.Pipeline(state, detail: false) : RunViewBuilder.Summary(state, RunViewBuilder.Input(state), null);
+        return view with { Status = "Cancelling", Links = RunViewBuilder.Links(runId, detail: true) };
     }
 
     /// <summary>
@@ -132,6 +137,7 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
     public async Task<StartedRun> RepairAsync(string runId, CancellationToken cancellationToken)
     {
         var state = await FindAsync(runId, cancellationToken);
+        if (RunViewBuilder.IsPipeline(state)) return await RepairPipelineAsync(state, cancellationToken);
         var result = RunViewBuilder.Output(state);
         var original = RunViewBuilder.Input(state);
         if (!state.IsCompleted || original is null)
@@ -161,7 +167,7 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
             throw new RunRefusalException(RunRefusalKind.Conflict, "Cannot repair", e.Message, "input");
         }
 
-        return await StartOnceAsync(repair, repairId, cancellationToken);
+        return await StartOnceAsync(new RunStart(repair), repairId, cancellationToken);
     }
 
     /// <summary>Ids of the runs still pending or running: what a restarted local host resumes.</summary>
@@ -169,7 +175,10 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
     {
         var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending], FetchInputsAndOutputs = false };
         var ids = new List<string>();
-        await foreach (var run in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken)) ids.Add(run.InstanceId);
+        await foreach (var run in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+        {
+            if (!Pipelines.PipelineOrchestrator.IsStepInstance(run.InstanceId)) ids.Add(run.InstanceId);
+        }
         return ids;
     }
 
@@ -207,15 +216,15 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
     /// Backends differ on what scheduling an existing id does, so the guarantee does not rest on them: the caller that
     /// creates the run's claim blob (a conditional create, atomic in blob storage) is the only one that schedules.
     /// </summary>
-    private async Task<StartedRun> StartOnceAsync(RunRequest request, string runId, CancellationToken cancellationToken)
+    private async Task<StartedRun> StartOnceAsync(RunStart start, string runId, CancellationToken cancellationToken)
     {
         if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null
             || !await _claims.TryClaimAsync(runId, async () => await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null, cancellationToken))
-            return Started(runId, request, started: false);
-        if (journal is not null) await journal.RecordAsync(runId, request, cancellationToken);
+            return Started(runId, start, started: false);
+        if (journal is not null) await journal.RecordAsync(runId, start, cancellationToken);
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(NotebookRunOrchestrator), request, new StartOrchestrationOptions(runId), cancellationToken);
+            await client.ScheduleNewOrchestrationInstanceAsync(start.Orchestrator, start.Input, new StartOrchestrationOptions(runId), cancellationToken);
         }
         catch when (journal is not null)
         {
@@ -224,7 +233,7 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
             throw;
         }
 
-        return Started(runId, request, started: true);
+        return Started(runId, start, started: true);
     }
 
     /// <summary>
@@ -248,7 +257,7 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
             if (_clock.GetUtcNow() - entry.At < settle) continue;
             try
             {
-                await client.ScheduleNewOrchestrationInstanceAsync(nameof(NotebookRunOrchestrator), entry.Request, new StartOrchestrationOptions(entry.RunId), cancellationToken);
+                await client.ScheduleNewOrchestrationInstanceAsync(entry.Start.Orchestrator, entry.Start.Input, new StartOrchestrationOptions(entry.RunId), cancellationToken);
                 recovered.Add(entry.RunId);
             }
             catch (Exception e) when (e is InvalidOperationException || e.GetType().Name == "RpcException")
@@ -260,14 +269,17 @@ public sealed class RunService(BlobServiceClient blobs, DurableTaskClient client
         return recovered;
     }
 
-    private static StartedRun Started(string runId, RunRequest? request, bool started) => new()
+    private static StartedRun Started(string runId, RunRequest? request, bool started) => Started(runId, new RunStart(request), started);
+
+    private static StartedRun Started(string runId, RunStart start, bool started) => new()
     {
         Id = runId,
         Started = started,
-        Notebook = request?.Notebook,
-        Version = request?.Version,
-        RepairOf = request?.RepairOf,
-        Chunks = request?.OnlyChunks,
+        Notebook = start.Run?.Notebook,
+        Pipeline = start.Pipeline?.Pipeline,
+        Version = start.Run?.Version ?? start.Pipeline?.Version,
+        RepairOf = start.Run?.RepairOf ?? start.Pipeline?.RepairOf,
+        Chunks = start.Run?.OnlyChunks,
         Links = new RunLinks { Self = $"/api/runs/{runId}", Cancel = $"/api/runs/{runId}/cancel" },
     };
 

@@ -72,4 +72,8 @@ public sealed record InputSubmission
     /// <summary>The prefix names exactly one blob (a blob arrival), not every blob starting with it. Never read from JSON.</summary>
     [JsonIgnore]
     public bool ExactBlob { get; init; }
+
+    /// <summary>In whole mode, no blobs is an empty folder, not an error (pipeline steps). Never read from JSON.</summary>
+    [JsonIgnore]
+    public bool AllowEmpty { get; init; }
 }

@@ -23,7 +23,10 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
 {
     private readonly NotebookStore _notebooks = new(blobs);
 
-    public async Task<RunRequest> ValidateAsync(RunSubmission submission, CancellationToken cancellationToken)
+    /// <param name="submission">The request as asked.</param>
+    /// <param name="cancellationToken">Stops the checks.</param>
+    /// <param name="checkInputBlobs">Whether the input must have blobs now (not for a pipeline step reading a step that has not run yet).</param>
+    public async Task<RunRequest> ValidateAsync(RunSubmission submission, CancellationToken cancellationToken, bool checkInputBlobs = true)
     {
         // Everything that needs no storage first, so a bad request costs nothing and names its first wrong field.
         var shaped = Shape(submission);
@@ -36,7 +39,7 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
         CheckKernel(submission.Kernel, notebook);
         ParameterValidator.Validate($"{name}@{version[..12]}", ParameterSchema.Infer(notebook, submission.Kernel), shaped.Parameters);
         var reduce = await ReduceAsync(shaped.Reduce, notebook, $"{name}@{version[..12]}", cancellationToken);
-        await CheckInputHasBlobsAsync(shaped.Input, cancellationToken);
+        if (checkInputBlobs) await CheckInputHasBlobsAsync(shaped.Input, cancellationToken);
         // Where this host can see the secret sources, an unknown name is refused now (by name; values are dropped).
         if (secrets is not null) await SecretResolver.ResolveAsync(secrets, shaped.Secrets, cancellationToken);
         return shaped with { Version = version, Reduce = reduce };
@@ -253,6 +256,7 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
             TargetChunkBytes = target,
             MaxChunks = input.MaxChunks ?? 10_000,
             ExactBlob = input.ExactBlob,
+            AllowEmpty = input.AllowEmpty,
         };
     }
 

@@ -24,7 +24,42 @@ internal static class RunViewBuilder
         };
     }
 
-    public static RunRequest? Input(OrchestrationMetadata state) => Read(() => state.ReadInputAs<RunRequest>());
+    public static bool IsPipeline(OrchestrationMetadata state) => state.Name == nameof(Pipelines.PipelineOrchestrator);
+
+    public static RunRequest? Input(OrchestrationMetadata state) => IsPipeline(state) ? null : Read(() => state.ReadInputAs<RunRequest>());
+
+    public static Pipelines.PipelineRequest? PipelineInput(OrchestrationMetadata state) => IsPipeline(state) ? Read(() => state.ReadInputAs<Pipelines.PipelineRequest>()) : null;
+
+    public static Pipelines.PipelineResult? PipelineOutput(OrchestrationMetadata state) =>
+        IsPipeline(state) && state.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? Read(() => state.ReadOutputAs<Pipelines.PipelineResult>()) : null;
+
+    /// <summary>A pipeline run: its state, and its step graph (from the result once it ended, else from its progress).</summary>
+    public static RunView Pipeline(OrchestrationMetadata state, bool detail)
+    {
+        var request = PipelineInput(state);
+        var result = PipelineOutput(state);
+        var status = state.RuntimeStatus == OrchestrationRuntimeStatus.Terminated ? "Cancelled"
+            : result is not null ? result.Status.ToString()
+            : StatusOf(state, null);
+        var steps = result?.Steps ?? Read(() => state.ReadCustomStatusAs<Pipelines.PipelineProgress>())?.Steps
+            ?? request?.Steps.Select(s => new Pipelines.StepOutcome { Name = s.Name, Status = s.Reused ? "Reused" : "Pending", Record = s.Record, DependsOn = s.DependsOn, Notebook = s.Request.Notebook }).ToList();
+        string? error = result?.Error;
+        if (result is null && state.RuntimeStatus == OrchestrationRuntimeStatus.Failed) error = state.FailureDetails?.ErrorMessage;
+        else if (result is null && state.RuntimeStatus == OrchestrationRuntimeStatus.Terminated) error = Read(() => state.ReadOutputAs<string>()) ?? "cancelled";
+        return new RunView
+        {
+            Id = state.InstanceId,
+            Pipeline = request?.Pipeline,
+            Version = request?.Version,
+            Status = status,
+            Created = state.CreatedAt,
+            LastUpdated = state.LastUpdatedAt,
+            RepairOf = request?.RepairOf,
+            Error = detail ? error : null,
+            Steps = steps,
+            Links = Links(state.InstanceId, detail),
+        };
+    }
 
     public static RunResult? Output(OrchestrationMetadata state) =>
         state.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? Read(() => state.ReadOutputAs<RunResult>()) : null;

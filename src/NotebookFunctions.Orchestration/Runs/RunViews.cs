@@ -31,6 +31,12 @@ public sealed record RunView
 
     public IReadOnlyList<ChunkView>? Chunks { get; init; }
 
+    /// <summary>A pipeline run's pipeline name (then <see cref="Version"/> is the pipeline's, and <see cref="Steps"/> its graph).</summary>
+    public string? Pipeline { get; init; }
+
+    /// <summary>A pipeline run's steps, in the order written, each with its state and dependencies.</summary>
+    public IReadOnlyList<Pipelines.StepOutcome>? Steps { get; init; }
+
     public required RunLinks Links { get; init; }
 
     /// <summary>True once the run can change no more.</summary>
@@ -112,6 +118,9 @@ public sealed record StartedRun
     public string? Version { get; init; }
 
     public string? RepairOf { get; init; }
+
+    /// <summary>A pipeline run's pipeline name (its <see cref="Version"/> is the pipeline's).</summary>
+    public string? Pipeline { get; init; }
 
     /// <summary>With a repair: the original run's chunks run again.</summary>
     public IReadOnlyList<int>? Chunks { get; init; }

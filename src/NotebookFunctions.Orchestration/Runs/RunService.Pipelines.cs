@@ -1,0 +1,91 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.DurableTask.Client;
+using NotebookFunctions.Core.Notebooks;
+using NotebookFunctions.Core.Storage;
+using NotebookFunctions.Orchestration.Pipelines;
+
+namespace NotebookFunctions.Orchestration.Runs;
+
+/// <summary>The pipeline part of the run lifecycle: publish a definition checked whole, start a run of it once, repair it.</summary>
+public sealed partial class RunService
+{
+    /// <summary>
+    /// Checks a pipeline definition whole (shape, graph, notebooks, every step's parameters) and stores it
+    /// content-addressed, as a notebook is: the same definition published again is the same version.
+    /// </summary>
+    public async Task<PublishedNotebook> PublishPipelineAsync(string name, JsonNode? definition, NotebookSource? source, CancellationToken cancellationToken)
+    {
+        if (NotebookStore.NameProblem(name) is { } problem) throw RunRefusalException.Invalid(problem.Replace("notebook name", "pipeline name", StringComparison.Ordinal), "name");
+        var pipeline = PipelineReader.Read(definition);
+        await new PipelineValidator(blobs, secrets).CheckAsync(pipeline, cancellationToken);
+        var store = NotebookStore.Pipelines(blobs);
+        await store.EnsureCreatedAsync(cancellationToken);
+        return await store.PublishAsync(name, Encoding.UTF8.GetBytes(CanonicalJsonWriter.Write(definition) + "\n"), source, cancellationToken);
+    }
+
+    /// <summary>A published pipeline version (the latest when none is named) and its definition.</summary>
+    public async Task<(PublishedNotebook Version, JsonObject Definition)> GetPipelineAsync(string name, string? version, CancellationToken cancellationToken)
+    {
+        if (NotebookStore.NameProblem(name) is { } problem) throw RunRefusalException.Invalid(problem.Replace("notebook name", "pipeline name", StringComparison.Ordinal), "pipeline");
+        if (version is not null && NotebookStore.VersionProblem(version) is { } versionProblem) throw RunRefusalException.Invalid(versionProblem, "version");
+        var store = NotebookStore.Pipelines(blobs);
+        var published = version is null ? await store.LatestAsync(name, cancellationToken) : await store.GetVersionAsync(name, version, cancellationToken);
+        if (published is null)
+            throw RunRefusalException.NotFound(version is null ? $"no pipeline named '{name}' has been published" : $"pipeline '{name}' has no version '{version}'", version is null ? "pipeline" : "version");
+        var bytes = await store.GetAsync(name, published.Version, cancellationToken)
+            ?? throw RunRefusalException.NotFound($"pipeline '{name}' has no version '{published.Version}'", "version");
+        return (published, (JsonObject)JsonNode.Parse(bytes)!);
+    }
+
+    /// <summary>Every published pipeline, each with its versions oldest first.</summary>
+    public Task<SortedDictionary<string, List<PublishedNotebook>>> ListPipelinesAsync(CancellationToken cancellationToken) =>
+        NotebookStore.Pipelines(blobs).ListAllAsync(cancellationToken);
+
+    /// <summary>
+    /// Starts a run of a published pipeline at most once under the chosen id: every step is resolved and checked first
+    /// (a bad parameter in any step is refused before any step starts), then the whole graph is one durable run.
+    /// </summary>
+    public async Task<StartedRun> StartPipelineAsync(PipelineSubmission submission, RunIdChoice idChoice, CancellationToken cancellationToken)
+    {
+        var name = submission.Pipeline ?? throw RunRefusalException.Invalid("'pipeline' is required: the name of a published pipeline", "pipeline");
+        var (published, definition) = await GetPipelineAsync(name, submission.Version, cancellationToken);
+        var runId = idChoice.For(name, _clock.GetUtcNow());
+        if (idChoice != RunIdChoice.Fresh && await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null)
+            return Started(runId, new RunStart(Pipeline: RunViewBuilder.PipelineInput((await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken))!)), started: false);
+        var request = await new PipelineValidator(blobs, secrets).ResolveAsync(name, published.Version, PipelineReader.Read(definition), submission.Parameters, runId, cancellationToken);
+        return await StartOnceAsync(new RunStart(Pipeline: request), runId, cancellationToken);
+    }
+
+    /// <summary>
+    /// A new run ({id}-repair) of a finished pipeline run: the steps that failed or were skipped, and every step that
+    /// depends on them, run again; the steps that succeeded are reused from where their records are.
+    /// </summary>
+    private async Task<StartedRun> RepairPipelineAsync(OrchestrationMetadata state, CancellationToken cancellationToken)
+    {
+        var runId = state.InstanceId;
+        var request = RunViewBuilder.PipelineInput(state);
+        var result = RunViewBuilder.PipelineOutput(state);
+        if (request is null || result is null)
+            throw RunRefusalException.Conflict("Run not finished", $"pipeline run {runId} is {RunViewBuilder.Pipeline(state, detail: false).Status}; only a finished pipeline run can be repaired");
+        var broken = result.Steps.Where(s => s.Status is "Failed" or "Skipped" or "CompletedWithFailures").Select(s => s.Name).ToList();
+        if (broken.Count == 0) throw RunRefusalException.Conflict("Nothing to repair", $"pipeline run {runId} cannot be repaired: every step succeeded");
+        var repairId = RunIds.ForRepair(runId);
+        if (RunIds.Problem(repairId) is not null)
+            throw RunRefusalException.Conflict("Cannot repair", $"run {runId} cannot be repaired: its repair's id '{repairId}' would be over 200 characters; start a new run instead");
+
+        var rerun = PipelineGraph.WithDependants(request.Steps.Select(s => (s.Name, s.DependsOn)).ToList(), broken);
+        // Records move to the repair's run for the steps that run again; inputs that read them follow.
+        var moved = request.Steps.Where(s => rerun.Contains(s.Name)).ToDictionary(s => s.Record + "/", s => StorageLayout.StepRecord(repairId, s.Name) + "/", StringComparer.Ordinal);
+        var steps = request.Steps.Select(step =>
+        {
+            if (!rerun.Contains(step.Name)) return step with { Reused = true };
+            var record = StorageLayout.StepRecord(repairId, step.Name);
+            var input = step.Request.Input;
+            if (input.Container == StorageLayout.RunsContainer && moved.FirstOrDefault(m => input.Prefix.StartsWith(m.Key, StringComparison.Ordinal)) is { Key: not null } move)
+                input = input with { Prefix = move.Value + input.Prefix[move.Key.Length..] };
+            return step with { Reused = false, Record = record, Request = step.Request with { Record = record, PipelineRunId = repairId, Input = input } };
+        }).ToList();
+        return await StartOnceAsync(new RunStart(Pipeline: request with { Steps = steps, RepairOf = runId }), repairId, cancellationToken);
+    }
+}
