@@ -40,11 +40,27 @@ internal sealed class RunHarness : IAsyncDisposable
         return (name, published.Version);
     }
 
+    /// <summary>Publishes this notebook (one whose metadata a test set, say) under a new name; returns its version.</summary>
+    public static async Task<(string Name, string Version)> PublishAsync(Core.Notebooks.Notebook notebook)
+    {
+        var store = new NotebookStore(Blobs);
+        await store.EnsureCreatedAsync();
+        var name = $"nb-{Guid.NewGuid():N}"[..20];
+        var published = await store.PublishAsync(name, Encoding.UTF8.GetBytes(notebook.ToText()), source: null);
+        return (name, published.Version);
+    }
+
     public static Task<BlobContainerClient> UploadInputAsync(string blobName, string content) => DurableTestHosts.UploadInputAsync(blobName, content);
 
     public async Task<(RunResult Result, OrchestrationMetadata Metadata)> RunAsync(RunRequest request, string? runId = null)
     {
         var id = await Client.ScheduleNewOrchestrationInstanceAsync(nameof(NotebookRunOrchestrator), request, new StartOrchestrationOptions(runId ?? $"run-{Guid.NewGuid():N}"));
+        return await WaitAsync(id);
+    }
+
+    /// <summary>Waits for a run started by other means (RunService's start or repair) to end; it must end with a result.</summary>
+    public async Task<(RunResult Result, OrchestrationMetadata Metadata)> WaitAsync(string id)
+    {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var metadata = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
         Assert.True(metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{metadata.RuntimeStatus}: {metadata.FailureDetails}");
