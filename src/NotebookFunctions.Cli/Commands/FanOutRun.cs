@@ -230,7 +230,7 @@ internal static class FanOutRun
     }
 
     /// <summary>Publishes the file (content-addressed: the same bytes are the same version) where the run will go.</summary>
-    private static async Task<(string Name, string? Version, ParameterSchema? Schema)> PublishAsync(IRunBackend backend, string path, Action<string> say, CancellationToken cancellationToken)
+    internal static async Task<(string Name, string? Version, ParameterSchema? Schema)> PublishAsync(IRunBackend backend, string path, Action<string> say, CancellationToken cancellationToken)
     {
         var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
         var notebook = NotebookReader.Parse(System.Text.Encoding.UTF8.GetString(bytes), path);

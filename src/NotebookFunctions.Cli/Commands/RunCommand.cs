@@ -11,7 +11,7 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var notebook = new Argument<string>("notebook") { Description = "The .ipynb file to run; with --input, also the name of a published notebook." };
+        var notebook = new Argument<string>("notebook") { Description = "The .ipynb file to run; with --input, also the name of a published notebook; or a pipeline file (*.pipeline.yaml), run as one durable run of its steps." };
         var parameters = new Option<string[]>("--parameter", "-p")
         {
             Description = "A parameter as name=value (repeatable). Typed by the notebook's parameters cell; else True/False/None/int/float/string.",
@@ -64,6 +64,21 @@ public static class RunCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(notebook)!;
+            if (PipelineFile.IsPipeline(path))
+            {
+                return await CommandErrors.GuardAsync("run", () => PipelineRun.RunAsync(new PipelineRunOptions
+                {
+                    Path = path,
+                    ParametersFile = parse.GetValue(parameterFile),
+                    ParameterPairs = parse.GetValue(parameters) ?? [],
+                    Parallel = parse.GetValue(parallel),
+                    RunId = parse.GetValue(runId),
+                    IdempotencyKey = parse.GetValue(idempotencyKey),
+                    Publish = parse.GetValue(publish),
+                    Detach = parse.GetValue(detach),
+                }, connection, parse, cancellationToken));
+            }
+
             // A notebook with a credential in it never runs: the value would end up in outputs and history.
             if ((File.Exists(path) || parse.GetValue(input) is null) && ScanCommand.Refuse(path, "nbf run")) return ExitCodes.InvalidInput;
 

@@ -34,7 +34,19 @@ public sealed record LocalHostOptions
     /// <summary>False for commands that only query or cancel runs: no worker, no dispatching of work items.</summary>
     public bool RunWorker { get; init; } = true;
 
-    public ILoggerFactory LoggerFactory { get; init; } = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
+    /// <summary>Silent unless NBF_LOG names a level (trace, debug, information, warning, error): then the engine's logs go to stderr.</summary>
+    public ILoggerFactory LoggerFactory { get; init; } = Microsoft.Extensions.Logging.LoggerFactory.Create(b =>
+    {
+        if (Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("NBF_LOG"), ignoreCase: true, out var level))
+        {
+            b.SetMinimumLevel(level);
+            b.AddSimpleConsole(o => o.SingleLine = true).Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
+        else
+        {
+            b.SetMinimumLevel(LogLevel.Warning);
+        }
+    });
 }
 
 /// <summary>

@@ -7,7 +7,8 @@ namespace NotebookFunctions.Cli.LocalHost;
 /// Keeps long activities' queue messages invisible while they run. The gRPC sidecar never renews the locks of
 /// the work items it hands out, so on the Azure Storage backend a chunk running longer than the visibility timeout
 /// would be delivered a second time. With renewal here, the timeout can be short, which is what makes a killed
-/// host's in-flight chunks come back quickly after a restart.
+/// host's in-flight chunks come back quickly after a restart. It also hands sub-orchestration starts to the backend
+/// in a shape it can read back (<see cref="SubOrchestrationTags"/>).
 /// </summary>
 internal sealed class RenewingOrchestrationService(IOrchestrationService inner, TimeSpan renewEvery) : IOrchestrationService
 {
@@ -109,7 +110,7 @@ internal sealed class RenewingOrchestrationService(IOrchestrationService inner, 
     public Task CompleteTaskOrchestrationWorkItemAsync(
         TaskOrchestrationWorkItem workItem, OrchestrationRuntimeState newOrchestrationRuntimeState, IList<TaskMessage> outboundMessages,
         IList<TaskMessage> orchestratorMessages, IList<TaskMessage> timerMessages, TaskMessage continuedAsNewMessage, OrchestrationState orchestrationState) =>
-        inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+        inner.CompleteTaskOrchestrationWorkItemAsync(workItem, SubOrchestrationTags.Plain(newOrchestrationRuntimeState), outboundMessages, SubOrchestrationTags.Plain(orchestratorMessages), timerMessages, continuedAsNewMessage, orchestrationState);
 
     public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
 

@@ -57,6 +57,23 @@ public sealed class NbfApiClient : IDisposable
             json["warnings"]?.AsArray().Select(w => w?["message"]?.GetValue<string>() ?? string.Empty).ToList() ?? []);
     }
 
+    /// <summary>PUT /api/pipelines/{name}: the definition as JSON, checked whole by the backend before it is stored.</summary>
+    public async Task<PublishReply> PublishPipelineAsync(string name, JsonObject definition, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"pipelines/{Uri.EscapeDataString(name)}") { Content = JsonContent.Create(definition) };
+        var json = await SendAsync<JsonObject>(request, cancellationToken);
+        return new PublishReply(name, json["version"]!.GetValue<string>(), json["created"]?.GetValue<bool>() == true, []);
+    }
+
+    /// <summary>POST /api/pipelines/{name}/runs.</summary>
+    public Task<StartedRun> StartPipelineAsync(Orchestration.Pipelines.PipelineSubmission submission, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["version"] = submission.Version, ["parameters"] = submission.Parameters?.DeepClone() };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"pipelines/{Uri.EscapeDataString(submission.Pipeline ?? string.Empty)}/runs") { Content = JsonContent.Create(body) };
+        if (idempotencyKey is not null) request.Headers.Add(Api.Endpoints.RunsApi.IdempotencyHeader, idempotencyKey);
+        return SendAsync<StartedRun>(request, cancellationToken);
+    }
+
     /// <summary>A published notebook: its versions, kernel and the parameter schema of the version asked for.</summary>
     public Task<JsonObject> GetNotebookAsync(string name, string? version, CancellationToken cancellationToken) =>
         SendAsync<JsonObject>(new HttpRequestMessage(HttpMethod.Get, $"notebooks/{Uri.EscapeDataString(name)}{(version is null ? string.Empty : $"?version={Uri.EscapeDataString(version)}")}"), cancellationToken);

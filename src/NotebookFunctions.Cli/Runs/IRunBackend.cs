@@ -13,6 +13,11 @@ internal interface IRunBackend : IAsyncDisposable
 
     Task<StartedRun> StartAsync(RunSubmission submission, RunIdChoice idChoice, CancellationToken cancellationToken);
 
+    /// <summary>Publishes a pipeline definition, checked whole where it is stored; returns its version and whether it is new.</summary>
+    Task<(string Version, bool Created)> PublishPipelineAsync(string name, System.Text.Json.Nodes.JsonObject definition, Core.Storage.NotebookSource? source, CancellationToken cancellationToken);
+
+    Task<StartedRun> StartPipelineAsync(Orchestration.Pipelines.PipelineSubmission submission, RunIdChoice idChoice, CancellationToken cancellationToken);
+
     Task<RunView> GetAsync(string runId, CancellationToken cancellationToken);
 
     Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken);

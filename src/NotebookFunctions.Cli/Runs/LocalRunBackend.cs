@@ -39,6 +39,15 @@ internal sealed class LocalRunBackend : IRunBackend
 
     public Task<StartedRun> StartAsync(RunSubmission submission, RunIdChoice idChoice, CancellationToken cancellationToken) => _service.StartAsync(submission, idChoice, cancellationToken);
 
+    public async Task<(string Version, bool Created)> PublishPipelineAsync(string name, System.Text.Json.Nodes.JsonObject definition, Core.Storage.NotebookSource? source, CancellationToken cancellationToken)
+    {
+        var published = await _service.PublishPipelineAsync(name, definition, source, cancellationToken);
+        return (published.Version, published.Created);
+    }
+
+    public Task<StartedRun> StartPipelineAsync(Orchestration.Pipelines.PipelineSubmission submission, RunIdChoice idChoice, CancellationToken cancellationToken) =>
+        _service.StartPipelineAsync(submission, idChoice, cancellationToken);
+
     public Task<RunView> GetAsync(string runId, CancellationToken cancellationToken) => _service.GetAsync(runId, cancellationToken);
 
     public Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken) => _service.ListAsync(query, cancellationToken);

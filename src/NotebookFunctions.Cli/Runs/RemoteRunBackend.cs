@@ -18,6 +18,19 @@ internal sealed class RemoteRunBackend(NbfApiClient api) : IRunBackend
         return api.StartRunAsync(submission, idChoice.IdempotencyKey, cancellationToken);
     }
 
+    public async Task<(string Version, bool Created)> PublishPipelineAsync(string name, System.Text.Json.Nodes.JsonObject definition, Core.Storage.NotebookSource? source, CancellationToken cancellationToken)
+    {
+        var reply = await api.PublishPipelineAsync(name, definition, cancellationToken);
+        return (reply.Version, reply.Created);
+    }
+
+    public Task<StartedRun> StartPipelineAsync(Orchestration.Pipelines.PipelineSubmission submission, RunIdChoice idChoice, CancellationToken cancellationToken)
+    {
+        if (idChoice.ExactId is not null)
+            throw RunRefusalException.Invalid("--run-id names runs on the local host only; with --api, use --idempotency-key to make a retried run find the first", "runId");
+        return api.StartPipelineAsync(submission, idChoice.IdempotencyKey, cancellationToken);
+    }
+
     public Task<RunView> GetAsync(string runId, CancellationToken cancellationToken) => api.GetRunAsync(Checked(runId), cancellationToken);
 
     public Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken) => api.ListRunsAsync(query, cancellationToken);

@@ -10,6 +10,13 @@ internal static class RunReport
     /// <summary>The lines of a finished run and the exit code its outcome means.</summary>
     public static int Outcome(RunView run, Action<string> say)
     {
+        if (run.Steps is { } steps)
+        {
+            say($"pipeline run {run.Id} {run.Status}: {steps.Count(s => s.LetsDependantsRun)} of {steps.Count} steps succeeded{(run.Error is null ? string.Empty : $"; {run.Error}")}");
+            foreach (var line in StepLines(steps)) say(line);
+            return ExitCodeOf(run.Status);
+        }
+
         if (run.Result is { } result)
         {
             say($"run {run.Id} {run.Status}: {result.Succeeded} of {result.ChunkCount} chunks succeeded");
@@ -36,7 +43,18 @@ internal static class RunReport
     /// <summary>nbf status: state, times, progress, outcome and failures.</summary>
     public static void Status(RunView run, TextWriter output)
     {
+        if (run.Steps is { } steps)
+        {
+            output.WriteLine($"pipeline run {run.Id}: {run.Status} (pipeline {run.Pipeline ?? "?"}{(run.Version is null ? string.Empty : $"@{run.Version[..Math.Min(12, run.Version.Length)]}")}, created {run.Created:u}, updated {run.LastUpdated:u})");
+            if (run.RepairOf is not null) output.WriteLine($"repairs: {run.RepairOf}");
+            output.WriteLine("steps:");
+            foreach (var line in StepLines(steps)) output.WriteLine(line);
+            if (run.Error is not null) output.WriteLine($"error: {run.Error}");
+            return;
+        }
+
         output.WriteLine($"run {run.Id}: {run.Status} (notebook {run.Notebook ?? "?"}{(run.Version is null ? string.Empty : $"@{run.Version[..Math.Min(12, run.Version.Length)]}")}, created {run.Created:u}, updated {run.LastUpdated:u})");
+
         if (run.RepairOf is not null) output.WriteLine($"repairs: {run.RepairOf}");
         if (Progress(run) is { Length: > 0 } progress) output.WriteLine($"chunks: {progress}");
         if (run.Result is { } result)
@@ -62,10 +80,24 @@ internal static class RunReport
         var reduce => $"  {reduce}; executed notebook (failing cell marked): {StorageLayout.RunsContainer}/{reduce.NotebookBlob ?? StorageLayout.ReduceNotebookBlob(runId)}",
     };
 
+    /// <summary>The step graph, one step a line: state, what it waits on, its chunks, where its record is, why it failed.</summary>
+    private static IEnumerable<string> StepLines(IReadOnlyList<Orchestration.Pipelines.StepOutcome> steps)
+    {
+        var width = steps.Max(s => s.Name.Length);
+        foreach (var step in steps)
+        {
+            var after = step.DependsOn.Count == 0 ? string.Empty : $" after {string.Join(", ", step.DependsOn)}";
+            var chunks = step.Chunks is { } n ? $", {step.SucceededChunks}/{n} chunks" : string.Empty;
+            yield return $"  {step.Name.PadRight(width)}  {step.Status,-21} {step.Notebook}{after}{chunks}; {StorageLayout.RunsContainer}/{step.Record}/";
+            if (step.Error is not null && step.Status is "Failed" or "Skipped" or "CompletedWithFailures") yield return $"  {new string(' ', width)}  {step.Error}";
+        }
+    }
+
     /// <summary>A listing row: id, status, created, updated, chunks.</summary>
     public static string[] Row(RunView run) =>
         [run.Id, run.Status, $"{run.Created:yyyy-MM-dd HH:mm:ss}", $"{run.LastUpdated:yyyy-MM-dd HH:mm:ss}", Progress(run)];
 
     private static string Progress(RunView run) =>
-        run.Progress is { } p ? $"{p.Succeeded + p.Failed}/{p.Planned} done, {p.Failed} failed" : string.Empty;
+        run.Steps is { } steps ? $"pipeline {run.Pipeline}: {steps.Count(s => s.HasEnded)}/{steps.Count} steps done, {steps.Count(s => s.Status is "Failed" or "Skipped")} failed or skipped"
+        : run.Progress is { } p ? $"{p.Succeeded + p.Failed}/{p.Planned} done, {p.Failed} failed" : string.Empty;
 }

@@ -32,10 +32,10 @@ public static class ChunkDownloader
             // Blob names may hold "..": such a member would land outside the folder, so it is refused, not followed.
             var path = Path.GetFullPath(Path.Combine(root, member.Name));
             if (!path.StartsWith(root, StringComparison.Ordinal))
-                throw new ChunkPlanningException($"input blob '{chunk.Container}/{chunk.Blob}{member.Name}' has a name that leaves its folder");
+                throw new ChunkPlanningException($"input blob '{chunk.Container}/{chunk.BlobOf(member)}' has a name that leaves its folder");
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-            await CopyRangeAsync(container.GetBlobClient(chunk.Blob + member.Name), new ETag(member.ETag), 0, member.Length, file, cancellationToken);
+            await CopyRangeAsync(container.GetBlobClient(chunk.BlobOf(member)), new ETag(member.ETag), 0, member.Length, file, cancellationToken);
         }
 
         return directory;

@@ -15,6 +15,7 @@ public sealed class ChunkPlanner(BlobServiceClient service)
     public async Task<IReadOnlyList<ChunkSpec>> PlanAsync(InputSpec input, CancellationToken cancellationToken = default)
     {
         var container = service.GetBlobContainerClient(input.Container);
+        if (input is { Mode: ChunkMode.Whole, Folders: { } folders }) return [await GatherAsync(container, input, folders, cancellationToken)];
         var blobs = await ListAsync(container, input, cancellationToken);
         if (blobs.Count == 0 && !(input.AllowEmpty && input.Mode == ChunkMode.Whole))
         {
@@ -63,6 +64,21 @@ public sealed class ChunkPlanner(BlobServiceClient service)
         return chunks;
     }
 
+    /// <summary>One whole-mode chunk of every blob under each folder, named in the notebook's folder by the folder's name.</summary>
+    private static async Task<ChunkSpec> GatherAsync(BlobContainerClient container, InputSpec input, IReadOnlyList<InputFolder> folders, CancellationToken cancellationToken)
+    {
+        var members = new List<WholeBlob>();
+        foreach (var folder in folders)
+        {
+            foreach (var blob in await ListAsync(container, input with { Prefix = folder.Prefix, Folders = null }, cancellationToken))
+                members.Add(new WholeBlob($"{folder.Name}/{blob.Name[folder.Prefix.Length..]}", blob.Properties.ETag!.Value.ToString(), blob.Properties.ContentLength ?? 0) { Blob = blob.Name });
+        }
+
+        if (members.Count == 0 && !input.AllowEmpty)
+            throw new ChunkPlanningException($"no blobs under {string.Join(", ", folders.Select(f => $"'{input.Container}/{f.Prefix}'"))}");
+        return new ChunkSpec(0, input.Container, string.Empty, string.Empty, 0, members.Sum(b => b.Length), 0) { Blobs = members };
+    }
+
     private static async Task<List<BlobItem>> ListAsync(BlobContainerClient container, InputSpec input, CancellationToken cancellationToken)
     {
         var selected = Selects(input);
@@ -96,6 +112,7 @@ public sealed class ChunkPlanner(BlobServiceClient service)
         return name =>
         {
             if (input.ExactBlob) return name == input.Prefix;
+            if (input.RunResults && name == input.Prefix + "scraps.json") return false;
             return glob is null || glob.IsMatch(name[input.Prefix.Length..].TrimStart('/'));
         };
     }

@@ -24,8 +24,15 @@ public sealed record ChunkSpec(
 
     /// <summary>The blob versions this chunk reads: what a repair checks are unchanged, and the manifest records.</summary>
     public IEnumerable<(string Blob, string ETag)> Sources =>
-        Blobs is null ? [(Blob, ETag)] : Blobs.Select(b => (Blob + b.Name, b.ETag));
+        Blobs is null ? [(Blob, ETag)] : Blobs.Select(b => (BlobOf(b), b.ETag));
+
+    /// <summary>The full blob name of one of <see cref="Blobs"/>.</summary>
+    public string BlobOf(WholeBlob member) => member.Blob ?? Blob + member.Name;
 }
 
-/// <summary>One blob of a whole-mode chunk: its name below the chunk's folder, its version and its size.</summary>
-public sealed record WholeBlob(string Name, string ETag, long Length);
+/// <summary>One blob of a whole-mode chunk: its name in the notebook's input folder, its version and its size.</summary>
+public sealed record WholeBlob(string Name, string ETag, long Length)
+{
+    /// <summary>The full blob name, when it is not the chunk's folder followed by <see cref="Name"/> (inputs gathered from several folders).</summary>
+    public string? Blob { get; init; }
+}

@@ -35,6 +35,21 @@ public sealed record InputSpec
     /// <summary>In whole mode, no blob at all is one chunk of an empty folder rather than an error (a pipeline step with no input, or an upstream step that wrote nothing).</summary>
     public bool AllowEmpty { get; init; }
 
+    /// <summary>
+    /// In whole mode, blobs gathered from several folders instead of the prefix: each folder's blobs go in the input
+    /// folder under its name (a pipeline step reading the results of several steps).
+    /// </summary>
+    public IReadOnlyList<InputFolder>? Folders { get; init; }
+
+    /// <summary>
+    /// The input is a run's merged results: the scraps.json a run gathers beside its notebook's files (at the top of the
+    /// prefix, or of each folder) is the run's record, not data, and is left out.
+    /// </summary>
+    public bool RunResults { get; init; }
+
     /// <summary>More chunks than this is an error, before anything runs.</summary>
     public int MaxChunks { get; init; } = 10_000;
 }
+
+/// <summary>Blobs under <paramref name="Prefix"/>, seen by the notebook under input_path/<paramref name="Name"/>/.</summary>
+public sealed record InputFolder(string Prefix, string Name);

@@ -85,11 +85,14 @@ public sealed record PipelineStep
     public IReadOnlyList<string> Secrets { get; init; } = [];
 }
 
-/// <summary>A step's input: blobs in storage (<see cref="Blobs"/>), or the results of the step named by <see cref="Step"/>.</summary>
+/// <summary>A step's input: blobs in storage (<see cref="Blobs"/>), or the results of the steps named by <see cref="Steps"/>.</summary>
 public sealed record StepInput
 {
-    /// <summary>The step whose final results (its reduce's files, else its merged results) this step reads.</summary>
-    public string? Step { get; init; }
+    /// <summary>
+    /// The steps whose final results (a reduce's files, else the merged results) this step reads: one step's are its
+    /// input; several steps' (a single-run step joining them) are each in a folder named after the step.
+    /// </summary>
+    public IReadOnlyList<string> Steps { get; init; } = [];
 
     /// <summary>Container, prefix, glob and chunking: for another step's results, only glob and chunking apply.</summary>
     public required InputSubmission Blobs { get; init; }

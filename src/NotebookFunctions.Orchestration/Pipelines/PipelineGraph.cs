@@ -24,7 +24,7 @@ public static class PipelineGraph
                 }
             }
 
-            if (step.Input?.Step is { } source)
+            foreach (var source in step.Input?.Steps ?? [])
             {
                 if (!names.Contains(source)) throw RunRefusalException.Invalid($"step '{step.Name}' reads the results of '{source}', which is not a step of this pipeline", $"steps.{step.Name}.input.step");
                 if (!step.DependsOn.Contains(source))

@@ -18,7 +18,7 @@ public sealed record PipelineRequest
     /// <summary>The pipeline parameters' values, defaults filled in.</summary>
     public JsonObject Parameters { get; init; } = new();
 
-    /// <summary>In the order written.</summary>
+    /// <summary>Each step after the steps it depends on.</summary>
     public required IReadOnlyList<StepRun> Steps { get; init; }
 
     /// <summary>Set on a repair: the finished pipeline run whose succeeded steps this one reuses.</summary>

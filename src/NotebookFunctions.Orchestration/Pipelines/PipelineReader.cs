@@ -142,10 +142,10 @@ public static partial class PipelineReader
     {
         var input = Object(node, field, "{step} or {container, prefix, glob}, with mode and chunk_size");
         Known(input, InputMembers, field);
-        var step = Text(input["step"], $"{field}.step");
-        if (step is not null && (input.ContainsKey("container") || input.ContainsKey("prefix")))
+        var steps = input["step"] is { } named ? Strings(named, $"{field}.step") : [];
+        if (steps.Count > 0 && (input.ContainsKey("container") || input.ContainsKey("prefix")))
             throw RunRefusalException.Invalid($"'{field}' reads either another step's results ('step') or blobs ('container', 'prefix'), not both", $"{field}.step");
-        if (step is null && !input.ContainsKey("container"))
+        if (steps.Count == 0 && !input.ContainsKey("container"))
             throw RunRefusalException.Invalid($"'{field}' needs 'step' (another step's results) or 'container' (blobs in storage)", field);
         var chunkSize = input["chunk_size"] switch
         {
@@ -155,7 +155,7 @@ public static partial class PipelineReader
         };
         return new StepInput
         {
-            Step = step,
+            Steps = steps,
             Blobs = new InputSubmission
             {
                 Container = Text(input["container"], $"{field}.container"),
@@ -212,14 +212,15 @@ public static partial class PipelineReader
     private static int? Int(JsonNode? node, string field) => node switch
     {
         null => null,
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number && ParameterTypes.IsInteger(v) && v.TryGetValue<int>(out var i) => i,
+        // Parsed from the text: a YAML-read number is held as a long, which TryGetValue<int> would not convert.
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number && ParameterTypes.IsInteger(v) && int.TryParse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture, out var i) => i,
         _ => throw RunRefusalException.Invalid($"'{field}' must be a whole number", field),
     };
 
     private static double? Number(JsonNode? node, string field) => node switch
     {
         null => null,
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number && double.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) => d,
         _ => throw RunRefusalException.Invalid($"'{field}' must be a number", field),
     };
 

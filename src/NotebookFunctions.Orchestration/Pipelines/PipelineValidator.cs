@@ -70,7 +70,8 @@ public sealed partial class PipelineValidator(BlobServiceClient blobs, ISecretSo
     private async Task<List<StepRun>> ResolveStepsAsync(PipelineDefinition pipeline, JsonObject values, string runId, bool checkInputBlobs, CancellationToken cancellationToken)
     {
         var resolved = new Dictionary<string, RunRequest>(StringComparer.Ordinal);
-        foreach (var step in Ordered(pipeline))
+        var ordered = Ordered(pipeline);
+        foreach (var step in ordered)
         {
             var record = StorageLayout.StepRecord(runId, step.Name);
             var submission = Submission(step, values, record, resolved);
@@ -78,7 +79,7 @@ public sealed partial class PipelineValidator(BlobServiceClient blobs, ISecretSo
             try
             {
                 // A step reading another step's results, or nothing, has no blobs before it runs.
-                request = await _runs.ValidateAsync(submission, cancellationToken, checkInputBlobs && step.Input is { Step: null });
+                request = await _runs.ValidateAsync(submission, cancellationToken, checkInputBlobs && step.Input is { Steps.Count: 0 });
             }
             catch (Exception e) when (RunRefusalException.From(e) is { } refusal)
             {
@@ -88,7 +89,8 @@ public sealed partial class PipelineValidator(BlobServiceClient blobs, ISecretSo
             resolved[step.Name] = request with { Record = record, PipelineRunId = runId };
         }
 
-        return pipeline.Steps.Select(s => new StepRun { Name = s.Name, DependsOn = s.DependsOn, RunIf = s.RunIf, Request = resolved[s.Name], Record = resolved[s.Name].Record! }).ToList();
+        // In the order they can run: how status lists them.
+        return ordered.Select(s => new StepRun { Name = s.Name, DependsOn = s.DependsOn, RunIf = s.RunIf, Request = resolved[s.Name], Record = resolved[s.Name].Record! }).ToList();
     }
 
     /// <summary>The run one step asks for, pipeline parameters put in and its input resolved to blobs.</summary>
@@ -119,12 +121,18 @@ public sealed partial class PipelineValidator(BlobServiceClient blobs, ISecretSo
             throw RunRefusalException.Invalid($"step '{step.Name}' fans out, but has no input to cut into chunks", field);
         var mode = step.Mode == StepMode.Single ? "whole" : asked.Mode;
         if (step.Input is null) return asked with { Container = StorageLayout.RunsContainer, Prefix = $"{record}/input/", Mode = mode, AllowEmpty = true };
-        if (step.Input.Step is not { } source) return asked with { Mode = mode };
-        // Another step's final results: its reduce's files when it has a reduce, else its merged results.
-        var from = upstream[source];
-        var prefix = from.Reduce is null ? StorageLayout.ResultsPrefix(from.Record!) : StorageLayout.ReduceFilesPrefix(from.Record!);
-        return asked with { Container = StorageLayout.RunsContainer, Prefix = prefix, Mode = mode, AllowEmpty = step.Mode == StepMode.Single };
+        if (step.Input.Steps.Count == 0) return asked with { Mode = mode };
+        if (step.Input.Steps.Count > 1 && step.Mode != StepMode.Single)
+            throw RunRefusalException.Invalid($"step '{step.Name}' reads several steps' results, which it can only join in one run: set its mode to 'single'", $"{field}.step");
+        var folders = step.Input.Steps.Select(source => new Core.Chunks.InputFolder(FinalResults(upstream[source]), source)).ToList();
+        return step.Input.Steps.Count == 1
+            ? asked with { Container = StorageLayout.RunsContainer, Prefix = folders[0].Prefix, Mode = mode, AllowEmpty = step.Mode == StepMode.Single, RunResults = true }
+            : asked with { Container = StorageLayout.RunsContainer, Prefix = $"{record}/input/", Mode = mode, AllowEmpty = true, Folders = folders, RunResults = true };
     }
+
+    /// <summary>Where a step's final results are: its reduce's files when it has a reduce, else its merged results.</summary>
+    private static string FinalResults(RunRequest step) =>
+        step.Reduce is null ? StorageLayout.ResultsPrefix(step.Record!) : StorageLayout.ReduceFilesPrefix(step.Record!);
 
     /// <summary>Literal values as they are; "${name}" replaced by the pipeline parameter's value, keeping its type.</summary>
     private static JsonObject Substitute(JsonObject parameters, JsonObject values, string field)

@@ -77,13 +77,15 @@ public sealed partial class RunService
         var rerun = PipelineGraph.WithDependants(request.Steps.Select(s => (s.Name, s.DependsOn)).ToList(), broken);
         // Records move to the repair's run for the steps that run again; inputs that read them follow.
         var moved = request.Steps.Where(s => rerun.Contains(s.Name)).ToDictionary(s => s.Record + "/", s => StorageLayout.StepRecord(repairId, s.Name) + "/", StringComparer.Ordinal);
+        string Moved(string prefix) =>
+            moved.FirstOrDefault(m => prefix.StartsWith(m.Key, StringComparison.Ordinal)) is { Key: not null } move ? move.Value + prefix[move.Key.Length..] : prefix;
         var steps = request.Steps.Select(step =>
         {
             if (!rerun.Contains(step.Name)) return step with { Reused = true };
             var record = StorageLayout.StepRecord(repairId, step.Name);
             var input = step.Request.Input;
-            if (input.Container == StorageLayout.RunsContainer && moved.FirstOrDefault(m => input.Prefix.StartsWith(m.Key, StringComparison.Ordinal)) is { Key: not null } move)
-                input = input with { Prefix = move.Value + input.Prefix[move.Key.Length..] };
+            if (input.Container == StorageLayout.RunsContainer)
+                input = input with { Prefix = Moved(input.Prefix), Folders = input.Folders?.Select(f => f with { Prefix = Moved(f.Prefix) }).ToList() };
             return step with { Reused = false, Record = record, Request = step.Request with { Record = record, PipelineRunId = repairId, Input = input } };
         }).ToList();
         return await StartOnceAsync(new RunStart(Pipeline: request with { Steps = steps, RepairOf = runId }), repairId, cancellationToken);

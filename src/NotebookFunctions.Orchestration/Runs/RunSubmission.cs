@@ -73,6 +73,14 @@ public sealed record InputSubmission
     [JsonIgnore]
     public bool ExactBlob { get; init; }
 
+    /// <summary>In whole mode, blobs of several folders, each under its name (a pipeline step reading several steps). Never read from JSON.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<NotebookFunctions.Core.Chunks.InputFolder>? Folders { get; init; }
+
+    /// <summary>The input is another run's merged results (a pipeline step's): their scraps.json is left out. Never read from JSON.</summary>
+    [JsonIgnore]
+    public bool RunResults { get; init; }
+
     /// <summary>In whole mode, no blobs is an empty folder, not an error (pipeline steps). Never read from JSON.</summary>
     [JsonIgnore]
     public bool AllowEmpty { get; init; }

@@ -257,6 +257,8 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
             MaxChunks = input.MaxChunks ?? 10_000,
             ExactBlob = input.ExactBlob,
             AllowEmpty = input.AllowEmpty,
+            Folders = input.Folders,
+            RunResults = input.RunResults,
         };
     }
 

@@ -34,7 +34,7 @@ public sealed record RunView
     /// <summary>A pipeline run's pipeline name (then <see cref="Version"/> is the pipeline's, and <see cref="Steps"/> its graph).</summary>
     public string? Pipeline { get; init; }
 
-    /// <summary>A pipeline run's steps, in the order written, each with its state and dependencies.</summary>
+    /// <summary>A pipeline run's steps, each after the steps it depends on, with its state and dependencies.</summary>
     public IReadOnlyList<Pipelines.StepOutcome>? Steps { get; init; }
 
     public required RunLinks Links { get; init; }
