@@ -87,6 +87,39 @@ public sealed class ScheduleTests
     }
 
     [Fact]
+    public async Task A_schedule_can_start_a_pipeline_checked_like_a_run_of_it()
+    {
+        var (api, notebook, _) = await SetUpAsync();
+        await using var _ = api;
+        var pipeline = ApiHarness.NewName("pipe");
+        var service = new Orchestration.Runs.RunService(ApiHarness.Blobs, api.Client);
+        await service.PublishPipelineAsync(pipeline, System.Text.Json.Nodes.JsonNode.Parse(
+            "{\"parameters\": {\"label\": \"daily\"}, \"steps\": {\"only\": {\"notebook\": \"" + notebook + "\", \"parameters\": {\"label\": \"${label}\"}}}}"), null, default);
+        var name = $"p-{Guid.NewGuid():N}"[..14];
+
+        var (both, bothProblem) = await api.SendAsync(HttpMethod.Put, $"/api/schedules/{name}", new { cron = "* * * * *", run = new { notebook }, pipeline = new { pipeline } });
+        var (badValue, badValueProblem) = await api.SendAsync(HttpMethod.Put, $"/api/schedules/{name}", new { cron = "* * * * *", pipeline = new { pipeline, parameters = new { label = 3 } } });
+        var (unknown, unknownProblem) = await api.SendAsync(HttpMethod.Put, $"/api/schedules/{name}", new { cron = "* * * * *", pipeline = new { pipeline = "no-such-pipeline" } });
+        var (created, _) = await api.SendAsync(HttpMethod.Put, $"/api/schedules/{name}", new { cron = "* * * * *", pipeline = new { pipeline, parameters = new { label = "scheduled" } } });
+        var utc = DateTimeOffset.UtcNow;
+        var minute = new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, utc.Minute, 0, TimeSpan.Zero).AddMinutes(3);
+        var ticks = await new ScheduleTicker(ApiHarness.Blobs).TickAsync(api.Client, minute.AddSeconds(5), default);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "pipeline"), (both.StatusCode, bothProblem["field"]!.GetValue<string>()));
+        Assert.Equal((HttpStatusCode.BadRequest, "pipeline.parameters.label"), (badValue.StatusCode, badValueProblem["field"]!.GetValue<string>()));
+        Assert.Equal((HttpStatusCode.NotFound, "pipeline.pipeline"), (unknown.StatusCode, unknownProblem["field"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var tick = Assert.Single(ticks, t => t.Schedule == name);
+        Assert.True(tick.Started, tick.Error);
+        Assert.StartsWith($"{pipeline}-sched-{name}-", tick.RunId, StringComparison.Ordinal);
+        var run = await api.WaitForRunAsync(tick.RunId);
+        Assert.Equal("Completed", run["status"]!.GetValue<string>());
+        Assert.Equal(pipeline, run["pipeline"]!.GetValue<string>());
+        Assert.Equal("Completed", run["steps"]![0]!["status"]!.GetValue<string>());
+        await api.SendAsync(HttpMethod.Delete, $"/api/schedules/{name}");
+    }
+
+    [Fact]
     public async Task An_occurrence_that_cannot_start_is_reported_once_not_every_minute()
     {
         var (api, notebook, container) = await SetUpAsync();

@@ -8,13 +8,14 @@ using NotebookFunctions.Orchestration.Runs;
 namespace NotebookFunctions.Api.Endpoints;
 
 /// <summary>The body of PUT /api/schedules/{name}.</summary>
-public sealed record ScheduleBody(string? Cron, string? TimeZone, bool? Enabled, RunSubmission? Run);
+public sealed record ScheduleBody(string? Cron, string? TimeZone, bool? Enabled, RunSubmission? Run, Orchestration.Pipelines.PipelineSubmission? Pipeline);
 
 /// <summary>Listing, creating, replacing and deleting cron schedules.</summary>
 public sealed partial class SchedulesApi(BlobServiceClient blobs, TimeProvider clock, Core.Secrets.ISecretSource? secrets = null)
 {
     private readonly ScheduleStore _store = new(blobs);
     private readonly RunValidator _validator = new(blobs, secrets);
+    private readonly Orchestration.Pipelines.PipelineValidator _pipelines = new(blobs, secrets);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
     private static partial Regex NamePattern();
@@ -34,7 +35,8 @@ public sealed partial class SchedulesApi(BlobServiceClient blobs, TimeProvider c
             throw ApiException.BadRequest($"schedule name '{name}' must be 1 to 63 lowercase letters, digits or '-', starting with a letter or digit", "name");
         var body = await RequestJson.ReadAsync<ScheduleBody>(request.Body, "schedule", request.HttpContext.RequestAborted);
         if (string.IsNullOrWhiteSpace(body.Cron)) throw ApiException.BadRequest("'cron' is required, e.g. \"0 6 * * 1-5\" (06:00 on weekdays)", "cron");
-        if (body.Run is null) throw ApiException.BadRequest("'run' is required: the run request each occurrence starts", "run");
+        if (body.Run is null == body.Pipeline is null)
+            throw ApiException.BadRequest("give 'run' (the run request each occurrence starts) or 'pipeline' ({\"pipeline\": name, \"parameters\"}: the pipeline run each occurrence starts), one of them", body.Run is null ? "run" : "pipeline");
         var schedule = new Schedule
         {
             Name = name,
@@ -42,17 +44,20 @@ public sealed partial class SchedulesApi(BlobServiceClient blobs, TimeProvider c
             TimeZone = body.TimeZone ?? "UTC",
             Enabled = body.Enabled ?? true,
             Run = body.Run,
+            Pipeline = body.Pipeline,
             Updated = clock.GetUtcNow(),
         };
         Check(schedule);
+        var member = schedule.Pipeline is null ? "run" : "pipeline";
         try
         {
-            await _validator.ValidateAsync(schedule.Run, request.HttpContext.RequestAborted);
+            if (schedule.Pipeline is { } pipeline) await _pipelines.CheckSubmissionAsync(pipeline, request.HttpContext.RequestAborted);
+            else await _validator.ValidateAsync(schedule.Run!, request.HttpContext.RequestAborted);
         }
         catch (Exception e) when (RunRefusalException.From(e) is { } refusal)
         {
-            // The run's fields sit under "run" in a schedule: name them as the caller wrote them.
-            throw new RunRefusalException(refusal.Kind, refusal.Title, refusal.Message, refusal.Field is null ? "run" : $"run.{refusal.Field}", refusal.Extensions);
+            // The run's fields sit under "run" (or "pipeline") in a schedule: name them as the caller wrote them.
+            throw new RunRefusalException(refusal.Kind, refusal.Title, refusal.Message, refusal.Field is null ? member : $"{member}.{refusal.Field}", refusal.Extensions);
         }
 
         var created = await _store.PutAsync(schedule, request.HttpContext.RequestAborted);
@@ -77,7 +82,7 @@ public sealed partial class SchedulesApi(BlobServiceClient blobs, TimeProvider c
             // Stored before a validation rule existed; shown without a next occurrence.
         }
 
-        return new { name = schedule.Name, cron = schedule.Cron, timeZone = schedule.TimeZone, enabled = schedule.Enabled, run = schedule.Run, updated = schedule.Updated, next };
+        return new { name = schedule.Name, cron = schedule.Cron, timeZone = schedule.TimeZone, enabled = schedule.Enabled, run = schedule.Run, pipeline = schedule.Pipeline, updated = schedule.Updated, next };
     }
 
     private static void Check(Schedule schedule)

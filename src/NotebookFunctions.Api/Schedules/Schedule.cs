@@ -3,7 +3,7 @@ using NotebookFunctions.Orchestration.Runs;
 
 namespace NotebookFunctions.Api.Schedules;
 
-/// <summary>A cron schedule that starts a run: when (cron in a time zone), what (a run body), and whether it is on.</summary>
+/// <summary>A cron schedule that starts a run: when (cron in a time zone), what (a run body, or a pipeline run), and whether it is on.</summary>
 public sealed record Schedule
 {
     public required string Name { get; init; }
@@ -16,8 +16,14 @@ public sealed record Schedule
 
     public bool Enabled { get; init; } = true;
 
-    /// <summary>The run each occurrence starts (the notebook's latest version when it names none).</summary>
-    public required RunSubmission Run { get; init; }
+    /// <summary>The run each occurrence starts (the notebook's latest version when it names none); null when it starts a pipeline.</summary>
+    public RunSubmission? Run { get; init; }
+
+    /// <summary>The pipeline run each occurrence starts (the pipeline's latest version when it names none); null when it starts a run.</summary>
+    public Orchestration.Pipelines.PipelineSubmission? Pipeline { get; init; }
+
+    /// <summary>What each occurrence's run id starts with: the notebook's or the pipeline's name.</summary>
+    public string Target => Pipeline?.Pipeline ?? Run?.Notebook ?? string.Empty;
 
     /// <summary>When the schedule was last written: occurrences before it never run.</summary>
     public DateTimeOffset Updated { get; init; }

@@ -27,10 +27,12 @@ public sealed class ScheduleTicker(BlobServiceClient blobs, Core.Secrets.ISecret
         foreach (var schedule in await _schedules.ListAsync(cancellationToken))
         {
             if (!schedule.Enabled || schedule.LatestDue(schedule.Updated, now) is not { } occurrence) continue;
-            var runId = RunIds.ForSchedule(schedule.Run.Notebook ?? string.Empty, schedule.Name, occurrence);
+            var runId = RunIds.ForSchedule(schedule.Target, schedule.Name, occurrence);
             try
             {
-                var started = await runs.StartAsync(schedule.Run, RunIdChoice.Exactly(runId), cancellationToken);
+                var started = schedule.Pipeline is { } pipeline
+                    ? await runs.StartPipelineAsync(pipeline, RunIdChoice.Exactly(runId), cancellationToken)
+                    : await runs.StartAsync(schedule.Run ?? throw RunRefusalException.Invalid($"schedule '{schedule.Name}' names neither a run nor a pipeline", "run"), RunIdChoice.Exactly(runId), cancellationToken);
                 if (started.Started) ticks.Add(new ScheduleTick(schedule.Name, occurrence, runId, true, null));
             }
             catch (Exception e) when (RunRefusalException.From(e) is { } refusal)
