@@ -45,6 +45,42 @@ public sealed class IncomingBlobTests
     }
 
     [Fact]
+    public async Task A_blob_for_a_published_pipeline_starts_one_pipeline_run_whose_steps_read_it()
+    {
+        await using var api = await ApiHarness.StartAsync();
+        var copy = ApiHarness.NewName("copy");
+        await api.PublishAsync(copy, ApiHarness.NotebookText(
+            "input_path = 'x'\noutput_dir = 'o'",
+            "import os, shutil\nos.makedirs(output_dir, exist_ok=True)\nsrc = input_path if os.path.isfile(input_path) else os.path.join(input_path, sorted(os.listdir(input_path))[0])\nshutil.copy(src, os.path.join(output_dir, 'seen.txt'))"));
+        var pipeline = ApiHarness.NewName("flow");
+        var deaf = ApiHarness.NewName("deaf");
+        var service = new Orchestration.Runs.RunService(ApiHarness.Blobs, api.Client);
+        await service.PublishPipelineAsync(pipeline, System.Text.Json.Nodes.JsonNode.Parse("""
+            {"parameters": {"input_container": "incoming", "input_blob": "none"},
+             "steps": {"land": {"notebook": "@copy@", "input": {"container": "${input_container}", "prefix": "${input_blob}"}},
+                       "again": {"notebook": "@copy@", "depends_on": ["land"], "input": {"step": "land"}}}}
+            """.Replace("@copy@", copy, StringComparison.Ordinal)), null, default);
+        await service.PublishPipelineAsync(deaf, System.Text.Json.Nodes.JsonNode.Parse("""{"steps": {"only": {"notebook": "@copy@"}}}""".Replace("@copy@", copy, StringComparison.Ordinal)), null, default);
+        var blob = await UploadAsync($"{pipeline}/day1.csv", "x\n1\n2\n");
+        var unheard = await UploadAsync($"{deaf}/day1.csv", "x\n1\n");
+        var handler = new IncomingBlobs(ApiHarness.Blobs);
+
+        var first = await handler.HandleAsync(api.Client, blob, default);
+        var redelivered = await handler.HandleAsync(api.Client, blob, default);
+        var rejected = await handler.HandleAsync(api.Client, unheard, default);
+
+        Assert.True(first.Started, first.Reason);
+        Assert.Equal((false, first.RunId), (redelivered.Started, redelivered.RunId));
+        var run = await api.WaitForRunAsync(first.RunId!);
+        Assert.Equal("Completed", run["status"]!.GetValue<string>());
+        var store = new Core.Storage.RunStore(ApiHarness.Blobs);
+        Assert.Equal("x\n1\n2\n", await store.DownloadTextAsync($"{first.RunId}/steps/land/results/seen.txt"));
+        Assert.Equal("x\n1\n2\n", await store.DownloadTextAsync($"{first.RunId}/steps/again/results/seen.txt"));
+        Assert.Null(rejected.RunId);
+        Assert.Contains("input_blob", rejected.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_blob_for_an_unknown_notebook_is_moved_aside_with_a_reason_never_dropped()
     {
         await using var api = await ApiHarness.StartAsync();
@@ -58,7 +94,7 @@ public sealed class IncomingBlobTests
         var rejected = ApiHarness.Blobs.GetBlobContainerClient(IncomingBlobs.RejectedContainer);
         Assert.Equal("a\n1\n", (await rejected.GetBlobClient(blob).DownloadContentAsync()).Value.Content.ToString());
         var reason = (await rejected.GetBlobClient(blob + ".reason.txt").DownloadContentAsync()).Value.Content.ToString();
-        Assert.Contains($"no notebook named '{notebook}'", reason);
+        Assert.Contains($"no notebook or pipeline named '{notebook}'", reason);
         Assert.False((await ApiHarness.Blobs.GetBlobContainerClient(IncomingBlobs.Container).GetBlobClient(blob).ExistsAsync()).Value);
     }
 

@@ -54,8 +54,10 @@ public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretS
             return new IncomingOutcome(blobName, runId, false, null, null);
 
         var latest = await _notebooks.LatestAsync(notebook, cancellationToken);
+        if (latest is null && await NotebookStore.Pipelines(blobs).LatestAsync(notebook, cancellationToken) is not null)
+            return await StartPipelineAsync(client, blob, notebook, runId, cancellationToken);
         if (latest is null)
-            return await RejectAsync(blob, $"no notebook named '{notebook}' has been published; publish it, then upload the blob again", cancellationToken);
+            return await RejectAsync(blob, $"no notebook or pipeline named '{notebook}' has been published; publish it, then upload the blob again", cancellationToken);
 
         var defaults = await DefaultsAsync(notebook, latest.Version, cancellationToken);
         var submission = new RunSubmission
@@ -75,6 +77,36 @@ public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretS
             return await RejectAsync(blob, $"notebook '{notebook}' cannot run over this blob: {refusal.Message}", cancellationToken);
         }
     }
+
+    /// <summary>
+    /// A blob arriving under a pipeline's folder starts the pipeline's latest version, handing it the blob through the
+    /// pipeline parameters input_container and input_blob (its steps read "${input_blob}"); a pipeline that declares
+    /// no input_blob parameter cannot be told what arrived, and the blob is rejected.
+    /// </summary>
+    private async Task<IncomingOutcome> StartPipelineAsync(DurableTaskClient client, BlobClient blob, string pipeline, string runId, CancellationToken cancellationToken)
+    {
+        var runs = new RunService(blobs, client, secrets, journal: journal);
+        try
+        {
+            var (_, definition) = await runs.GetPipelineAsync(pipeline, null, cancellationToken);
+            var declared = Orchestration.Pipelines.PipelineReader.Read(definition).Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            if (!declared.Contains(PipelineInputBlob))
+                return await RejectAsync(blob, $"pipeline '{pipeline}' declares no '{PipelineInputBlob}' parameter, so it cannot be told which blob arrived; declare it (and '{PipelineInputContainer}') and read \"${{{PipelineInputBlob}}}\" in a step's input", cancellationToken);
+            var parameters = new JsonObject { [PipelineInputBlob] = blob.Name };
+            if (declared.Contains(PipelineInputContainer)) parameters[PipelineInputContainer] = container;
+            var started = await runs.StartPipelineAsync(new Orchestration.Pipelines.PipelineSubmission { Pipeline = pipeline, Parameters = parameters }, RunIdChoice.Exactly(runId), cancellationToken);
+            return new IncomingOutcome(blob.Name, runId, started.Started, null, null);
+        }
+        catch (Exception e) when (RunRefusalException.From(e) is { } refusal)
+        {
+            return await RejectAsync(blob, $"pipeline '{pipeline}' cannot run over this blob: {refusal.Message}", cancellationToken);
+        }
+    }
+
+    /// <summary>The pipeline parameters a blob arrival sets: the blob's container and its name.</summary>
+    public const string PipelineInputContainer = "input_container";
+
+    public const string PipelineInputBlob = "input_blob";
 
     private async Task<JsonObject?> DefaultsAsync(string notebook, string version, CancellationToken cancellationToken)
     {

@@ -115,7 +115,7 @@ public sealed partial class PipelineValidator(BlobServiceClient blobs, ISecretSo
         Notebook = step.Notebook,
         Version = step.Version,
         Parameters = Substitute(step.Parameters, values, $"steps.{step.Name}.parameters"),
-        Input = Input(step, record, upstream),
+        Input = Input(step, record, upstream, values),
         MaxParallelChunks = step.MaxParallelChunks,
         MaxAttempts = step.MaxAttempts,
         OnChunkFailure = step.OnChunkFailure,
@@ -125,10 +125,17 @@ public sealed partial class PipelineValidator(BlobServiceClient blobs, ISecretSo
         Reduce = step.Reduce is null ? null : step.Reduce with { Parameters = Substitute(step.Reduce.Parameters ?? [], values, $"steps.{step.Name}.reduce.parameters") },
     };
 
-    private static InputSubmission Input(PipelineStep step, string record, Dictionary<string, RunRequest> upstream)
+    private static InputSubmission Input(PipelineStep step, string record, Dictionary<string, RunRequest> upstream, JsonObject values)
     {
         var field = $"steps.{step.Name}.input";
         var asked = step.Input?.Blobs ?? new InputSubmission();
+        // Where blobs are may come from the run: "${input_blob}" is what a blob arrival hands a pipeline.
+        asked = asked with
+        {
+            Container = SubstituteText(asked.Container, values, $"{field}.container"),
+            Prefix = SubstituteText(asked.Prefix, values, $"{field}.prefix"),
+            Glob = SubstituteText(asked.Glob, values, $"{field}.glob"),
+        };
         if (step.Mode == StepMode.Single && asked.Mode is not (null or "whole"))
             throw RunRefusalException.Invalid($"step '{step.Name}' runs once (mode 'single'), so its input is read whole; input mode '{asked.Mode}' asks for chunks: set the step's mode to 'fan_out'", $"{field}.mode");
         if (step.Mode == StepMode.FanOut && asked.Mode == "whole")
@@ -149,6 +156,16 @@ public sealed partial class PipelineValidator(BlobServiceClient blobs, ISecretSo
     /// <summary>Where a step's final results are: its reduce's files when it has a reduce, else its merged results.</summary>
     private static string FinalResults(RunRequest step) =>
         step.Reduce is null ? StorageLayout.ResultsPrefix(step.Record!) : StorageLayout.ReduceFilesPrefix(step.Record!);
+
+    /// <summary>A text field as written, or the text value of the pipeline parameter "${name}" it refers to.</summary>
+    private static string? SubstituteText(string? text, JsonObject values, string field)
+    {
+        if (text is null || !text.Contains("${", StringComparison.Ordinal)) return text;
+        var parameters = Substitute(new JsonObject { ["value"] = text }, values, field[..field.LastIndexOf('.')]);
+        return parameters["value"] is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String
+            ? value.GetValue<string>()
+            : throw RunRefusalException.Invalid($"'{field}' refers to a pipeline parameter that is not text ({parameters["value"]?.ToJsonString() ?? "null"})", field);
+    }
 
     /// <summary>Literal values as they are; "${name}" replaced by the pipeline parameter's value, keeping its type.</summary>
     private static JsonObject Substitute(JsonObject parameters, JsonObject values, string field)
