@@ -49,7 +49,7 @@ public sealed record StepOutcome
 {
     public required string Name { get; init; }
 
-    /// <summary>Pending, Running, Completed, CompletedWithFailures, Failed, Skipped, or Reused.</summary>
+    /// <summary>Pending, Running, Completed, CompletedWithFailures, Failed, Skipped, Reused, or Cancelled (with its pipeline run).</summary>
     public required string Status { get; init; }
 
     public required string Record { get; init; }

@@ -51,10 +51,35 @@ public sealed partial class RunService
         var name = submission.Pipeline ?? throw RunRefusalException.Invalid("'pipeline' is required: the name of a published pipeline", "pipeline");
         var (published, definition) = await GetPipelineAsync(name, submission.Version, cancellationToken);
         var runId = idChoice.For(name, _clock.GetUtcNow());
-        if (idChoice != RunIdChoice.Fresh && await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null)
-            return Started(runId, new RunStart(Pipeline: RunViewBuilder.PipelineInput((await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken))!)), started: false);
+        if (idChoice != RunIdChoice.Fresh && await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken) is { } existing)
+        {
+            var earlier = RunViewBuilder.PipelineInput(existing);
+            if (idChoice.IdempotencyKey is not null && earlier is not null && Differences(earlier, submission) is { Count: > 0 } differ)
+            {
+                throw RunRefusalException.Conflict(
+                    "Idempotency key reused",
+                    $"the idempotency key already started pipeline run {runId} with a different request ({string.Join(", ", differ)} differ); send the same request to find that run, or a new key for a new run",
+                    new Dictionary<string, object?> { ["fields"] = differ, ["runId"] = runId });
+            }
+
+            return Started(runId, new RunStart(Pipeline: earlier), started: false);
+        }
+
         var request = await new PipelineValidator(blobs, secrets).ResolveAsync(name, published.Version, PipelineReader.Read(definition), submission.Parameters, runId, cancellationToken);
         return await StartOnceAsync(new RunStart(Pipeline: request), runId, cancellationToken);
+    }
+
+    /// <summary>What a retried submission asks differently from the run its key started: the version it names, the values it gives.</summary>
+    private static List<string> Differences(PipelineRequest earlier, PipelineSubmission submission)
+    {
+        var differ = new List<string>();
+        if (submission.Version is { } version && version != earlier.Version) differ.Add("version");
+        foreach (var (name, value) in submission.Parameters ?? [])
+        {
+            if (!earlier.Parameters.TryGetPropertyValue(name, out var before) || !JsonNode.DeepEquals(before, value)) differ.Add($"parameters.{name}");
+        }
+
+        return differ;
     }
 
     /// <summary>

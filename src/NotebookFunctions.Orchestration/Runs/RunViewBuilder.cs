@@ -43,6 +43,8 @@ internal static class RunViewBuilder
             : StatusOf(state, null);
         var steps = result?.Steps ?? Read(() => state.ReadCustomStatusAs<Pipelines.PipelineProgress>())?.Steps
             ?? request?.Steps.Select(s => new Pipelines.StepOutcome { Name = s.Name, Status = s.Reused ? "Reused" : "Pending", Record = s.Record, DependsOn = s.DependsOn, Notebook = s.Request.Notebook }).ToList();
+        // A cancelled pipeline's unfinished steps stopped with it (their runs are terminated along).
+        if (status == "Cancelled") steps = steps?.Select(s => s.HasEnded ? s : s with { Status = "Cancelled" }).ToList();
         string? error = result?.Error;
         if (result is null && state.RuntimeStatus == OrchestrationRuntimeStatus.Failed) error = state.FailureDetails?.ErrorMessage;
         else if (result is null && state.RuntimeStatus == OrchestrationRuntimeStatus.Terminated) error = Read(() => state.ReadOutputAs<string>()) ?? "cancelled";
