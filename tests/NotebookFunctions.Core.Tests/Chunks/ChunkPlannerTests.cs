@@ -95,4 +95,39 @@ public sealed class ChunkPlannerTests
     [InlineData("day-?.csv", "day-10.csv", false)]
     public void Globs_match_like_shell_globs(string glob, string name, bool matches) =>
         Assert.Equal(matches, ChunkPlanner.GlobToRegex(glob).IsMatch(name));
+
+    [Fact]
+    public async Task Whole_mode_is_one_chunk_of_every_blob_downloaded_as_a_folder_at_the_versions_planned()
+    {
+        var container = await Azurite.NewContainerAsync();
+        await container.UploadAsync("run/results/a.csv", "x\n1\n");
+        await container.UploadAsync("run/results/deep/b.txt", "hello\n");
+        await container.UploadAsync("run/results/scraps.json", "[]\n");
+        await container.UploadAsync("other/results/c.csv", "y\n2\n");
+        var folder = Directory.CreateTempSubdirectory("nbf-whole-").FullName;
+
+        var whole = Assert.Single(await Planner.PlanAsync(new InputSpec { Container = container.Name, Prefix = "run/results/", Mode = ChunkMode.Whole }));
+        var results = Assert.Single(await Planner.PlanAsync(new InputSpec { Container = container.Name, Prefix = "run/results/", Mode = ChunkMode.Whole, RunResults = true }));
+        var gathered = Assert.Single(await Planner.PlanAsync(new InputSpec
+        {
+            Container = container.Name, Mode = ChunkMode.Whole, RunResults = true,
+            Folders = [new InputFolder("run/results/", "first"), new InputFolder("other/results/", "second")],
+        }));
+        var empty = Assert.Single(await Planner.PlanAsync(new InputSpec { Container = container.Name, Prefix = "none/", Mode = ChunkMode.Whole, AllowEmpty = true }));
+        await Assert.ThrowsAsync<ChunkPlanningException>(() => Planner.PlanAsync(new InputSpec { Container = container.Name, Prefix = "none/", Mode = ChunkMode.Whole }));
+        var path = await ChunkDownloader.DownloadAsync(Azurite.Service, gathered, folder, default);
+
+        Assert.Equal(["a.csv", "deep/b.txt", "scraps.json"], whole.Blobs!.Select(b => b.Name));
+        Assert.Equal(["a.csv", "deep/b.txt"], results.Blobs!.Select(b => b.Name));
+        Assert.Equal(["first/a.csv", "first/deep/b.txt", "second/c.csv"], gathered.Blobs!.Select(b => b.Name));
+        Assert.Equal(["run/results/a.csv", "run/results/deep/b.txt", "other/results/c.csv"], gathered.Sources.Select(s => s.Blob));
+        Assert.Empty(empty.Blobs!);
+        Assert.Equal(folder, path);
+        Assert.Equal("hello\n", await File.ReadAllTextAsync(Path.Combine(folder, "first", "deep", "b.txt")));
+        Assert.Equal("y\n2\n", await File.ReadAllTextAsync(Path.Combine(folder, "second", "c.csv")));
+
+        // A blob changed after planning is refused on download, as a range of one is.
+        await container.UploadAsync("other/results/c.csv", "y\n3\n");
+        await Assert.ThrowsAsync<Azure.RequestFailedException>(() => ChunkDownloader.DownloadAsync(Azurite.Service, gathered, Directory.CreateTempSubdirectory("nbf-whole-").FullName, default));
+    }
 }
