@@ -27,7 +27,7 @@ public static class ApiErrorPages
 
     /// <summary>What an unknown route is told, on either host.</summary>
     public static string NoRouteDetail(HttpRequest request) =>
-        $"no API route {request.Method} {request.Path} (routes are under /api/: notebooks, runs, schedules)";
+        $"no API route {request.Method} {request.Path} (routes are under /api/: notebooks, runs, pipelines, schedules)";
 
     /// <summary>The answer to a route no operation has: what the Functions app's catch-all function returns.</summary>
     public static IResult NoRoute(HttpRequest request) => ApiProblems.Problem(StatusCodes.Status404NotFound, "Not found", NoRouteDetail(request));

@@ -31,7 +31,7 @@ public static class ApiHost
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, port);
-            ApiErrorPages.RaiseServerLimits(k.Limits, options.MaxNotebookBytes + (1 << 20));
+            ApiErrorPages.RaiseServerLimits(k.Limits, Math.Max(options.MaxNotebookBytes, options.MaxPipelineBytes) + (1 << 20));
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
@@ -39,7 +39,7 @@ public static class ApiHost
         app.UseProblemResponses();
         app.UseRouting();
         new ApiKeyAccess(apiKeys).UseIn(app);
-        app.MapNotebookFunctionsApi(new NotebooksApi(blobs, options), new RunsApi(blobs, options, clock, secrets, journal), new SchedulesApi(blobs, clock, secrets), client);
+        app.MapNotebookFunctionsApi(new NotebooksApi(blobs, options), new RunsApi(blobs, options, clock, secrets, journal), new PipelinesApi(blobs, options, clock, secrets, journal), new SchedulesApi(blobs, clock, secrets), client);
         return app;
     }
 }

@@ -13,7 +13,7 @@ namespace NotebookFunctions.Api;
 /// </summary>
 public static class ApiRoutes
 {
-    public static IEndpointRouteBuilder MapNotebookFunctionsApi(this IEndpointRouteBuilder app, NotebooksApi notebooks, RunsApi runs, SchedulesApi schedules, DurableTaskClient client)
+    public static IEndpointRouteBuilder MapNotebookFunctionsApi(this IEndpointRouteBuilder app, NotebooksApi notebooks, RunsApi runs, PipelinesApi pipelines, SchedulesApi schedules, DurableTaskClient client)
     {
         var api = app.MapGroup("/api");
         api.MapPut("/notebooks/{name}", (HttpRequest r, string name) => notebooks.PublishAsync(r, name)).WithName(ApiOperations.PublishNotebook);
@@ -27,6 +27,10 @@ public static class ApiRoutes
         api.MapGet("/runs/{id}/chunks/{index:int}/notebook", (HttpRequest r, string id, int index) => runs.ChunkNotebookAsync(r, client, id, index)).WithName(ApiOperations.GetChunkNotebook);
         api.MapGet("/runs/{id}/files", (HttpRequest r, string id) => runs.FilesAsync(r, client, id)).WithName(ApiOperations.ListRunFiles);
         api.MapGet("/runs/{id}/files/{*path}", (HttpRequest r, string id, string path) => runs.FileAsync(r, client, id, path)).WithName(ApiOperations.GetRunFile);
+        api.MapPut("/pipelines/{name}", (HttpRequest r, string name) => pipelines.PublishAsync(r, client, name)).WithName(ApiOperations.PublishPipeline);
+        api.MapGet("/pipelines", (HttpRequest r) => pipelines.ListAsync(r, client)).WithName(ApiOperations.ListPipelines);
+        api.MapGet("/pipelines/{name}", (HttpRequest r, string name) => pipelines.GetAsync(r, client, name)).WithName(ApiOperations.GetPipeline);
+        api.MapPost("/pipelines/{name}/runs", (HttpRequest r, string name) => pipelines.StartRunAsync(r, client, name)).WithName(ApiOperations.StartPipelineRun);
         api.MapGet("/schedules", (HttpRequest r) => schedules.ListAsync(r)).WithName(ApiOperations.ListSchedules);
         api.MapPut("/schedules/{name}", (HttpRequest r, string name) => schedules.PutAsync(r, name)).WithName(ApiOperations.PutSchedule);
         api.MapDelete("/schedules/{name}", (HttpRequest r, string name) => schedules.DeleteAsync(r, name)).WithName(ApiOperations.DeleteSchedule);

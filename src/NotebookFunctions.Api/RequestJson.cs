@@ -34,6 +34,28 @@ public static partial class RequestJson
         }
     }
 
+    /// <summary>
+    /// A body that is a JSON document the service reads on its own terms (a pipeline definition): a JSON object parsed
+    /// strictly (no comments, trailing commas or member written twice), else a 400 naming 'body'.
+    /// </summary>
+    public static JsonObject ParseObject(byte[] body, string what)
+    {
+        if (body.Length == 0) throw ApiException.BadRequest($"the {what} body is empty; a JSON object is required", "body");
+        JsonNode? node;
+        try
+        {
+            using var stream = new MemoryStream(body);
+            node = JsonNode.Parse(stream, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+        }
+        catch (JsonException e)
+        {
+            throw Describe(typeof(JsonObject), what, e);
+        }
+
+        return node as JsonObject
+            ?? throw ApiException.BadRequest($"the {what} body must be a JSON object, not {(node is null ? "null" : node.GetValueKind().ToString().ToLowerInvariant())}", "body");
+    }
+
     /// <summary>The refusal a deserialization error means, in the caller's terms.</summary>
     internal static ApiException Describe(Type model, string what, JsonException e)
     {

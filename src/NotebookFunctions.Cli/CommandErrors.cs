@@ -28,14 +28,17 @@ internal static class CommandErrors
         }
 
         Console.Error.WriteLine($"nbf {command}: {refusal.Message}{(refusal.Field is null ? string.Empty : $" (field '{refusal.Field}')")}");
-        exitCode = refusal.Kind switch
-        {
-            RunRefusalKind.NotFound => ExitCodes.NotFound,
-            RunRefusalKind.Conflict => ExitCodes.Conflict,
-            _ => ExitCodes.InvalidInput,
-        };
+        exitCode = ExitCodeOf(refusal.Kind);
         return true;
     }
+
+    /// <summary>The exit code a kind of refusal means.</summary>
+    public static int ExitCodeOf(RunRefusalKind kind) => kind switch
+    {
+        RunRefusalKind.NotFound => ExitCodes.NotFound,
+        RunRefusalKind.Conflict => ExitCodes.Conflict,
+        _ => ExitCodes.InvalidInput,
+    };
 
     /// <summary>Runs a command's body, reporting refusals as <see cref="TryReport"/> does; anything else is a bug and propagates.</summary>
     public static async Task<int> GuardAsync(string command, Func<Task<int>> body)

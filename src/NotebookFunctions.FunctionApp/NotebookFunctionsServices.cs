@@ -30,6 +30,7 @@ public static class NotebookFunctionsServices
         });
         services.AddSingleton<NotebooksApi>();
         services.AddSingleton<RunsApi>();
+        services.AddSingleton<PipelinesApi>();
         services.AddSingleton<SchedulesApi>();
         services.AddSingleton<ScheduleTicker>();
         services.AddSingleton<IncomingBlobs>();

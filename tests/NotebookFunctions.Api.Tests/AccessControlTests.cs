@@ -34,11 +34,13 @@ public sealed class AccessControlTests
     [Fact]
     public void Every_operation_needs_exactly_one_of_the_three_roles()
     {
-        Assert.Equal(14, ApiOperations.RequiredRole.Count);
+        Assert.Equal(18, ApiOperations.RequiredRole.Count);
         Assert.Equal(NotebookRoles.Reader, ApiOperations.RequiredRole[ApiOperations.GetRunFile]);
         Assert.All(ApiOperations.RequiredRole.Values, role => Assert.Contains(role, NotebookRoles.All));
         Assert.Equal(NotebookRoles.Publisher, ApiOperations.RequiredRole[ApiOperations.PutSchedule]);
         Assert.Equal(NotebookRoles.Runner, ApiOperations.RequiredRole[ApiOperations.RepairRun]);
+        Assert.Equal(NotebookRoles.Publisher, ApiOperations.RequiredRole[ApiOperations.PublishPipeline]);
+        Assert.Equal(NotebookRoles.Runner, ApiOperations.RequiredRole[ApiOperations.StartPipelineRun]);
         Assert.True(AccessPolicy.Decide("TimerTick", null).Allowed);
     }
 

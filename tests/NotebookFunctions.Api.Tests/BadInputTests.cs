@@ -13,9 +13,6 @@ public sealed class BadInputTests
 {
     private const string Sum = "input_path = 'x.csv'\noutput_dir = 'out'\nscale: int = 1";
 
-    /// <summary>One bad request: how it is sent, and the status and field its refusal must have (null: no field).</summary>
-    private sealed record Case(string Name, HttpMethod Method, string Path, string? Body, int Status, string? Field, Dictionary<string, string>? Headers = null, string? Key = ApiHarness.AllRolesKey);
-
     [Fact]
     public async Task Every_bad_request_is_a_problem_naming_its_field_and_leaves_storage_as_it_was()
     {
@@ -32,7 +29,7 @@ public sealed class BadInputTests
         var missingVersion = new string('a', 64);
         var leaky = ApiHarness.NotebookText(Sum, "token = 'ghp_" + "0123456789abcdefghijABCDEFGHIJ0123456789'");
 
-        var cases = new List<Case>
+        var cases = new List<BadRequest>
         {
             // Runs: unknown and misspelled members.
             new("misspelled top-level member", HttpMethod.Post, "/api/runs", RunWith("\"maxParalelChunks\": 2"), 400, "maxParalelChunks"),
@@ -138,21 +135,7 @@ public sealed class BadInputTests
         string[] needles = [token, input.Name, "escape", "BAD"];
         // Every name these requests could write under begins with one of these (notebooks, runs, schedules, claims).
         string[] prefixes = [$"bat-{token}", $"ghost-{token}", $"no-such-run-{token}", $"s-{token}", "..", "escape", "BAD", "nothing"];
-        foreach (var c in cases)
-        {
-            var before = await StorageListing.TakeAsync(needles, prefixes);
-            var (status, problem, text) = await SendAsync(api, c);
-            var after = await StorageListing.TakeAsync(needles, prefixes);
-
-            Assert.True(status == c.Status, $"{c.Name}: expected {c.Status}, got {status}: {text}");
-            Assert.True(problem is not null, $"{c.Name}: the answer is not a problem document: {text}");
-            Assert.Equal(c.Status, problem!["status"]?.GetValue<int>());
-            Assert.False(string.IsNullOrWhiteSpace(problem["detail"]?.GetValue<string>()), $"{c.Name}: no detail: {text}");
-            Assert.True(problem["field"]?.GetValue<string>() == c.Field, $"{c.Name}: expected field '{c.Field}', got '{problem["field"]}': {text}");
-            Assert.DoesNotContain("System.", text, StringComparison.Ordinal);
-            Assert.DoesNotContain("NotebookFunctions.", text, StringComparison.Ordinal);
-            Assert.True(before.SetEquals(after), $"{c.Name}: storage changed: {string.Join(", ", after.Except(before).Concat(before.Except(after)).Take(10))}");
-        }
+        await BadRequests.AssertEachRefusedLeavingStorageAsync(api, cases, needles, prefixes);
 
         var (_, runs) = await api.SendAsync(HttpMethod.Get, $"/api/runs?notebook={notebook}");
         Assert.Empty(runs["runs"]!.AsArray());
@@ -188,53 +171,5 @@ public sealed class BadInputTests
         Assert.Equal(["parameters", "maxParallelChunks"], problem["fields"]!.AsArray().Select(f => f!.GetValue<string>()));
         Assert.Equal(first["id"]!.GetValue<string>(), problem["runId"]!.GetValue<string>());
         await api.WaitForRunAsync(first["id"]!.GetValue<string>());
-    }
-
-    private static async Task<(int Status, JsonObject? Problem, string Text)> SendAsync(ApiHarness api, Case c)
-    {
-        using var request = new HttpRequestMessage(c.Method, c.Path);
-        if (c.Body is not null) request.Content = new StringContent(c.Body, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
-        request.Headers.Remove("X-API-Key");
-        foreach (var (name, value) in c.Headers ?? []) request.Headers.TryAddWithoutValidation(name, value);
-        using var client = new HttpClient { BaseAddress = api.Http.BaseAddress };
-        if (c.Key is not null) client.DefaultRequestHeaders.Add("X-API-Key", c.Key);
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        JsonObject? problem = null;
-        if (response.Content.Headers.ContentType?.MediaType == "application/problem+json") problem = JsonNode.Parse(text) as JsonObject;
-        return ((int)response.StatusCode, problem, text);
-    }
-
-    /// <summary>
-    /// What these requests could have written, each blob with its ETag: the names of all containers (a request must
-    /// create none), the containers the API writes to, under the prefixes every name it would write begins with, and
-    /// the cases' own input container whole. The account is shared with other tests, whose blobs are not read: reading
-    /// every container for each case takes minutes on a well-used Azurite.
-    /// </summary>
-    private static class StorageListing
-    {
-        private static readonly string[] ApiContainers = ["notebooks", "runs", "schedules", "inputs", "incoming", "incoming-rejected"];
-
-        public static async Task<HashSet<string>> TakeAsync(string[] needles, string[] prefixes)
-        {
-            var listing = new HashSet<string>(StringComparer.Ordinal);
-            await foreach (var container in ApiHarness.Blobs.GetBlobContainersAsync())
-            {
-                if (needles.Any(n => container.Name.Contains(n, StringComparison.Ordinal)) || ApiContainers.Contains(container.Name))
-                    listing.Add($"container {container.Name}");
-            }
-
-            foreach (var name in listing.Where(l => l.StartsWith("container ", StringComparison.Ordinal)).Select(l => l["container ".Length..]).ToList())
-            {
-                var client = ApiHarness.Blobs.GetBlobContainerClient(name);
-                foreach (var prefix in ApiContainers.Contains(name) ? prefixes : [string.Empty])
-                {
-                    await foreach (var blob in client.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = prefix }))
-                        listing.Add($"{name}/{blob.Name}@{blob.Properties.ETag}");
-                }
-            }
-
-            return listing;
-        }
     }
 }

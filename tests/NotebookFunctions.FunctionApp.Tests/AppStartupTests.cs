@@ -26,6 +26,7 @@ public sealed class AppStartupTests
         Assert.NotNull(host.Services.GetRequiredService<TelemetryClient>());
         Assert.NotNull(host.Services.GetRequiredService<NotebooksApi>());
         Assert.NotNull(host.Services.GetRequiredService<RunsApi>());
+        Assert.NotNull(host.Services.GetRequiredService<PipelinesApi>());
         Assert.NotNull(host.Services.GetRequiredService<SchedulesApi>());
         Assert.NotNull(host.Services.GetRequiredService<ScheduleTicker>());
         Assert.NotNull(host.Services.GetRequiredService<IncomingBlobs>());

@@ -79,4 +79,43 @@ public sealed class TriggerFunctionTests
         foreach (var id in runs) await durable.Client.WaitForInstanceCompletionAsync(id, new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
         await new ScheduleStore(FunctionsHarness.Blobs).DeleteAsync(schedule, default);
     }
+
+    [Fact]
+    public async Task The_pipeline_functions_publish_a_pipeline_read_it_back_and_start_a_run_that_completes()
+    {
+        await using var durable = await FunctionsHarness.StartAsync();
+        var notebook = $"fn-{Guid.NewGuid():N}"[..16];
+        var publishNotebook = FunctionsHarness.Request("PUT", TestNotebooks.Text("output_dir = 'o'\ngreeting = 'hi'", "import os\nos.makedirs(output_dir, exist_ok=True)\nopen(os.path.join(output_dir, 'g.txt'), 'w').write(greeting)"));
+        Assert.Equal(201, (await FunctionsHarness.ExecuteAsync(await new NotebookHttpFunctions(new NotebooksApi(FunctionsHarness.Blobs, new ApiOptions())).PublishNotebook(publishNotebook, notebook), publishNotebook)).Status);
+        var pipelines = new PipelineHttpFunctions(new PipelinesApi(FunctionsHarness.Blobs, new ApiOptions(), TimeProvider.System));
+        var name = $"fp-{Guid.NewGuid():N}"[..16];
+        var definition = JsonSerializer.Serialize(new
+        {
+            parameters = new { greeting = "hello" },
+            steps = new { first = new { notebook, parameters = new { greeting = "${greeting}" } }, second = new { notebook, depends_on = new[] { "first" } } },
+        });
+
+        var put = FunctionsHarness.Request("PUT", definition);
+        var (putStatus, published, _) = await FunctionsHarness.ExecuteAsync(await pipelines.PublishPipeline(put, durable.Client, name), put);
+        var get = FunctionsHarness.Request("GET");
+        var (getStatus, read, _) = await FunctionsHarness.ExecuteAsync(await pipelines.GetPipeline(get, durable.Client, name), get);
+        var post = FunctionsHarness.Request("POST", "{\"parameters\": {\"greeting\": \"hey\"}}");
+        var (postStatus, started, headers) = await FunctionsHarness.ExecuteAsync(await pipelines.StartPipelineRun(post, durable.Client, name), post);
+
+        Assert.True(putStatus == 201, published);
+        Assert.Equal(200, getStatus);
+        Assert.Equal(JsonNode.Parse(published)!["version"]!.GetValue<string>(), JsonNode.Parse(read)!["version"]!.GetValue<string>());
+        Assert.True(postStatus == 202, started);
+        var id = JsonNode.Parse(started)!["id"]!.GetValue<string>();
+        Assert.Equal($"/api/runs/{id}", headers.Location.ToString());
+        await durable.Client.WaitForInstanceCompletionAsync(id, new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
+        var runs = new RunHttpFunctions(new RunsApi(FunctionsHarness.Blobs, new ApiOptions(), TimeProvider.System));
+        var getRun = FunctionsHarness.Request("GET");
+        var (_, run, _) = await FunctionsHarness.ExecuteAsync(await runs.GetRun(getRun, durable.Client, id), getRun);
+        var view = JsonNode.Parse(run)!;
+        Assert.True(view["status"]!.GetValue<string>() == "Completed", run);
+        Assert.Equal(["first", "second"], view["steps"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()));
+        var greeting = await new Core.Storage.RunStore(FunctionsHarness.Blobs).DownloadTextAsync(Core.Storage.StorageLayout.ResultsPrefix(Core.Storage.StorageLayout.StepRecord(id, "first")) + "g.txt");
+        Assert.Equal("hey", greeting);
+    }
 }

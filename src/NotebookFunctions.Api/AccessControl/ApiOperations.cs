@@ -17,6 +17,10 @@ public static class ApiOperations
     public const string GetChunkNotebook = nameof(GetChunkNotebook);
     public const string ListRunFiles = nameof(ListRunFiles);
     public const string GetRunFile = nameof(GetRunFile);
+    public const string PublishPipeline = nameof(PublishPipeline);
+    public const string ListPipelines = nameof(ListPipelines);
+    public const string GetPipeline = nameof(GetPipeline);
+    public const string StartPipelineRun = nameof(StartPipelineRun);
     public const string ListSchedules = nameof(ListSchedules);
     public const string PutSchedule = nameof(PutSchedule);
     public const string DeleteSchedule = nameof(DeleteSchedule);
@@ -34,6 +38,11 @@ public static class ApiOperations
         [GetChunkNotebook] = NotebookRoles.Reader,
         [ListRunFiles] = NotebookRoles.Reader,
         [GetRunFile] = NotebookRoles.Reader,
+        // A pipeline is published, read and run with the roles its notebooks are.
+        [PublishPipeline] = NotebookRoles.Publisher,
+        [ListPipelines] = NotebookRoles.Reader,
+        [GetPipeline] = NotebookRoles.Reader,
+        [StartPipelineRun] = NotebookRoles.Runner,
         [ListSchedules] = NotebookRoles.Reader,
         [PutSchedule] = NotebookRoles.Publisher,
         [DeleteSchedule] = NotebookRoles.Publisher,

@@ -100,11 +100,11 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
         }, ApiJson.Options);
     });
 
-    private static object? SourceJson(NotebookSource? source) =>
+    internal static object? SourceJson(NotebookSource? source) =>
         source is null ? null : new { commit = source.Commit, path = source.Path, dirty = source.Dirty };
 
     /// <summary>The source the publisher sent: none, or all three headers, each valid; anything else is a 400 naming the header.</summary>
-    private static NotebookSource? ReadSource(HttpRequest request)
+    internal static NotebookSource? ReadSource(HttpRequest request)
     {
         var commit = SingleHeader(request, SourceCommitHeader);
         var path = SingleHeader(request, SourcePathHeader);
@@ -142,21 +142,11 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
         if (NotebookStore.NameProblem(name) is { } problem) throw ApiException.BadRequest(problem, "name");
     }
 
-    /// <summary>Reads the body up to the limit; one byte more is a 413, whatever Content-Length claimed.</summary>
     private static async Task<byte[]> ReadLimitedAsync(HttpRequest request, long limit, string name)
     {
-        if (request.ContentLength > limit) throw TooLarge(name, request.ContentLength.Value, limit);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > limit) throw TooLarge(name, null, limit);
-            buffer.Write(chunk, 0, read);
-        }
-
-        if (buffer.Length == 0) throw ApiException.BadRequest($"notebook '{name}': the request body is empty; send the .ipynb file as the body", "body");
-        return buffer.ToArray();
+        var bytes = await RequestBody.ReadLimitedAsync(request, limit, size => TooLarge(name, size, limit));
+        if (bytes.Length == 0) throw ApiException.BadRequest($"notebook '{name}': the request body is empty; send the .ipynb file as the body", "body");
+        return bytes;
     }
 
     private static ApiException TooLarge(string name, long? size, long limit) =>

@@ -19,9 +19,7 @@ public sealed class RunsApi(Azure.Storage.Blobs.BlobServiceClient blobs, ApiOpti
     public Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client) => ApiProblems.GuardAsync(request, async () =>
     {
         var submission = await RequestJson.ReadAsync<RunSubmission>(request.Body, "run request", request.HttpContext.RequestAborted);
-        var key = request.Headers[IdempotencyHeader].FirstOrDefault();
-        var idChoice = string.IsNullOrWhiteSpace(key) ? RunIdChoice.Fresh : RunIdChoice.FromKey(key);
-        var started = await Service(client).StartAsync(submission, idChoice, request.HttpContext.RequestAborted);
+        var started = await Service(client).StartAsync(submission, IdChoice(request), request.HttpContext.RequestAborted);
         return new LocatedResult(Results.Json(started, ApiJson.Options, statusCode: 202), started.Links.Self);
     });
 
@@ -74,6 +72,13 @@ public sealed class RunsApi(Azure.Storage.Blobs.BlobServiceClient blobs, ApiOpti
     /// <summary>GET /api/runs/{id}/chunks/{index}/notebook: the executed notebook of one chunk (error annotated if it failed).</summary>
     public Task<IResult> ChunkNotebookAsync(HttpRequest request, DurableTaskClient client, string id, int index) => ApiProblems.GuardAsync(request, async () =>
         Results.Text(await Service(client).ChunkNotebookAsync(id, index, request.HttpContext.RequestAborted), "application/x-ipynb+json", System.Text.Encoding.UTF8));
+
+    /// <summary>How a started run's id is chosen: from the Idempotency-Key header when one is sent, else fresh.</summary>
+    internal static RunIdChoice IdChoice(HttpRequest request)
+    {
+        var key = request.Headers[IdempotencyHeader].FirstOrDefault();
+        return string.IsNullOrWhiteSpace(key) ? RunIdChoice.Fresh : RunIdChoice.FromKey(key);
+    }
 
     private int ParseTop(string? text)
     {

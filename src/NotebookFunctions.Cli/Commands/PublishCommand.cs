@@ -2,23 +2,25 @@ using System.CommandLine;
 using NotebookFunctions.Cli.Remote;
 using NotebookFunctions.Core.Notebooks;
 using NotebookFunctions.Core.Storage;
+using NotebookFunctions.Orchestration.Pipelines;
 using NotebookFunctions.Orchestration.Runs;
 
 namespace NotebookFunctions.Cli.Commands;
 
 /// <summary>
 /// <c>nbf publish PATH... --api URL</c> (or <c>--local</c> against <c>nbf serve</c>): validates and scans each notebook
-/// here, then publishes it through the API, printing name → version. Non-zero when any is refused.
+/// here, then publishes it through the API, printing name → version. A pipeline file (*.pipeline.yaml, .yml, .json)
+/// is published with the notebook files it names. Non-zero when any is refused.
 /// </summary>
 public static class PublishCommand
 {
     public static Command Create()
     {
-        var paths = new Argument<string[]>("notebooks") { Description = "The .ipynb files; each is published under its file name (lowercase, '-' for other characters).", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("notebooks") { Description = "The .ipynb files, each published under its file name (lowercase, '-' for other characters), or pipeline files (*.pipeline.yaml), each published after the notebook files it names.", Arity = ArgumentArity.OneOrMore };
         var local = new Option<bool>("--local") { Description = "Publish to nbf serve on this machine (http://127.0.0.1:PORT/api, with NBF_API_KEY or --api-key)." };
         var port = new Option<int>("--port") { Description = "nbf serve's port with --local.", DefaultValueFactory = _ => 7071 };
         var connection = new ApiConnection();
-        var command = new Command("publish", "Validate, scan and publish notebooks to a Notebook Functions API; prints name -> version.") { paths, local, port };
+        var command = new Command("publish", "Validate, scan and publish notebooks (or pipelines and the notebooks they name) to a Notebook Functions API; prints name -> version.") { paths, local, port };
         connection.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -58,27 +60,10 @@ public static class PublishCommand
 
     private static async Task<int> PublishOneAsync(NbfApiClient api, string path, Action<string> say, CancellationToken cancellationToken)
     {
-        byte[] bytes;
+        if (PipelineFile.IsPipeline(path)) return await PublishPipelineAsync(api, path, say, cancellationToken);
         try
         {
-            bytes = await File.ReadAllBytesAsync(path, cancellationToken);
-            NotebookReader.Parse(System.Text.Encoding.UTF8.GetString(bytes), path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotebookFormatException)
-        {
-            say(e is NotebookFormatException ? e.Message : $"{path}: {e.Message}");
-            return ExitCodes.InvalidInput;
-        }
-
-        // Refused here already, so a credential never even travels to the API.
-        if (ScanCommand.Refuse(path, "nbf publish")) return ExitCodes.InvalidInput;
-        var name = NotebookStore.NameFromPath(path);
-        try
-        {
-            var reply = await api.PublishAsync(name, bytes, await NotebookPublisher.SourceHeadersAsync(path, cancellationToken), cancellationToken);
-            Console.Out.WriteLine($"{name} -> {reply.Version}{(reply.Created ? string.Empty : " (unchanged)")}");
-            foreach (var warning in reply.Warnings) say($"{path}: warning: {warning}");
-            return ExitCodes.Success;
+            return await PublishNotebookAsync(api, path, say, cancellationToken) is null ? ExitCodes.InvalidInput : ExitCodes.Success;
         }
         catch (RunRefusalException e)
         {
@@ -96,5 +81,73 @@ public static class PublishCommand
             say($"{path}: {e.Message}");
             return ExitCodes.Unavailable;
         }
+    }
+
+    /// <summary>
+    /// A pipeline file: its shape and graph checked here, then the notebook files it names published (each as a notebook
+    /// is, and pinned in the definition by the version it got), then the pipeline, which the API checks whole.
+    /// </summary>
+    private static async Task<int> PublishPipelineAsync(NbfApiClient api, string path, Action<string> say, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var definition = PipelineFile.Read(path);
+            // A broken file publishes nothing, not even its notebooks.
+            PipelineGraph.Check(PipelineReader.Read(definition.DeepClone()));
+            // A notebook file several steps name is published (and printed) once.
+            var published = new Dictionary<string, PublishReply>(StringComparer.Ordinal);
+            await PipelineFile.PublishNotebookFilesAsync(definition, path, async file =>
+            {
+                if (!published.TryGetValue(Path.GetFullPath(file), out var reply))
+                {
+                    published[Path.GetFullPath(file)] = reply = await PublishNotebookAsync(api, file, say, cancellationToken)
+                        ?? throw RunRefusalException.Invalid($"{file} is not published, so neither is the pipeline", "notebook");
+                }
+
+                return (reply.Name, reply.Version);
+            });
+            var name = PipelineFile.NameFromPath(path);
+            var pipeline = await api.PublishPipelineAsync(name, definition, await NotebookPublisher.SourceHeadersAsync(path, cancellationToken), cancellationToken);
+            Console.Out.WriteLine($"{name} -> {pipeline.Version}{(pipeline.Created ? string.Empty : " (unchanged)")}");
+            return ExitCodes.Success;
+        }
+        catch (RunRefusalException e)
+        {
+            // PipelineFile's own refusals already begin with the path.
+            var what = e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message : $"{path}: refused: {e.Message}";
+            say($"{what}{(e.Field is null ? string.Empty : $" (field '{e.Field}')")}");
+            return CommandErrors.ExitCodeOf(e.Kind);
+        }
+        catch (ApiUnavailableException e)
+        {
+            say($"{path}: {e.Message}");
+            return ExitCodes.Unavailable;
+        }
+    }
+
+    /// <summary>One notebook file, validated and scanned here, then published; null (having said why) when it is refused here.</summary>
+    /// <exception cref="RunRefusalException">The API refused it.</exception>
+    /// <exception cref="ApiUnavailableException">The API could not be reached or refused the caller.</exception>
+    private static async Task<PublishReply?> PublishNotebookAsync(NbfApiClient api, string path, Action<string> say, CancellationToken cancellationToken)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+            NotebookReader.Parse(System.Text.Encoding.UTF8.GetString(bytes), path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotebookFormatException)
+        {
+            say(e is NotebookFormatException ? e.Message : $"{path}: {e.Message}");
+            return null;
+        }
+
+        // Refused here already, so a credential never even travels to the API.
+        if (ScanCommand.Refuse(path, "nbf publish")) return null;
+        var name = NotebookStore.NameFromPath(path);
+        var reply = await api.PublishAsync(name, bytes, await NotebookPublisher.SourceHeadersAsync(path, cancellationToken), cancellationToken);
+        Console.Out.WriteLine($"{name} -> {reply.Version}{(reply.Created ? string.Empty : " (unchanged)")}");
+        foreach (var warning in reply.Warnings) say($"{path}: warning: {warning}");
+        return reply;
     }
 }

@@ -57,10 +57,11 @@ public sealed class NbfApiClient : IDisposable
             json["warnings"]?.AsArray().Select(w => w?["message"]?.GetValue<string>() ?? string.Empty).ToList() ?? []);
     }
 
-    /// <summary>PUT /api/pipelines/{name}: the definition as JSON, checked whole by the backend before it is stored.</summary>
-    public async Task<PublishReply> PublishPipelineAsync(string name, JsonObject definition, CancellationToken cancellationToken)
+    /// <summary>PUT /api/pipelines/{name}: the definition as JSON, checked whole by the backend before it is stored; the headers say where it came from.</summary>
+    public async Task<PublishReply> PublishPipelineAsync(string name, JsonObject definition, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, $"pipelines/{Uri.EscapeDataString(name)}") { Content = JsonContent.Create(definition) };
+        foreach (var (header, value) in headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(header, value);
         var json = await SendAsync<JsonObject>(request, cancellationToken);
         return new PublishReply(name, json["version"]!.GetValue<string>(), json["created"]?.GetValue<bool>() == true, []);
     }

@@ -1,3 +1,4 @@
+using NotebookFunctions.Api.Endpoints;
 using NotebookFunctions.Cli.Remote;
 using NotebookFunctions.Orchestration.Runs;
 
@@ -20,7 +21,7 @@ internal sealed class RemoteRunBackend(NbfApiClient api) : IRunBackend
 
     public async Task<(string Version, bool Created)> PublishPipelineAsync(string name, System.Text.Json.Nodes.JsonObject definition, Core.Storage.NotebookSource? source, CancellationToken cancellationToken)
     {
-        var reply = await api.PublishPipelineAsync(name, definition, cancellationToken);
+        var reply = await api.PublishPipelineAsync(name, definition, source is null ? null : NotebooksApi.SourceHeaders(source), cancellationToken);
         return (reply.Version, reply.Created);
     }
 

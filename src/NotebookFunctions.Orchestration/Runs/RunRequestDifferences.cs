@@ -10,7 +10,7 @@ namespace NotebookFunctions.Orchestration.Runs;
 public static class RunRequestDifferences
 {
     /// <param name="earlier">The request the key first started.</param>
-    /// <param name="again">The request shaped from the retried submission; an empty version means "the latest", which the earlier run resolved.</param>
+    /// <param name="again">The request shaped from the retried submission; an empty version (its own or its reduce's) means "the latest", which the earlier run resolved.</param>
     public static List<string> Between(RunRequest earlier, RunRequest again)
     {
         var fields = new List<string>();
@@ -35,6 +35,22 @@ public static class RunRequestDifferences
         Compare("chunkTimeoutSeconds", earlier.ChunkTimeoutSeconds, again.ChunkTimeoutSeconds);
         Compare("kernel", earlier.Kernel, again.Kernel);
         if (!earlier.Secrets.SequenceEqual(again.Secrets, StringComparer.Ordinal)) fields.Add("secrets");
+        // A retry naming no reduce leaves it to the map notebook's metadata, as the first request may have: only a
+        // reduce named explicitly can differ.
+        if (again.Reduce is { } reduce)
+        {
+            if (earlier.Reduce is null)
+            {
+                fields.Add("reduce");
+            }
+            else
+            {
+                Compare("reduce.notebook", earlier.Reduce.Notebook, reduce.Notebook);
+                if (reduce.Version.Length > 0) Compare("reduce.version", earlier.Reduce.Version, reduce.Version);
+                if (!JsonNode.DeepEquals(earlier.Reduce.Parameters, reduce.Parameters)) fields.Add("reduce.parameters");
+            }
+        }
+
         return fields;
     }
 }
