@@ -30,7 +30,8 @@ public sealed partial class RunService
         if (NotebookStore.NameProblem(name) is { } problem) throw RunRefusalException.Invalid(problem.Replace("notebook name", "pipeline name", StringComparison.Ordinal), "pipeline");
         if (version is not null && NotebookStore.VersionProblem(version) is { } versionProblem) throw RunRefusalException.Invalid(versionProblem, "version");
         var store = NotebookStore.Pipelines(blobs);
-        var published = version is null ? await store.LatestAsync(name, cancellationToken) : await store.GetVersionAsync(name, version, cancellationToken);
+        var latest = await store.LatestAsync(name, cancellationToken) ?? throw RunRefusalException.NotFound($"no pipeline named '{name}' has been published", "pipeline");
+        var published = version is null ? latest : await store.GetVersionAsync(name, version, cancellationToken);
         if (published is null)
             throw RunRefusalException.NotFound(version is null ? $"no pipeline named '{name}' has been published" : $"pipeline '{name}' has no version '{version}'", version is null ? "pipeline" : "version");
         var bytes = await store.GetAsync(name, published.Version, cancellationToken)
@@ -53,6 +54,7 @@ public sealed partial class RunService
         var runId = idChoice.For(name, _clock.GetUtcNow());
         if (idChoice != RunIdChoice.Fresh && await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken) is { } existing)
         {
+            if (!RunViewBuilder.IsPipeline(existing)) throw TakenByOtherKind(runId, "a notebook run");
             var earlier = RunViewBuilder.PipelineInput(existing);
             if (idChoice.IdempotencyKey is not null && earlier is not null && Differences(earlier, submission) is { Count: > 0 } differ)
             {

@@ -40,6 +40,8 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
         var runId = idChoice.For(notebook, _clock.GetUtcNow());
         if (idChoice != RunIdChoice.Fresh && await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken) is { } existing)
         {
+            // A pipeline of the same name took this id (same key): not the run asked for.
+            if (RunViewBuilder.IsPipeline(existing)) throw TakenByOtherKind(runId, "a pipeline run");
             var earlier = RunViewBuilder.Input(existing);
             if (idChoice.IdempotencyKey is not null && earlier is not null && RunRequestDifferences.Between(earlier, RunValidator.Shape(submission)) is { Count: > 0 } differ)
             {
@@ -282,6 +284,12 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
         Chunks = start.Run?.OnlyChunks,
         Links = new RunLinks { Self = $"/api/runs/{runId}", Cancel = $"/api/runs/{runId}/cancel" },
     };
+
+    /// <summary>An id chosen by key or schedule that a run of the other kind (notebook or pipeline of the same name) holds.</summary>
+    private static RunRefusalException TakenByOtherKind(string runId, string what) => RunRefusalException.Conflict(
+        "Run id taken",
+        $"run id '{runId}' already belongs to {what} (a notebook and a pipeline share the name); use another idempotency key",
+        new Dictionary<string, object?> { ["runId"] = runId });
 
     private async Task<OrchestrationMetadata> FindAsync(string runId, CancellationToken cancellationToken)
     {

@@ -114,16 +114,18 @@ internal static class RunViewBuilder
     private static List<ChunkView> FromManifest(string id, JsonArray chunks) => chunks.OfType<JsonObject>().Select(c =>
     {
         var index = c["index"]!.GetValue<int>();
+        var run = c["run"]?.GetValue<string>();
         return new ChunkView
         {
             Index = index,
+            Run = run,
             Status = c["status"]?.GetValue<string>() ?? "unknown",
             Attempts = c["attempts"]?.GetValue<int>(),
             StartedAt = c["started_at"]?.GetValue<string>() is { } started ? DateTimeOffset.Parse(started, System.Globalization.CultureInfo.InvariantCulture) : null,
             DurationSeconds = c["duration_seconds"]?.GetValue<double>(),
             Files = c["files"]?.AsArray().Select(f => f!.GetValue<string>()).ToList(),
             Error = c["error"] is JsonObject e ? e.Deserialize<ChunkError>() : null,
-            Notebook = $"/api/runs/{id}/chunks/{index}/notebook",
+            Notebook = $"/api/runs/{run ?? id}/chunks/{index}/notebook",
         };
     }).ToList();
 

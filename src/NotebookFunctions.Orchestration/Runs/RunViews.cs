@@ -49,6 +49,9 @@ public sealed record ChunkView
 {
     public required int Index { get; init; }
 
+    /// <summary>The run whose record holds this chunk, when not this one: a repair keeps its original's succeeded chunks.</summary>
+    public string? Run { get; init; }
+
     /// <summary>succeeded or failed (from the manifest); executed, or waiting or running (while the run goes on).</summary>
     public required string Status { get; init; }
 
