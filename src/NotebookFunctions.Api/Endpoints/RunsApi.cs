@@ -23,12 +23,13 @@ public sealed class RunsApi(Azure.Storage.Blobs.BlobServiceClient blobs, ApiOpti
         return new LocatedResult(Results.Json(started, ApiJson.Options, statusCode: 202), started.Links.Self);
     });
 
-    /// <summary>GET /api/runs?notebook=&amp;status=&amp;top=&amp;continuationToken=</summary>
+    /// <summary>GET /api/runs?notebook=&amp;pipeline=&amp;status=&amp;top=&amp;continuationToken=</summary>
     public Task<IResult> ListAsync(HttpRequest request, DurableTaskClient client) => ApiProblems.GuardAsync(request, async () =>
     {
         var query = new RunQuery
         {
             Notebook = request.Query["notebook"].FirstOrDefault(),
+            Pipeline = request.Query["pipeline"].FirstOrDefault(),
             Status = request.Query["status"].FirstOrDefault(),
             Top = ParseTop(request.Query["top"].FirstOrDefault()),
             ContinuationToken = request.Query["continuationToken"].FirstOrDefault(),

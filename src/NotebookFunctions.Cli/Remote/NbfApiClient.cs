@@ -93,6 +93,7 @@ public sealed class NbfApiClient : IDisposable
     {
         var parts = new List<string> { $"top={query.Top}" };
         if (query.Notebook is not null) parts.Add($"notebook={Uri.EscapeDataString(query.Notebook)}");
+        if (query.Pipeline is not null) parts.Add($"pipeline={Uri.EscapeDataString(query.Pipeline)}");
         if (query.Status is not null) parts.Add($"status={Uri.EscapeDataString(query.Status)}");
         if (query.ContinuationToken is not null) parts.Add($"continuationToken={Uri.EscapeDataString(query.ContinuationToken)}");
         return SendAsync<RunPage>(new HttpRequestMessage(HttpMethod.Get, "runs?" + string.Join('&', parts)), cancellationToken);

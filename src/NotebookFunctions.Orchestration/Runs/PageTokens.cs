@@ -10,10 +10,10 @@ namespace NotebookFunctions.Orchestration.Runs;
 /// </summary>
 internal static class PageTokens
 {
-    private sealed record Token(string T, string? N, string? S);
+    private sealed record Token(string T, string? N, string? S, string? P = null);
 
     public static string? Wrap(string? backendToken, RunQuery query) =>
-        backendToken is null ? null : Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Token(backendToken, query.Notebook, query.Status)));
+        backendToken is null ? null : Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Token(backendToken, query.Notebook, query.Status, query.Pipeline)));
 
     /// <exception cref="RunRefusalException">The token was not issued by a listing, or for other filters.</exception>
     public static string? Unwrap(RunQuery query)
@@ -30,8 +30,8 @@ internal static class PageTokens
         }
 
         if (token?.T is null) throw RunRefusalException.Invalid("'continuationToken' is not a token a run listing gave out; start again without it", "continuationToken");
-        if (token.N != query.Notebook || !string.Equals(token.S, query.Status, StringComparison.OrdinalIgnoreCase))
-            throw RunRefusalException.Invalid("'continuationToken' was given out for a listing with other filters (notebook, status); use the same filters, or start again without it", "continuationToken");
+        if (token.N != query.Notebook || token.P != query.Pipeline || !string.Equals(token.S, query.Status, StringComparison.OrdinalIgnoreCase))
+            throw RunRefusalException.Invalid("'continuationToken' was given out for a listing with other filters (notebook, pipeline, status); use the same filters, or start again without it", "continuationToken");
         return token.T;
     }
 }

@@ -74,10 +74,12 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
         return RunViewBuilder.Detail(state, manifest, plan, stored);
     }
 
-    /// <summary>A page of runs, newest pages first, filtered by notebook (exactly) and status.</summary>
+    /// <summary>A page of runs, newest pages first, filtered by notebook or pipeline (exactly) and status.</summary>
     public async Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken)
     {
         if (query.Notebook is not null) RunValidator.CheckNotebookName(query.Notebook);
+        if (query.Pipeline is not null && NotebookStore.NameProblem(query.Pipeline) is { } problem) throw RunRefusalException.Invalid(problem.Replace("notebook name", "pipeline name", StringComparison.Ordinal), "pipeline");
+        if (query.Notebook is not null && query.Pipeline is not null) throw RunRefusalException.Invalid("a run is of a notebook or of a pipeline: filter by one of 'notebook' and 'pipeline'", "pipeline");
         if (query.Top is < 1 or > 1000) throw RunRefusalException.Invalid("'top' must be a number from 1 to 1000", "top");
         var backendToken = PageTokens.Unwrap(query);
         var durableQuery = new OrchestrationQuery
@@ -98,6 +100,7 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
                 if (Pipelines.PipelineOrchestrator.IsStepInstance(state.InstanceId)) continue;
                 var request = RunViewBuilder.Input(state);
                 if (query.Notebook is not null && request?.Notebook != query.Notebook) continue;
+                if (query.Pipeline is not null && RunViewBuilder.PipelineInput(state)?.Pipeline != query.Pipeline) continue;
                 var summary = RunViewBuilder.IsPipeline(state) ? RunViewBuilder.Pipeline(state, detail: false) : RunViewBuilder.Summary(state, request, RunViewBuilder.Output(state));
                 if (query.Status is not null && !string.Equals(summary.Status, query.Status, StringComparison.OrdinalIgnoreCase)) continue;
                 runs.Add(summary);

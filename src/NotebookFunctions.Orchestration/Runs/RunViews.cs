@@ -102,6 +102,9 @@ public sealed record RunQuery
 {
     public string? Notebook { get; init; }
 
+    /// <summary>Only runs of this pipeline.</summary>
+    public string? Pipeline { get; init; }
+
     public string? Status { get; init; }
 
     public int Top { get; init; } = 50;
