@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
 
 // bench/fanout: the durable fan-out against what people do today, side by side in one run (read the ratios).
 //   dotnet run -c Release --project bench/fanout -- [--megabytes 200] [--big-megabytes 1024] [--trivial-chunks 1000] [--skip-big] [--skip-trivial]
+//   dotnet run -c Release --project bench/fanout -- --map-reduce [--rounds 3] [--megabytes 200]   (map + reduce only)
 // Needs ./nbf built (./nbf --help), Azurite installed (scripts/azurite.sh install; nbf starts it), scripts/setup.sh --dev.
 
 var megabytes = Arg("--megabytes", 200);
@@ -16,7 +19,7 @@ var python = "/usr/bin/python3";
 var notebook = Path.Combine(root, "samples", "sales", "sales_analysis.ipynb");
 var generator = Path.Combine(root, "samples", "sales", "generate_sales.py");
 var baselines = Path.Combine(here, "baselines.py");
-var data = Directory.CreateDirectory(Path.Combine(here, "data")).FullName;
+var data = Directory.CreateDirectory(Path.Combine(root, "samples", "sales", "data")).FullName; // git-ignored
 var scratch = Directory.CreateTempSubdirectory("nbf-fanout-").FullName;
 var hub = $"bench{DateTime.UtcNow:MMddHHmmss}";
 if (!File.Exists(nbf)) Fail($"nbf not built at {nbf}: run ./nbf --help once first");
@@ -28,18 +31,25 @@ void Line(string text)
     report.AppendLine(text);
 }
 
-Line($"# bench/fanout results, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores");
+Line($"# bench/fanout results, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
 Line(string.Empty);
 
 // 1. 200 MB: nbf fan-out vs a sequential nbclient loop over the same pre-split files vs the plain-script floor.
 var csv = Path.Combine(data, $"sales-{megabytes}mb.csv");
 if (!File.Exists(csv)) Run(python, [generator, csv, "--megabytes", megabytes.ToString(CultureInfo.InvariantCulture)]);
-var parts = Path.Combine(scratch, "parts");
-Run(python, [baselines, "split", csv, parts, "16"]);
-var partFiles = Directory.GetFiles(parts).Order(StringComparer.Ordinal).ToArray();
 var half = Path.Combine(scratch, "halves");
 Run(python, [baselines, "split", csv, half, (megabytes / 2.0 + 0.5).ToString(CultureInfo.InvariantCulture)]);
 var halves = Directory.GetFiles(half).Order(StringComparer.Ordinal).ToArray();
+if (args.Contains("--map-reduce"))
+{
+    await MapReduceAsync(Arg("--rounds", 3));
+    await WriteReportAsync();
+    return 0;
+}
+
+var parts = Path.Combine(scratch, "parts");
+Run(python, [baselines, "split", csv, parts, "16"]);
+var partFiles = Directory.GetFiles(parts).Order(StringComparer.Ordinal).ToArray();
 
 var fanout = Measure(nbf, ["run", notebook, "--input", csv, "--split", "16MB", "--parallel", "2", "--run-id", $"bench-{Guid.NewGuid():N}"[..18]]);
 var loop = Measure(python, [baselines, "nbclient", notebook, Path.Combine(scratch, "loop"), .. partFiles]);
@@ -87,9 +97,133 @@ if (!args.Contains("--skip-trivial"))
     Line($"completed in {trivial.Seconds:0.0} s: {trivialChunks / trivial.Seconds:0.00} chunks/s, {perChunk * 1000:0} ms per chunk with 2 in parallel; host peak RSS {trivial.PeakRssMb:0} MB.");
 }
 
-var results = Directory.CreateDirectory(Path.Combine(here, "results")).FullName;
-await File.WriteAllTextAsync(Path.Combine(results, "latest.md"), report.ToString());
+await WriteReportAsync();
 return 0;
+
+async Task WriteReportAsync()
+{
+    var results = Directory.CreateDirectory(Path.Combine(here, "results")).FullName;
+    await File.WriteAllTextAsync(Path.Combine(results, "latest.md"), report.ToString());
+}
+
+// 4. Map + reduce: nbf run now also runs the reduce notebook the map names (sales_totals.ipynb), for one row per region.
+// Against the 2-process floor plus the same reduce in plain python over the two partial summaries; rounds interleaved.
+async Task MapReduceAsync(int rounds)
+{
+    var blobs = new BlobServiceClient("UseDevelopmentStorage=true").GetBlobContainerClient("runs");
+    // (a0): the same notebook without metadata.notebook_functions.reduce, so what the reduce adds shows as (a) − (a0).
+    var mapOnly = Path.Combine(Directory.CreateDirectory(Path.Combine(scratch, "map-only")).FullName, "sales_analysis.ipynb");
+    var json = JsonNode.Parse(await File.ReadAllTextAsync(notebook))!;
+    json["metadata"]!.AsObject().Remove("notebook_functions");
+    await File.WriteAllTextAsync(mapOnly, json.ToJsonString());
+    // The reference: whole-file totals summed in integer cents (untimed).
+    var exactCsv = Path.Combine(scratch, "exact.csv");
+    Run(python, [baselines, "exact", csv, exactCsv]);
+    var exact = ReadTotals(await File.ReadAllTextAsync(exactCsv));
+
+    var contenders = new[] { "a", "a0", "c2+r", "c" };
+    var seconds = contenders.ToDictionary(c => c, _ => new List<double>());
+    var floorOnly = new List<double>();
+    var reduceOnly = new List<double>();
+    var reduceKernel = new List<double>();
+    var reduceWait = new List<double>();
+    var rss = new List<double>();
+    var mismatches = new List<string>();
+    var chunks = 0;
+    void Check(string who, Dictionary<string, (long, long, decimal)> totals)
+    {
+        if (!totals.OrderBy(t => t.Key, StringComparer.Ordinal).SequenceEqual(exact.OrderBy(t => t.Key, StringComparer.Ordinal)))
+            mismatches.Add($"{who}: {string.Join("; ", totals.Select(t => $"{t.Key} {t.Value}"))}");
+    }
+
+    var stamp = DateTime.UtcNow.ToString("MMddHHmmss", CultureInfo.InvariantCulture);
+    for (var round = 0; round < rounds; round++)
+    {
+        foreach (var contender in contenders.Skip(round % contenders.Length).Concat(contenders.Take(round % contenders.Length)))
+        {
+            switch (contender)
+            {
+                case "a":
+                {
+                    var id = $"mr{stamp}-{round}";
+                    var run = Measure(nbf, ["run", notebook, "--input", csv, "--split", "16MB", "--parallel", "2", "--run-id", id]);
+                    seconds[contender].Add(run.Seconds);
+                    rss.Add(run.PeakRssMb);
+                    Check($"(a) round {round}", ReadTotals((await blobs.GetBlobClient($"{id}/reduce/files/totals_by_region.csv").DownloadContentAsync()).Value.Content.ToString()));
+                    var manifest = JsonNode.Parse((await blobs.GetBlobClient($"{id}/manifest.json").DownloadContentAsync()).Value.Content.ToString())!;
+                    var lastChunkEnd = manifest["chunks"]!.AsArray().Max(c => c!["started_at"]!.GetValue<DateTimeOffset>().AddSeconds(c["duration_seconds"]!.GetValue<double>()));
+                    chunks = manifest["chunks"]!.AsArray().Count;
+                    var reduce = manifest["reduce"]!;
+                    reduceKernel.Add(reduce["duration_seconds"]!.GetValue<double>());
+                    reduceWait.Add((reduce["started_at"]!.GetValue<DateTimeOffset>() - lastChunkEnd).TotalSeconds);
+                    break;
+                }
+                case "a0":
+                    seconds[contender].Add(Measure(nbf, ["run", mapOnly, "--input", csv, "--split", "16MB", "--parallel", "2", "--run-id", $"mo{stamp}-{round}"]).Seconds);
+                    break;
+                case "c2+r":
+                {
+                    var outs = halves.Select((_, i) => Path.Combine(scratch, $"mr-half{i}")).ToArray();
+                    var floor = MeasureTogether(halves.Select((h, i) => (python, new[] { baselines, "script", notebook, h, outs[i] })).ToArray());
+                    var totalsDir = Path.Combine(scratch, "mr-floor-totals");
+                    var reduce = Measure(python, [baselines, "reduce", totalsDir, .. outs]).Seconds;
+                    floorOnly.Add(floor);
+                    reduceOnly.Add(reduce);
+                    seconds[contender].Add(floor + reduce);
+                    Check($"(c2+r) round {round}", ReadTotals(await File.ReadAllTextAsync(Path.Combine(totalsDir, "totals_by_region.csv"))));
+                    break;
+                }
+                default:
+                {
+                    var whole = Path.Combine(scratch, "mr-whole");
+                    seconds[contender].Add(Measure(python, [baselines, "script", notebook, csv, whole]).Seconds);
+                    Check($"(c) round {round}", ReadTotals(await File.ReadAllTextAsync(Path.Combine(whole, "summary_by_region.csv"))));
+                    break;
+                }
+            }
+
+            Console.Error.WriteLine($"round {round}: {contender} {seconds[contender][^1]:0.0} s");
+        }
+    }
+
+    // Ratios within each round as well: on a shared machine the load moves between rounds more than within one.
+    string Ratios(List<double> x, List<double> y) => string.Join(", ", x.Zip(y, (u, v) => (u / v).ToString("0.00", CultureInfo.InvariantCulture)));
+    string Each(List<double> list) => string.Join(", ", list.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture)));
+    var a = Median(seconds["a"]);
+    var a0 = Median(seconds["a0"]);
+    var floorAndReduce = Median(seconds["c2+r"]);
+    var floor2 = Median(floorOnly);
+    var wholeScript = Median(seconds["c"]);
+    Line($"## {megabytes} MB CSV, map + reduce: {chunks} chunks of 16 MB, then the reduce (sales_totals.ipynb); {rounds} rounds, medians");
+    Line(string.Empty);
+    Line("| contender | seconds, median (each round) | ratio |");
+    Line("|---|---|---|");
+    Line($"| (a) nbf run --split 16MB --parallel 2, map + reduce | {a:0.0} ({Each(seconds["a"])}) | 1.00× |");
+    Line($"| (a0) the same, map only (the notebook without its reduce) | {a0:0.0} ({Each(seconds["a0"])}) | (a) − (a0) = {a - a0:+0.0;-0.0} s |");
+    Line($"| (c2) plain python3 over 2 halves in 2 processes | {floor2:0.0} ({Each(floorOnly)}) | (a0) / (c2) = {a0 / floor2:0.00}× (rounds: {Ratios(seconds["a0"], floorOnly)}) |");
+    Line($"| (c2+r) (c2), then the reduce in plain python3 over the 2 partial summaries | {floorAndReduce:0.0} ({Each(seconds["c2+r"])}); reduce alone {Median(reduceOnly):0.00} | **(a) / (c2+r) = {a / floorAndReduce:0.00}×** (rounds: {Ratios(seconds["a"], seconds["c2+r"])}) |");
+    Line($"| (c) plain python3 over the whole file | {wholeScript:0.0} ({Each(seconds["c"])}) | (a) / (c) = {a / wholeScript:0.00}× |");
+    Line($"| nbf host process peak RSS, (a) | {Median(rss):0} MB | |");
+    Line(string.Empty);
+    Line($"Inside (a): the reduce's kernel work {Median(reduceKernel):0.00} s, started {Median(reduceWait):0.00} s after the last chunk ended (medians).");
+    Line($"Load average at the end: {LoadAverage()}.");
+    Line(mismatches.Count == 0
+        ? $"Totals: every round's (a) totals_by_region.csv, (c2+r) and (c) equal the whole-file totals summed in integer cents, to the cent ({exact.Count} regions; orders, units, revenue)."
+        : $"Totals DIFFER from the whole-file totals in integer cents ({string.Join(", ", exact.Select(t => $"{t.Key} {t.Value}"))}): {string.Join(" | ", mismatches)}");
+    Line(string.Empty);
+}
+
+// region,orders,units,revenue -> region: (orders, units, revenue); revenue as a decimal, so 1.5 and 1.50 are one value.
+static Dictionary<string, (long, long, decimal)> ReadTotals(string text) =>
+    text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1)
+        .Select(line => line.Split(','))
+        .ToDictionary(f => f[0], f => (long.Parse(f[1], CultureInfo.InvariantCulture), long.Parse(f[2], CultureInfo.InvariantCulture), decimal.Parse(f[3], NumberStyles.Float, CultureInfo.InvariantCulture)), StringComparer.Ordinal);
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+}
 
 (double Seconds, double PeakRssMb) Measure(string file, string[] arguments)
 {
@@ -157,6 +291,9 @@ int Arg(string name, int fallback)
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 }
+
+// The machine is shared: the 1-minute load average says how much else ran beside the bench.
+static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
 static void Fail(string message)
 {

@@ -5,6 +5,10 @@
   baselines.py nbclient NOTEBOOK OUTDIR FILE...  what a papermill user does today: nbclient over each file in turn,
                                                  parameters injected after the parameters cell as papermill would
   baselines.py script NOTEBOOK INPUT OUTDIR      the floor: the notebook's code cells exec'd as one plain script
+  baselines.py reduce OUTDIR DIR...              the floor's reduce: the partial summary_by_region.csv of each DIR
+                                                 summed into OUTDIR/totals_by_region.csv, as sales_totals.ipynb does
+  baselines.py exact INPUT OUTCSV                whole-file totals per region in integer cents (no float sums), to
+                                                 check the reduce's totals against
 """
 import copy
 import os
@@ -62,6 +66,32 @@ def script(notebook, input_path, out_dir):
             namespace.update(input_path=os.path.abspath(input_path), output_dir=out_dir)
 
 
+def reduce(out_dir, dirs):
+    import pandas as pd
+    per_part = pd.concat([pd.read_csv(os.path.join(d, "summary_by_region.csv")) for d in dirs])
+    totals = (per_part.groupby("region")
+              .agg(orders=("orders", "sum"), units=("units", "sum"), revenue=("revenue", "sum"))
+              .sort_index())
+    totals["revenue"] = totals["revenue"].round(2)
+    os.makedirs(out_dir, exist_ok=True)
+    totals.to_csv(os.path.join(out_dir, "totals_by_region.csv"))
+
+
+def exact(input_path, out_csv):
+    import pandas as pd
+    orders = pd.read_csv(input_path, usecols=["order_id", "region", "quantity", "unit_price"], dtype={"unit_price": str})
+    orders = orders[orders["quantity"] >= 1]  # the notebook's default min_quantity
+    # unit_price as written (at most two decimals) -> integer cents, so every sum below is exact.
+    whole, _, fraction = orders["unit_price"].str.partition(".").T.values
+    cents = whole.astype("int64") * 100 + pd.Series(fraction).str.ljust(2, "0").astype("int64").values
+    orders = orders.assign(cents=orders["quantity"].astype("int64").values * cents)
+    totals = orders.groupby("region").agg(orders=("order_id", "count"), units=("quantity", "sum"), cents=("cents", "sum")).sort_index()
+    with open(out_csv, "w") as f:
+        f.write("region,orders,units,revenue\n")
+        for region, row in totals.iterrows():
+            f.write(f"{region},{row.orders},{row.units},{row.cents // 100}.{row.cents % 100:02d}\n")
+
+
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
     if command == "split":
@@ -70,5 +100,9 @@ if __name__ == "__main__":
         loop(args[0], args[1], args[2:])
     elif command == "script":
         script(*args)
+    elif command == "reduce":
+        reduce(args[0], args[1:])
+    elif command == "exact":
+        exact(*args)
     else:
         sys.exit(__doc__)
