@@ -25,6 +25,8 @@ public static class ApiRoutes
         api.MapPost("/runs/{id}/cancel", (HttpRequest r, string id) => runs.CancelAsync(r, client, id)).WithName(ApiOperations.CancelRun);
         api.MapPost("/runs/{id}/repair", (HttpRequest r, string id) => runs.RepairAsync(r, client, id)).WithName(ApiOperations.RepairRun);
         api.MapGet("/runs/{id}/chunks/{index:int}/notebook", (HttpRequest r, string id, int index) => runs.ChunkNotebookAsync(r, client, id, index)).WithName(ApiOperations.GetChunkNotebook);
+        api.MapGet("/runs/{id}/chunks/{index:int}/view", (HttpRequest r, string id, int index) => runs.ChunkNotebookPageAsync(r, client, id, index)).WithName(ApiOperations.ViewChunkNotebook);
+        api.MapGet("/runs/{id}/reduce/view", (HttpRequest r, string id) => runs.ReduceNotebookPageAsync(r, client, id)).WithName(ApiOperations.ViewReduceNotebook);
         api.MapGet("/runs/{id}/files", (HttpRequest r, string id) => runs.FilesAsync(r, client, id)).WithName(ApiOperations.ListRunFiles);
         api.MapGet("/runs/{id}/files/{*path}", (HttpRequest r, string id, string path) => runs.FileAsync(r, client, id, path)).WithName(ApiOperations.GetRunFile);
         api.MapPut("/pipelines/{name}", (HttpRequest r, string name) => pipelines.PublishAsync(r, client, name)).WithName(ApiOperations.PublishPipeline);

@@ -34,7 +34,8 @@ public sealed class AccessControlTests
     [Fact]
     public void Every_operation_needs_exactly_one_of_the_three_roles()
     {
-        Assert.Equal(18, ApiOperations.RequiredRole.Count);
+        Assert.Equal(20, ApiOperations.RequiredRole.Count);
+        Assert.Equal(NotebookRoles.Reader, ApiOperations.RequiredRole[ApiOperations.ViewChunkNotebook]);
         Assert.Equal(NotebookRoles.Reader, ApiOperations.RequiredRole[ApiOperations.GetRunFile]);
         Assert.All(ApiOperations.RequiredRole.Values, role => Assert.Contains(role, NotebookRoles.All));
         Assert.Equal(NotebookRoles.Publisher, ApiOperations.RequiredRole[ApiOperations.PutSchedule]);

@@ -15,6 +15,8 @@ public static class ApiOperations
     public const string CancelRun = nameof(CancelRun);
     public const string RepairRun = nameof(RepairRun);
     public const string GetChunkNotebook = nameof(GetChunkNotebook);
+    public const string ViewChunkNotebook = nameof(ViewChunkNotebook);
+    public const string ViewReduceNotebook = nameof(ViewReduceNotebook);
     public const string ListRunFiles = nameof(ListRunFiles);
     public const string GetRunFile = nameof(GetRunFile);
     public const string PublishPipeline = nameof(PublishPipeline);
@@ -36,6 +38,8 @@ public static class ApiOperations
         [CancelRun] = NotebookRoles.Runner,
         [RepairRun] = NotebookRoles.Runner,
         [GetChunkNotebook] = NotebookRoles.Reader,
+        [ViewChunkNotebook] = NotebookRoles.Reader,
+        [ViewReduceNotebook] = NotebookRoles.Reader,
         [ListRunFiles] = NotebookRoles.Reader,
         [GetRunFile] = NotebookRoles.Reader,
         // A pipeline is published, read and run with the roles its notebooks are.

@@ -34,6 +34,14 @@ public sealed class RunHttpFunctions(RunsApi runs)
     public async Task<IActionResult> GetChunkNotebook([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}/chunks/{index:int}/notebook")] HttpRequest request, [DurableClient] DurableTaskClient client, string id, int index) =>
         new ResultAction(await runs.ChunkNotebookAsync(request, client, id, index));
 
+    [Function(ApiOperations.ViewChunkNotebook)]
+    public async Task<IActionResult> ViewChunkNotebook([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}/chunks/{index:int}/view")] HttpRequest request, [DurableClient] DurableTaskClient client, string id, int index) =>
+        new ResultAction(await runs.ChunkNotebookPageAsync(request, client, id, index));
+
+    [Function(ApiOperations.ViewReduceNotebook)]
+    public async Task<IActionResult> ViewReduceNotebook([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}/reduce/view")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
+        new ResultAction(await runs.ReduceNotebookPageAsync(request, client, id));
+
     [Function(ApiOperations.ListRunFiles)]
     public async Task<IActionResult> ListRunFiles([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}/files")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
         new ResultAction(await runs.FilesAsync(request, client, id));

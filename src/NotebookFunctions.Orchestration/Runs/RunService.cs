@@ -216,6 +216,15 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
             ?? throw RunRefusalException.NotFound($"run {runId} has no executed notebook for chunk {index} ({StorageLayout.RunsContainer}/{blob}): the run or chunk does not exist, or the chunk has not run yet", "index");
     }
 
+    /// <summary>The executed reduce notebook of a run, failing cell annotated.</summary>
+    public async Task<string> ReduceNotebookAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (RunIds.Problem(runId) is { } problem) throw RunRefusalException.Invalid(problem, "id");
+        var blob = StorageLayout.ReduceNotebookBlob(runId);
+        return await _runs.DownloadTextAsync(blob, cancellationToken)
+            ?? throw RunRefusalException.NotFound($"run {runId} has no executed reduce notebook ({StorageLayout.RunsContainer}/{blob}): the run does not exist, names no reduce, or has not reduced yet", "id");
+    }
+
     /// <summary>
     /// Starts the run under <paramref name="runId"/> unless a run with that id exists or another caller is starting it.
     /// Backends differ on what scheduling an existing id does, so the guarantee does not rest on them: the caller that
