@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Notebook Functions needs on this machine, skipping whatever is already present (idempotent).
 #   scripts/setup.sh          the kernel: Python with kernel/requirements.txt's packages (Debian: /usr/bin/python3 from apt)
-#   scripts/setup.sh --dev    also what the tests and benchmarks compare against: nbclient, nbformat, nbconvert
+#   scripts/setup.sh --dev    also what the tests and benchmarks use: nbclient, nbformat, nbconvert, and Chromium for the web app's browser tests
 # Elsewhere than Debian/Ubuntu, install the same with pip into the Python your kernelspec points at:
 #   pip install -r kernel/requirements.txt [nbclient nbformat nbconvert] && python -m ipykernel install --user
 set -euo pipefail
@@ -33,6 +33,11 @@ for module in "${!wanted[@]}"; do
     missing+=("${wanted[$module]}")
   fi
 done
+
+# The web app's tests drive Debian's Chromium with Playwright (its own browser download is not reachable here).
+if $dev && [ ! -x /usr/bin/chromium ]; then
+  missing+=(chromium)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

@@ -1,0 +1,48 @@
+using Microsoft.Playwright;
+
+namespace NotebookFunctions.Api.Tests;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright (its own browser download is not reachable here; scripts/setup.sh --dev
+/// installs /usr/bin/chromium). Pages a test visits are saved as screenshots under test-artifacts/ (not committed).
+/// </summary>
+internal sealed class Browser : IAsyncDisposable
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
+
+    private Browser(IPlaywright playwright, IBrowser browser)
+    {
+        _playwright = playwright;
+        _browser = browser;
+    }
+
+    public static string Artifacts { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "test-artifacts")).FullName;
+
+    public static async Task<Browser> LaunchAsync()
+    {
+        if (!File.Exists(Chromium)) throw new InvalidOperationException($"{Chromium} is not installed: run scripts/setup.sh --dev (apt package chromium)");
+        var playwright = await Playwright.CreateAsync();
+        // No sandbox: tests run as root in CI containers, where Chromium's sandbox cannot start.
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        return new Browser(playwright, browser);
+    }
+
+    /// <summary>A fresh page whose requests carry these headers (an API key stands in for a signed-in user).</summary>
+    public async Task<IPage> NewPageAsync(IDictionary<string, string> headers)
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ExtraHTTPHeaders = headers, ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
+        return await context.NewPageAsync();
+    }
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, name + ".png"), FullPage = true });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+}
