@@ -2,6 +2,7 @@ using System.Net;
 using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,8 @@ namespace NotebookFunctions.Api;
 public static class ApiHost
 {
     /// <summary>The app, not started; a port of 0 picks a free one.</summary>
-    public static WebApplication Create(BlobServiceClient blobs, DurableTaskClient client, IReadOnlyDictionary<string, IReadOnlySet<string>> apiKeys, int port, ApiOptions? options = null, TimeProvider? clock = null, Core.Secrets.ISecretSource? secrets = null, Orchestration.Runs.IRunJournal? journal = null)
+    /// <remarks>Callers sign in with API keys (each with its roles); with <c>sessions</c>, browsers also sign in through the link nbf serve prints.</remarks>
+    public static WebApplication Create(BlobServiceClient blobs, DurableTaskClient client, IReadOnlyDictionary<string, IReadOnlySet<string>> apiKeys, int port, ApiOptions? options = null, TimeProvider? clock = null, Core.Secrets.ISecretSource? secrets = null, Orchestration.Runs.IRunJournal? journal = null, Web.WebSessions? sessions = null)
     {
         options ??= new ApiOptions();
         clock ??= TimeProvider.System;
@@ -38,7 +40,8 @@ public static class ApiHost
         var app = builder.Build();
         app.UseProblemResponses();
         app.UseRouting();
-        new ApiKeyAccess(apiKeys).UseIn(app);
+        new ApiKeyAccess(apiKeys, sessions).UseIn(app);
+        if (sessions is not null) app.MapGet("/app/signin", (HttpContext context) => sessions.SignIn(context));
         app.MapNotebookFunctionsApi(new NotebooksApi(blobs, options), new RunsApi(blobs, options, clock, secrets, journal), new PipelinesApi(blobs, options, clock, secrets, journal), new SchedulesApi(blobs, clock, secrets), client);
         return app;
     }

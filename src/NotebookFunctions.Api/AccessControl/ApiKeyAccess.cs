@@ -11,7 +11,7 @@ namespace NotebookFunctions.Api.AccessControl;
 /// the principal, each key carrying roles; the decision is <see cref="AccessPolicy"/>'s, from the same table.
 /// Keys come as "X-API-Key: KEY" or "Authorization: Bearer KEY" and are compared in constant time.
 /// </summary>
-public sealed class ApiKeyAccess(IReadOnlyDictionary<string, IReadOnlySet<string>> keys)
+public sealed class ApiKeyAccess(IReadOnlyDictionary<string, IReadOnlySet<string>> keys, Web.WebSessions? sessions = null)
 {
     public const string HeaderName = "X-API-Key";
 
@@ -21,7 +21,7 @@ public sealed class ApiKeyAccess(IReadOnlyDictionary<string, IReadOnlySet<string
         var authorization = request.Headers.Authorization.FirstOrDefault();
         // An empty X-API-Key (a client that always sends the header) must not hide a key given as a bearer token.
         if (string.IsNullOrWhiteSpace(presented) && authorization?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true) presented = authorization[7..].Trim();
-        if (string.IsNullOrEmpty(presented)) return null;
+        if (string.IsNullOrEmpty(presented)) return sessions?.Find(request) is { } session ? new ClientPrincipal("web-session", "nbf", session.Roles) : null;
         var given = Encoding.UTF8.GetBytes(presented);
         foreach (var (key, roles) in keys)
         {
@@ -37,10 +37,20 @@ public sealed class ApiKeyAccess(IReadOnlyDictionary<string, IReadOnlySet<string
         var operation = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
         if (operation is not null)
         {
-            var decision = AccessPolicy.Decide(operation, PrincipalFor(context.Request));
+            var principal = PrincipalFor(context.Request);
+            var decision = AccessPolicy.Decide(operation, principal);
             if (!decision.Allowed)
             {
                 await ApiProblems.Problem(decision.Status, decision.Status == 401 ? "Unauthorized" : "Forbidden", decision.Reason!).ExecuteAsync(context);
+                return;
+            }
+
+            // A browser's cookie goes with any request to this host, also one another site makes it send: a change made
+            // with the session must prove it came from our page.
+            if (principal?.IdentityProvider == "nbf" && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
+                && sessions?.Find(context.Request) is { } session && !Web.WebSessions.CarriesCsrf(context.Request, session))
+            {
+                await ApiProblems.Problem(403, "Forbidden", $"{operation} was refused: a request made with the browser's session must carry the {Web.WebSessions.CsrfHeader} header from the page (a cross-site request cannot)").ExecuteAsync(context);
                 return;
             }
         }

@@ -24,6 +24,7 @@ public static class ServeCommand
             Say($"schedules tick every minute; blobs uploaded to {parse.GetValue(incoming)}/{{notebook}}/... start runs; Ctrl+C stops");
             // Scripts and tests wait for this line on stdout.
             Console.Out.WriteLine($"listening {host.Address}");
+            Console.Error.WriteLine($"nbf serve: sign in a browser (once, this link only): {host.SignInUrl}");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);

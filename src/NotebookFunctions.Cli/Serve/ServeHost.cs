@@ -25,6 +25,9 @@ public sealed class ServeHost : IAsyncDisposable
 
     public string ApiKey { get; }
 
+    /// <summary>Opened once in a browser, signs it in (a session cookie); printed at start.</summary>
+    public Uri? SignInUrl { get; private set; }
+
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
 
     public static async Task<ServeHost> StartAsync(LocalSession session, ServeOptions options, Action<string> say, CancellationToken cancellationToken)
@@ -34,7 +37,8 @@ public sealed class ServeHost : IAsyncDisposable
         var client = session.Host.Client;
         var clock = TimeProvider.System;
         var secrets = Core.Secrets.SecretSources.ForLocalHost();
-        var app = ApiHost.Create(blobs, client, new Dictionary<string, IReadOnlySet<string>> { [apiKey] = NotebookRoles.All.ToHashSet() }, options.Port, clock: clock, secrets: secrets, journal: session.Journal);
+        var sessions = new Api.Web.WebSessions(clock);
+        var app = ApiHost.Create(blobs, client, new Dictionary<string, IReadOnlySet<string>> { [apiKey] = NotebookRoles.All.ToHashSet() }, options.Port, clock: clock, secrets: secrets, journal: session.Journal, sessions: sessions);
         var host = new ServeHost(app, apiKey);
         // Runs this host accepted that storage lost before it saved them are started again first.
         var runs = new Orchestration.Runs.RunService(blobs, client, secrets, clock, session.Journal);
@@ -42,6 +46,8 @@ public sealed class ServeHost : IAsyncDisposable
             say($"run {id} was accepted but lost by storage (Azurite stopped before saving it); started again from the run journal");
         await app.StartAsync(cancellationToken);
         host.Address = new Uri(app.Urls.First());
+        // As Jupyter does: a browser signs in once through a link with a one-time token (all roles, as the printed key).
+        host.SignInUrl = new Uri(host.Address, $"/app/signin?token={sessions.IssueSignIn(NotebookRoles.All.ToHashSet())}");
 
         var token = host._stopping.Token;
         host._loops.Add(Task.Run(() => ScheduleLoop.RunAsync(new ScheduleTicker(blobs, secrets, session.Journal), client, clock, say, token), CancellationToken.None));
