@@ -86,6 +86,18 @@ internal sealed class ApiHarness : IAsyncDisposable
     /// <summary>A new container holding one blob.</summary>
     public static Task<BlobContainerClient> UploadInputAsync(string blobName, string content) => DurableTestHosts.UploadInputAsync(blobName, content);
 
+    /// <summary>Publishes a notebook under a new name and runs it once over a one-line CSV, one attempt; returns the ended run's id.</summary>
+    public async Task<string> RunOnceAsync(string stem, string notebookText)
+    {
+        var name = NewName(stem);
+        await PublishAsync(name, notebookText);
+        var input = await UploadInputAsync("data.csv", "a\n1\n");
+        var (_, started) = await SendAsync(HttpMethod.Post, "/api/runs", new { notebook = name, input = new { container = input.Name, prefix = "data.csv" }, maxAttempts = 1 });
+        var id = started["id"]!.GetValue<string>();
+        await WaitForRunAsync(id);
+        return id;
+    }
+
     /// <summary>Polls GET /api/runs/{id} until the run has ended.</summary>
     public async Task<JsonObject> WaitForRunAsync(string id)
     {

@@ -9,18 +9,13 @@ public sealed class NotebookPageBrowserTests
     public async Task A_notebook_whose_outputs_attack_the_reader_runs_nothing_in_the_browser()
     {
         await using var api = await ApiHarness.StartAsync();
-        var name = ApiHarness.NewName("xss");
-        await api.PublishAsync(name, ApiHarness.NotebookText(
+        var id = await api.RunOnceAsync("xss", ApiHarness.NotebookText(
             "input_path = 'x'\noutput_dir = 'o'",
             "from IPython.display import HTML, SVG, Markdown, display\n" +
             "display(HTML('<p class=\"shown\">report</p><script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\"><a class=\"evil\" href=\"javascript:window.pwned = 3\">click me</a>'))\n" +
             "display(SVG('<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\" onload=\"window.pwned = 4\"><script>window.pwned = 5</script><rect width=\"10\" height=\"10\"/></svg>'))\n" +
             "display(Markdown('**bold** <img src=x onerror=\"window.pwned = 6\">'))",
             "raise RuntimeError('the last cell fails')"));
-        var input = await ApiHarness.UploadInputAsync("data.csv", "a\n1\n");
-        var (_, started) = await api.SendAsync(HttpMethod.Post, "/api/runs", new { notebook = name, input = new { container = input.Name, prefix = "data.csv" }, maxAttempts = 1 });
-        var id = started["id"]!.GetValue<string>();
-        await api.WaitForRunAsync(id);
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.NewPageAsync(new Dictionary<string, string> { ["X-API-Key"] = ApiHarness.ReaderKey });
 

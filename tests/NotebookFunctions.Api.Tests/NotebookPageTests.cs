@@ -10,15 +10,10 @@ public sealed class NotebookPageTests
     public async Task A_failed_chunk_s_notebook_is_a_page_marking_its_cell_under_a_policy_that_runs_no_script()
     {
         await using var api = await ApiHarness.StartAsync();
-        var name = ApiHarness.NewName("page");
-        await api.PublishAsync(name, ApiHarness.NotebookText(
+        var id = await api.RunOnceAsync("page", ApiHarness.NotebookText(
             "input_path = 'x'\noutput_dir = 'o'",
             "from IPython.display import HTML, display\ndisplay(HTML('<b>bold</b><script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\">'))",
             "raise ValueError('no good ' + str(1 + 1))"));
-        var input = await ApiHarness.UploadInputAsync("data.csv", "a\n1\n");
-        var (_, started) = await api.SendAsync(HttpMethod.Post, "/api/runs", new { notebook = name, input = new { container = input.Name, prefix = "data.csv" }, maxAttempts = 1 });
-        var id = started["id"]!.GetValue<string>();
-        await api.WaitForRunAsync(id);
 
         using var reader = new HttpRequestMessage(HttpMethod.Get, $"/api/runs/{id}/chunks/0/view");
         reader.Headers.Add("X-API-Key", ApiHarness.ReaderKey);
