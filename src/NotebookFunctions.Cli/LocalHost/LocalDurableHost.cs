@@ -60,9 +60,11 @@ public sealed class LocalDurableHost : IAsyncDisposable
     private readonly IHost _worker;
     private readonly GrpcChannel _channel;
     private readonly KernelPool? _pool;
+    private readonly Task? _dispatcherStarted;
 
-    private LocalDurableHost(WebApplication sidecar, IHost worker, GrpcChannel channel, KernelPool? pool)
+    private LocalDurableHost(WebApplication sidecar, IHost worker, GrpcChannel channel, KernelPool? pool, Task? dispatcherStarted)
     {
+        _dispatcherStarted = dispatcherStarted;
         _sidecar = sidecar;
         _worker = worker;
         _channel = channel;
@@ -113,7 +115,8 @@ public sealed class LocalDurableHost : IAsyncDisposable
             o.MaxReceiveMessageSize = MaxMessageBytes;
             o.MaxSendMessageSize = MaxMessageBytes;
         });
-        builder.Services.AddSingleton<IOrchestrationService>(new RenewingOrchestrationService(service, VisibilityTimeout / 3));
+        var orchestrations = new RenewingOrchestrationService(service, VisibilityTimeout / 3);
+        builder.Services.AddSingleton<IOrchestrationService>(orchestrations);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         // nbf owns SIGTERM and Ctrl+C: the hosts inside it must not take them (the process would never exit).
@@ -159,7 +162,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
             })
             .Build();
         await worker.StartAsync(cancellationToken);
-        return new LocalDurableHost(sidecar, worker, channel, pool);
+        return new LocalDurableHost(sidecar, worker, channel, pool, options.RunWorker ? orchestrations.Started : null);
     }
 
     /// <summary>A connection string as is; an account URL (https://NAME.blob.core.windows.net) by managed identity / developer login.</summary>
@@ -179,6 +182,9 @@ public sealed class LocalDurableHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A command refused right after the host started (a bad pipeline file) must not stop it while the dispatcher
+        // is still starting the backend: that start would then throw on a pool thread and end the process.
+        if (_dispatcherStarted is not null) await Task.WhenAny(_dispatcherStarted, Task.Delay(TimeSpan.FromSeconds(15)));
         await _worker.StopAsync(TimeSpan.FromSeconds(10));
         _worker.Dispose();
         await _channel.ShutdownAsync();

@@ -80,7 +80,26 @@ internal sealed class RenewingOrchestrationService(IOrchestrationService inner, 
         }
     }
 
-    public Task StartAsync() => inner.StartAsync();
+    /// <summary>
+    /// Completes once the sidecar's dispatcher has started the backend (it does so on its own, after the host
+    /// started). A host stopped before then makes the backend's start throw on a pool thread, which ends the process:
+    /// stopping waits for this first.
+    /// </summary>
+    public Task Started => _started.Task;
+
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task StartAsync()
+    {
+        try
+        {
+            await inner.StartAsync();
+        }
+        finally
+        {
+            _started.TrySetResult();
+        }
+    }
 
     public Task StopAsync() => inner.StopAsync();
 

@@ -103,6 +103,8 @@ public static partial class PipelineReader
             "fan_out" or "fanout" or "fan-out" => StepMode.FanOut,
             var other => throw RunRefusalException.Invalid($"'{field}.mode' is '{other}'; use 'single' or 'fan_out'", $"{field}.mode"),
         };
+        var input = step["input"] is { } inputNode ? ReadInput(inputNode, $"{field}.input") : null;
+        CheckModeFitsInput(name, mode, input, $"{field}.input");
         var reduce = step["reduce"] is { } reduceNode ? ReadReduce(reduceNode, $"{field}.reduce") : null;
         if (reduce is not null && mode != StepMode.FanOut) throw RunRefusalException.Invalid($"step '{name}' has a reduce but runs once (mode 'single'); a reduce follows a fan-out", $"{field}.reduce");
         var dependsOn = step["depends_on"] is { } deps ? Strings(deps, $"{field}.depends_on") : [];
@@ -113,7 +115,7 @@ public static partial class PipelineReader
             Notebook = notebook,
             Version = Text(step["version"], $"{field}.version"),
             Parameters = step["parameters"] is { } values ? (JsonObject)Object(values, $"{field}.parameters", "an object of name: value").DeepClone() : [],
-            Input = step["input"] is { } input ? ReadInput(input, $"{field}.input") : null,
+            Input = input,
             Mode = mode,
             Reduce = reduce,
             DependsOn = dependsOn,
@@ -136,6 +138,19 @@ public static partial class PipelineReader
             },
             Secrets = step["secrets"] is { } secrets ? Strings(secrets, $"{field}.secrets") : [],
         };
+    }
+
+    /// <summary>A step that runs once reads its input whole; one that fans out needs an input to cut, and cuts one input.</summary>
+    private static void CheckModeFitsInput(string step, StepMode mode, StepInput? input, string field)
+    {
+        if (mode == StepMode.Single && input?.Blobs.Mode is { } chunking and not "whole")
+            throw RunRefusalException.Invalid($"step '{step}' runs once (mode 'single'), so its input is read whole; input mode '{(chunking == "perBlob" ? "per_blob" : chunking)}' asks for chunks: set the step's mode to 'fan_out'", $"{field}.mode");
+        if (mode != StepMode.FanOut) return;
+        if (input is null) throw RunRefusalException.Invalid($"step '{step}' fans out, but has no input to cut into chunks", field);
+        if (input.Blobs.Mode == "whole")
+            throw RunRefusalException.Invalid($"step '{step}' fans out, but input mode 'whole' makes one chunk: set the step's mode to 'single', or the input mode to 'split' or 'per_blob'", $"{field}.mode");
+        if (input.Steps.Count > 1)
+            throw RunRefusalException.Invalid($"step '{step}' reads several steps' results, which it can only join in one run: set its mode to 'single'", $"{field}.step");
     }
 
     private static StepInput ReadInput(JsonNode node, string field)

@@ -136,17 +136,9 @@ public sealed partial class PipelineValidator(BlobServiceClient blobs, ISecretSo
             Prefix = SubstituteText(asked.Prefix, values, $"{field}.prefix"),
             Glob = SubstituteText(asked.Glob, values, $"{field}.glob"),
         };
-        if (step.Mode == StepMode.Single && asked.Mode is not (null or "whole"))
-            throw RunRefusalException.Invalid($"step '{step.Name}' runs once (mode 'single'), so its input is read whole; input mode '{asked.Mode}' asks for chunks: set the step's mode to 'fan_out'", $"{field}.mode");
-        if (step.Mode == StepMode.FanOut && asked.Mode == "whole")
-            throw RunRefusalException.Invalid($"step '{step.Name}' fans out, but input mode 'whole' makes one chunk: set the step's mode to 'single', or the input mode to 'split' or 'per_blob'", $"{field}.mode");
-        if (step.Mode == StepMode.FanOut && step.Input is null)
-            throw RunRefusalException.Invalid($"step '{step.Name}' fans out, but has no input to cut into chunks", field);
         var mode = step.Mode == StepMode.Single ? "whole" : asked.Mode;
         if (step.Input is null) return asked with { Container = StorageLayout.RunsContainer, Prefix = $"{record}/input/", Mode = mode, AllowEmpty = true };
         if (step.Input.Steps.Count == 0) return asked with { Mode = mode };
-        if (step.Input.Steps.Count > 1 && step.Mode != StepMode.Single)
-            throw RunRefusalException.Invalid($"step '{step.Name}' reads several steps' results, which it can only join in one run: set its mode to 'single'", $"{field}.step");
         var folders = step.Input.Steps.Select(source => new Core.Chunks.InputFolder(FinalResults(upstream[source]), source)).ToList();
         return step.Input.Steps.Count == 1
             ? asked with { Container = StorageLayout.RunsContainer, Prefix = folders[0].Prefix, Mode = mode, AllowEmpty = step.Mode == StepMode.Single, RunResults = true }
