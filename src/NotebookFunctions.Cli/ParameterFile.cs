@@ -48,20 +48,43 @@ public static partial class ParameterFile
         };
     }
 
+    /// <summary>Most values a YAML file may expand to: aliases repeat what they name, and nested ones multiply (a "billion laughs" file).</summary>
+    private const int MaxNodes = 1_000_000;
+
     public static JsonNode? ParseYaml(string text)
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(text));
-        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
+        var budget = MaxNodes;
+        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode, ref budget);
     }
 
-    private static JsonNode? Convert(YamlNode node) => node switch
+    private static JsonNode? Convert(YamlNode node, ref int budget)
     {
-        YamlMappingNode map => new JsonObject(map.Children.Select(p => KeyValuePair.Create(((YamlScalarNode)p.Key).Value ?? string.Empty, Convert(p.Value)))),
-        YamlSequenceNode seq => new JsonArray(seq.Children.Select(Convert).ToArray()),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => null,
-    };
+        if (--budget < 0) throw new YamlException(string.Create(CultureInfo.InvariantCulture, $"the YAML expands to more than {MaxNodes:N0} values (aliases repeating aliases?)"));
+        switch (node)
+        {
+            case YamlMappingNode map:
+                var obj = new JsonObject();
+                foreach (var (key, value) in map.Children)
+                {
+                    var name = key is YamlScalarNode k ? k.Value ?? string.Empty : throw new YamlException(key.Start, key.End, "a mapping key must be a plain value");
+                    // Twice the same key is a mistake in the file, not "the last one wins".
+                    if (obj.ContainsKey(name)) throw new YamlException(key.Start, key.End, $"'{name}' is given twice");
+                    obj[name] = Convert(value, ref budget);
+                }
+
+                return obj;
+            case YamlSequenceNode seq:
+                var array = new JsonArray();
+                foreach (var item in seq.Children) array.Add(Convert(item, ref budget));
+                return array;
+            case YamlScalarNode scalar:
+                return Scalar(scalar);
+            default:
+                return null;
+        }
+    }
 
     private static JsonNode? Scalar(YamlScalarNode scalar)
     {
