@@ -15,7 +15,10 @@ public sealed class NotebookPageTests
             "from IPython.display import HTML, display\ndisplay(HTML('<b>bold</b><script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\">'))",
             "raise ValueError('no good ' + str(1 + 1))"));
 
-        using var reader = new HttpRequestMessage(HttpMethod.Get, $"/api/runs/{id}/chunks/0/view");
+        var (_, run) = await api.SendAsync(HttpMethod.Get, $"/api/runs/{id}");
+        Assert.Equal($"/api/runs/{id}/chunks/{{index}}/view", run["links"]!["chunkPage"]!.GetValue<string>());
+        Assert.Null(run["links"]!["reducePage"]);
+        using var reader = new HttpRequestMessage(HttpMethod.Get, run["links"]!["chunkPage"]!.GetValue<string>().Replace("{index}", "0", StringComparison.Ordinal));
         reader.Headers.Add("X-API-Key", ApiHarness.ReaderKey);
         using var page = await api.Http.SendAsync(reader);
         var html = await page.Content.ReadAsStringAsync();

@@ -73,6 +73,7 @@ internal static class RunViewBuilder
             Cancel = $"/api/runs/{id}/cancel",
             Repair = $"/api/runs/{id}/repair",
             ChunkNotebook = $"/api/runs/{id}/chunks/{{index}}/notebook",
+            ChunkPage = $"/api/runs/{id}/chunks/{{index}}/view",
             Files = $"/api/runs/{id}/files",
             Manifest = $"{StorageLayout.RunsContainer}/{StorageLayout.ManifestBlob(id)}",
             Results = $"{StorageLayout.RunsContainer}/{StorageLayout.ResultsPrefix(id)}",
@@ -107,7 +108,7 @@ internal static class RunViewBuilder
             Result = result,
             Error = error,
             Chunks = manifest?["chunks"] is JsonArray chunks ? FromManifest(id, chunks) : plan is null ? null : InFlight(id, plan, storedBlobs),
-            Links = Links(id, detail: true),
+            Links = Links(id, detail: true) with { ReducePage = result?.Reduce is null ? null : $"/api/runs/{id}/reduce/view" },
         };
     }
 

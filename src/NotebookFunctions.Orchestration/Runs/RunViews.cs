@@ -87,6 +87,12 @@ public sealed record RunLinks
 
     public string? ChunkNotebook { get; init; }
 
+    /// <summary>A chunk's executed notebook as a page (replace {index}).</summary>
+    public string? ChunkPage { get; init; }
+
+    /// <summary>The reduce's executed notebook as a page, when the run reduced.</summary>
+    public string? ReducePage { get; init; }
+
     public string? Files { get; init; }
 
     public string? Manifest { get; init; }
