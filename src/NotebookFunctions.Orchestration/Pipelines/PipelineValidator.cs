@@ -46,13 +46,8 @@ public sealed partial class PipelineValidator(BlobServiceClient blobs, ISecretSo
     public async Task CheckSubmissionAsync(PipelineSubmission submission, CancellationToken cancellationToken)
     {
         var name = submission.Pipeline ?? throw RunRefusalException.Invalid("'pipeline' is required: the name of a published pipeline", "pipeline");
-        if (NotebookStore.NameProblem(name) is { } problem) throw RunRefusalException.Invalid(problem.Replace("notebook name", "pipeline name", StringComparison.Ordinal), "pipeline");
-        if (submission.Version is { } asked && NotebookStore.VersionProblem(asked) is { } versionProblem) throw RunRefusalException.Invalid(versionProblem, "version");
-        var pipelines = NotebookStore.Pipelines(blobs);
-        var version = submission.Version ?? (await pipelines.LatestAsync(name, cancellationToken))?.Version
-            ?? throw RunRefusalException.NotFound($"no pipeline named '{name}' has been published", "pipeline");
-        var bytes = await pipelines.GetAsync(name, version, cancellationToken) ?? throw RunRefusalException.NotFound($"pipeline '{name}' has no version '{version}'", "version");
-        await ResolveAsync(name, version, PipelineReader.Read(JsonNode.Parse(bytes)), submission.Parameters, "pipeline-check", cancellationToken);
+        var (published, definition) = await PublishedPipelines.LoadAsync(blobs, name, submission.Version, cancellationToken);
+        await ResolveAsync(name, published.Version, PipelineReader.Read(definition), submission.Parameters, "pipeline-check", cancellationToken);
     }
 
     /// <summary>The run's values: the given ones (each known and of its declared type), then the defaults; every required one given.</summary>

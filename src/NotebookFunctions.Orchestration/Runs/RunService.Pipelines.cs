@@ -25,19 +25,8 @@ public sealed partial class RunService
     }
 
     /// <summary>A published pipeline version (the latest when none is named) and its definition.</summary>
-    public async Task<(PublishedNotebook Version, JsonObject Definition)> GetPipelineAsync(string name, string? version, CancellationToken cancellationToken)
-    {
-        if (NotebookStore.NameProblem(name) is { } problem) throw RunRefusalException.Invalid(problem.Replace("notebook name", "pipeline name", StringComparison.Ordinal), "pipeline");
-        if (version is not null && NotebookStore.VersionProblem(version) is { } versionProblem) throw RunRefusalException.Invalid(versionProblem, "version");
-        var store = NotebookStore.Pipelines(blobs);
-        var latest = await store.LatestAsync(name, cancellationToken) ?? throw RunRefusalException.NotFound($"no pipeline named '{name}' has been published", "pipeline");
-        var published = version is null ? latest : await store.GetVersionAsync(name, version, cancellationToken);
-        if (published is null)
-            throw RunRefusalException.NotFound(version is null ? $"no pipeline named '{name}' has been published" : $"pipeline '{name}' has no version '{version}'", version is null ? "pipeline" : "version");
-        var bytes = await store.GetAsync(name, published.Version, cancellationToken)
-            ?? throw RunRefusalException.NotFound($"pipeline '{name}' has no version '{published.Version}'", "version");
-        return (published, (JsonObject)JsonNode.Parse(bytes)!);
-    }
+    public Task<(PublishedNotebook Version, JsonObject Definition)> GetPipelineAsync(string name, string? version, CancellationToken cancellationToken) =>
+        PublishedPipelines.LoadAsync(blobs, name, version, cancellationToken);
 
     /// <summary>Every published pipeline, each with its versions oldest first.</summary>
     public Task<SortedDictionary<string, List<PublishedNotebook>>> ListPipelinesAsync(CancellationToken cancellationToken) =>
