@@ -33,7 +33,7 @@ public static class ApiHost
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, port);
-            ApiErrorPages.RaiseServerLimits(k.Limits, Math.Max(options.MaxNotebookBytes, options.MaxPipelineBytes) + (1 << 20));
+            ApiErrorPages.RaiseServerLimits(k.Limits, Math.Max(options.MaxUploadBytes, Math.Max(options.MaxNotebookBytes, options.MaxPipelineBytes)) + (1 << 20));
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
@@ -42,7 +42,8 @@ public static class ApiHost
         app.UseRouting();
         new ApiKeyAccess(apiKeys, sessions).UseIn(app);
         if (sessions is not null) app.MapGet("/app/signin", (HttpContext context) => sessions.SignIn(context));
-        app.MapNotebookFunctionsApi(new NotebooksApi(blobs, options), new RunsApi(blobs, options, clock, secrets, journal), new PipelinesApi(blobs, options, clock, secrets, journal), new SchedulesApi(blobs, clock, secrets), client);
+        app.MapNotebookFunctionsApi(new NotebooksApi(blobs, options), new RunsApi(blobs, options, clock, secrets, journal), new PipelinesApi(blobs, options, clock, secrets, journal), new SchedulesApi(blobs, clock, secrets), new CatalogApi(blobs, clock, secrets), new UploadsApi(blobs, options, clock), client);
+        app.MapWebApp();
         return app;
     }
 }

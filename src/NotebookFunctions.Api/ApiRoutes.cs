@@ -13,9 +13,12 @@ namespace NotebookFunctions.Api;
 /// </summary>
 public static class ApiRoutes
 {
-    public static IEndpointRouteBuilder MapNotebookFunctionsApi(this IEndpointRouteBuilder app, NotebooksApi notebooks, RunsApi runs, PipelinesApi pipelines, SchedulesApi schedules, DurableTaskClient client)
+    public static IEndpointRouteBuilder MapNotebookFunctionsApi(this IEndpointRouteBuilder app, NotebooksApi notebooks, RunsApi runs, PipelinesApi pipelines, SchedulesApi schedules, CatalogApi catalog, UploadsApi uploads, DurableTaskClient client)
     {
         var api = app.MapGroup("/api");
+        api.MapGet("/me", (HttpRequest r) => SessionApi.Me(r)).WithName(ApiOperations.GetSignedInUser);
+        api.MapGet("/catalog", (HttpRequest r) => catalog.ListAsync(r, client)).WithName(ApiOperations.GetCatalog);
+        api.MapPost("/uploads", (HttpRequest r) => uploads.UploadAsync(r)).WithName(ApiOperations.UploadInput);
         api.MapPut("/notebooks/{name}", (HttpRequest r, string name) => notebooks.PublishAsync(r, name)).WithName(ApiOperations.PublishNotebook);
         api.MapGet("/notebooks", (HttpRequest r) => notebooks.ListAsync(r)).WithName(ApiOperations.ListNotebooks);
         api.MapGet("/notebooks/{name}", (HttpRequest r, string name) => notebooks.GetAsync(r, name)).WithName(ApiOperations.GetNotebook);
@@ -34,8 +37,18 @@ public static class ApiRoutes
         api.MapGet("/pipelines/{name}", (HttpRequest r, string name) => pipelines.GetAsync(r, client, name)).WithName(ApiOperations.GetPipeline);
         api.MapPost("/pipelines/{name}/runs", (HttpRequest r, string name) => pipelines.StartRunAsync(r, client, name)).WithName(ApiOperations.StartPipelineRun);
         api.MapGet("/schedules", (HttpRequest r) => schedules.ListAsync(r)).WithName(ApiOperations.ListSchedules);
+        api.MapGet("/schedules/preview", (HttpRequest r) => schedules.PreviewAsync(r)).WithName(ApiOperations.PreviewSchedule);
         api.MapPut("/schedules/{name}", (HttpRequest r, string name) => schedules.PutAsync(r, name)).WithName(ApiOperations.PutSchedule);
         api.MapDelete("/schedules/{name}", (HttpRequest r, string name) => schedules.DeleteAsync(r, name)).WithName(ApiOperations.DeleteSchedule);
+        return app;
+    }
+
+    /// <summary>The web app's page and assets under /app/ (no role: the page asks /api/me who is signed in), and / leading there.</summary>
+    public static IEndpointRouteBuilder MapWebApp(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/app/{*path}", (HttpContext context, string? path) => Web.WebApp.Serve(context, path));
+        app.MapGet("/app", () => Results.Redirect(Web.WebApp.Root));
+        app.MapGet("/", () => Results.Redirect(Web.WebApp.Root));
         return app;
     }
 }

@@ -32,6 +32,8 @@ public static class NotebookFunctionsServices
         services.AddSingleton<RunsApi>();
         services.AddSingleton<PipelinesApi>();
         services.AddSingleton<SchedulesApi>();
+        services.AddSingleton<CatalogApi>();
+        services.AddSingleton<UploadsApi>();
         services.AddSingleton<ScheduleTicker>();
         services.AddSingleton<IncomingBlobs>();
 

@@ -41,7 +41,7 @@ public sealed class WebSessionTests
         var setCookies = signIn.Headers.GetValues("Set-Cookie").ToList();
         Assert.Contains(setCookies, c => c.StartsWith(WebSessions.SessionCookie + "=", StringComparison.Ordinal) && c.Contains("httponly", StringComparison.OrdinalIgnoreCase) && c.Contains("samesite=strict", StringComparison.OrdinalIgnoreCase));
         Assert.Equal(HttpStatusCode.Unauthorized, reused.StatusCode);
-        Assert.Equal("/api/runs?top=20", openRedirect.Headers.Location!.ToString());
+        Assert.Equal("/app/", openRedirect.Headers.Location!.ToString());
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
         Assert.Contains(WebSessions.CsrfHeader, await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);

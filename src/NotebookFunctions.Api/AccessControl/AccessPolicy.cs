@@ -14,8 +14,10 @@ public static class AccessPolicy
         // Not an API operation (timer, blob trigger, durable tasks): nothing to authorize here.
         if (!ApiOperations.RequiredRole.TryGetValue(operation, out var role)) return AccessDecision.Allow;
         if (principal is null)
-            return new AccessDecision(false, 401, $"{operation} needs a signed-in caller with the role {role}; no identity came with the request");
-        if (!principal.Roles.Contains(role))
+            return new AccessDecision(false, 401, role == NotebookRoles.SignedIn
+                ? $"{operation} needs a signed-in caller; no identity came with the request"
+                : $"{operation} needs a signed-in caller with the role {role}; no identity came with the request");
+        if (role != NotebookRoles.SignedIn && !principal.Roles.Contains(role))
             return new AccessDecision(false, 403, $"{operation} needs the role {role}; {principal.Name ?? "the caller"} has {(principal.Roles.Count == 0 ? "no roles" : string.Join(", ", principal.Roles.Order()))}");
         return AccessDecision.Allow;
     }

@@ -47,12 +47,14 @@ public sealed class ApiKeyAccess(IReadOnlyDictionary<string, IReadOnlySet<string
 
             // A browser's cookie goes with any request to this host, also one another site makes it send: a change made
             // with the session must prove it came from our page.
-            if (principal?.IdentityProvider == "nbf" && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
-                && sessions?.Find(context.Request) is { } session && !Web.WebSessions.CarriesCsrf(context.Request, session))
+            if (principal?.IdentityProvider == "nbf" && sessions?.Find(context.Request) is { } session
+                && Web.CsrfGuard.Refusal(context.Request, operation, session.Csrf) is { } refusal)
             {
-                await ApiProblems.Problem(403, "Forbidden", $"{operation} was refused: a request made with the browser's session must carry the {Web.WebSessions.CsrfHeader} header from the page (a cross-site request cannot)").ExecuteAsync(context);
+                await ApiProblems.Problem(403, "Forbidden", refusal).ExecuteAsync(context);
                 return;
             }
+
+            ClientPrincipal.Attach(context, principal);
         }
 
         await next(context);

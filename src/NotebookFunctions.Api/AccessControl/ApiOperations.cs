@@ -26,6 +26,10 @@ public static class ApiOperations
     public const string ListSchedules = nameof(ListSchedules);
     public const string PutSchedule = nameof(PutSchedule);
     public const string DeleteSchedule = nameof(DeleteSchedule);
+    public const string PreviewSchedule = nameof(PreviewSchedule);
+    public const string GetCatalog = nameof(GetCatalog);
+    public const string UploadInput = nameof(UploadInput);
+    public const string GetSignedInUser = nameof(GetSignedInUser);
 
     public static IReadOnlyDictionary<string, string> RequiredRole { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -50,5 +54,10 @@ public static class ApiOperations
         [ListSchedules] = NotebookRoles.Reader,
         [PutSchedule] = NotebookRoles.Publisher,
         [DeleteSchedule] = NotebookRoles.Publisher,
+        [PreviewSchedule] = NotebookRoles.Reader,
+        // The web app's own needs: what to list, where a run's uploaded input goes, and who is signed in.
+        [GetCatalog] = NotebookRoles.Reader,
+        [UploadInput] = NotebookRoles.Runner,
+        [GetSignedInUser] = NotebookRoles.SignedIn,
     };
 }

@@ -13,6 +13,17 @@ public sealed record ClientPrincipal(string? Name, string? IdentityProvider, IRe
     public const string HeaderName = "X-MS-CLIENT-PRINCIPAL";
     private const string DefaultRoleClaim = "roles";
 
+    private const string ItemKey = "nbf.principal";
+
+    /// <summary>Keeps the principal the access check found on the request, for handlers that say who the caller is.</summary>
+    public static void Attach(Microsoft.AspNetCore.Http.HttpContext context, ClientPrincipal? principal)
+    {
+        if (principal is not null) context.Items[ItemKey] = principal;
+    }
+
+    /// <summary>The principal the access check attached, or null for an anonymous request.</summary>
+    public static ClientPrincipal? Of(Microsoft.AspNetCore.Http.HttpContext context) => context.Items.TryGetValue(ItemKey, out var value) ? value as ClientPrincipal : null;
+
     public static ClientPrincipal? FromHeader(string? header)
     {
         if (string.IsNullOrWhiteSpace(header)) return null;

@@ -12,5 +12,8 @@ public static class NotebookRoles
     /// <summary>Publishes notebooks and manages schedules.</summary>
     public const string Publisher = "Notebooks.Publisher";
 
+    /// <summary>Not a role: what an operation any signed-in caller may use needs (who am I, with no roles yet).</summary>
+    public const string SignedIn = "";
+
     public static IReadOnlyList<string> All { get; } = [Reader, Runner, Publisher];
 }

@@ -30,10 +30,15 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
         [SourceDirtyHeader] = NotebookSource.FormatDirty(source.Dirty),
     };
 
-    /// <summary>PUT /api/notebooks/{name}: the body is the .ipynb; the X-Nbf-Source-* headers, when sent, say where it came from.</summary>
+    /// <summary>
+    /// PUT /api/notebooks/{name}[?dryRun=true]: the body is the .ipynb; the X-Nbf-Source-* headers, when sent, say where
+    /// it came from. A dry run checks it all (validation, credentials, lint) and says what publishing would store,
+    /// storing nothing: what the web app shows a publisher before they confirm.
+    /// </summary>
     public Task<IResult> PublishAsync(HttpRequest request, string name) => ApiProblems.GuardAsync(request, async () =>
     {
         CheckName(name);
+        var dryRun = DryRun(request);
         var source = ReadSource(request);
         var bytes = await ReadLimitedAsync(request, options.MaxNotebookBytes, name);
         var notebook = NotebookReader.Parse(Encoding.UTF8.GetString(bytes), name);
@@ -45,8 +50,27 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
         }
 
         var warnings = NotebookLinter.Lint(notebook);
+        var description = NotebookDescription.Of(notebook);
+        if (dryRun)
+        {
+            var version = Notebook.Sha256(bytes);
+            var stored = await _store.GetVersionAsync(name, version, request.HttpContext.RequestAborted);
+            return Results.Json(new
+            {
+                name,
+                version,
+                dryRun = true,
+                // Whether publishing would add a version, or find these bytes already published.
+                exists = stored is not null,
+                size = bytes.Length,
+                description,
+                warnings = Warnings(warnings),
+                schema = ParameterSchema.Infer(notebook).ToJson(),
+            }, ApiJson.Options);
+        }
+
         await _store.EnsureCreatedAsync(request.HttpContext.RequestAborted);
-        var published = await _store.PublishAsync(name, bytes, source, request.HttpContext.RequestAborted);
+        var published = await _store.PublishAsync(name, bytes, source, request.HttpContext.RequestAborted, description);
         var body = new
         {
             name,
@@ -56,7 +80,8 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
             published = published.Published,
             // The stored version's source: the first publish's, when these bytes were published before.
             source = SourceJson(published.Source),
-            warnings = warnings.Select(w => new { code = w.Code, message = w.Message, cell = w.CellIndex, cellId = w.CellId }).ToList(),
+            description = published.Description,
+            warnings = Warnings(warnings),
             schema = ParameterSchema.Infer(notebook).ToJson(),
         };
         var location = $"/api/notebooks/{name}?version={published.Version}";
@@ -74,6 +99,7 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
             latest = pair.Value[^1].Version,
             versions = pair.Value.Count,
             published = pair.Value[^1].Published,
+            description = pair.Value[^1].Description,
         }).ToList();
         return Results.Json(new { notebooks = items }, ApiJson.Options);
     });
@@ -96,9 +122,22 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
             version,
             versions = versions.Select(v => new { version = v.Version, size = v.Size, published = v.Published, source = SourceJson(v.Source) }).ToList(),
             kernel = notebook.KernelName,
+            description = NotebookDescription.Of(notebook),
             schema = ParameterSchema.Infer(notebook).ToJson(),
         }, ApiJson.Options);
     });
+
+    private static List<object> Warnings(IEnumerable<LintWarning> warnings) =>
+        warnings.Select(w => (object)new { code = w.Code, message = w.Message, cell = w.CellIndex, cellId = w.CellId }).ToList();
+
+    /// <summary>?dryRun=true or false; anything else is refused rather than read as either.</summary>
+    private static bool DryRun(HttpRequest request) => request.Query["dryRun"].FirstOrDefault() switch
+    {
+        null => false,
+        "true" => true,
+        "false" => false,
+        var other => throw ApiException.BadRequest($"'dryRun' must be true or false, not '{other}'", "dryRun"),
+    };
 
     internal static object? SourceJson(NotebookSource? source) =>
         source is null ? null : new { commit = source.Commit, path = source.Path, dirty = source.Dirty };

@@ -76,18 +76,18 @@ public sealed class RunsApi(Azure.Storage.Blobs.BlobServiceClient blobs, ApiOpti
 
     /// <summary>GET /api/runs/{id}/chunks/{index}/view[?code=show]: the executed notebook of one chunk as a page (code folded unless asked).</summary>
     public Task<IResult> ChunkNotebookPageAsync(HttpRequest request, DurableTaskClient client, string id, int index) => ApiProblems.GuardAsync(request, async () =>
-        Page(request, $"chunk {index} of run {id}", await Service(client).ChunkNotebookAsync(id, index, request.HttpContext.RequestAborted)));
+        Page(request, id, $"chunk {index} of run {id}", await Service(client).ChunkNotebookAsync(id, index, request.HttpContext.RequestAborted)));
 
     /// <summary>GET /api/runs/{id}/reduce/view[?code=show]: the run's executed reduce notebook as a page.</summary>
     public Task<IResult> ReduceNotebookPageAsync(HttpRequest request, DurableTaskClient client, string id) => ApiProblems.GuardAsync(request, async () =>
-        Page(request, $"the reduce of run {id}", await Service(client).ReduceNotebookAsync(id, request.HttpContext.RequestAborted)));
+        Page(request, id, $"the reduce of run {id}", await Service(client).ReduceNotebookAsync(id, request.HttpContext.RequestAborted)));
 
-    private static IResult Page(HttpRequest request, string what, string notebookText)
+    private static IResult Page(HttpRequest request, string id, string what, string notebookText)
     {
         var notebook = Core.Notebooks.NotebookReader.Parse(notebookText, what);
         Web.NotebookPage.SecureHeaders(request.HttpContext.Response);
         var title = notebook.Metadata["notebook_functions"]?["notebook"]?.ToString() is { Length: > 0 } name ? name : "Executed notebook";
-        return Results.Content(Web.NotebookPage.Render(title, what, notebook, request.Query["code"] == "show"), "text/html; charset=utf-8");
+        return Results.Content(Web.NotebookPage.Render(title, what, notebook, request.Query["code"] == "show", $"{Web.WebApp.Root}#/runs/{Uri.EscapeDataString(id)}"), "text/html; charset=utf-8");
     }
 
     /// <summary>How a started run's id is chosen: from the Idempotency-Key header when one is sent, else fresh.</summary>

@@ -64,6 +64,41 @@ public sealed partial class SchedulesApi(BlobServiceClient blobs, TimeProvider c
         return new LocatedResult(Results.Json(View(schedule, clock.GetUtcNow()), ApiJson.Options, statusCode: created ? 201 : 200), $"/api/schedules/{name}");
     });
 
+    /// <summary>
+    /// GET /api/schedules/preview?cron=&amp;timeZone=: the next five occurrences, as instants and in words in the zone,
+    /// so a person sees what "0 6 * * 1-5" means before saving it. Checked as a schedule is (400 naming the field).
+    /// </summary>
+    public Task<IResult> PreviewAsync(HttpRequest request) => ApiProblems.GuardAsync(request, () =>
+    {
+        var cron = request.Query["cron"].FirstOrDefault()?.Trim();
+        if (string.IsNullOrEmpty(cron)) throw ApiException.BadRequest("'cron' is required, e.g. \"0 6 * * 1-5\" (06:00 on weekdays)", "cron");
+        var schedule = new Schedule { Name = "preview", Cron = cron, TimeZone = request.Query["timeZone"].FirstOrDefault() is { Length: > 0 } zone ? zone : "UTC" };
+        Check(schedule);
+        var timeZone = schedule.ParseTimeZone();
+        var next = new List<object>();
+        var from = clock.GetUtcNow();
+        foreach (var occurrence in schedule.ParseCron().GetOccurrences(from, from.AddYears(5), timeZone, fromInclusive: false).Take(5))
+        {
+            var local = TimeZoneInfo.ConvertTime(occurrence, timeZone);
+            next.Add(new
+            {
+                at = occurrence.ToUniversalTime(),
+                local = local.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+                words = Words(local, schedule.TimeZone, occurrence.ToUniversalTime()),
+            });
+        }
+
+        return Task.FromResult(Results.Json(new { cron = schedule.Cron, timeZone = schedule.TimeZone, next }, ApiJson.Options));
+    });
+
+    /// <summary>"Monday 30 November 2026 at 06:00 (Europe/Paris), 05:00 UTC".</summary>
+    private static string Words(DateTimeOffset local, string zone, DateTimeOffset utc)
+    {
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        var words = local.ToString("dddd d MMMM yyyy 'at' HH:mm", culture) + (local.Second != 0 ? local.ToString(":ss", culture) : string.Empty);
+        return zone == "UTC" ? $"{words} UTC" : $"{words} ({zone}), {utc.ToString("HH:mm", culture)} UTC";
+    }
+
     /// <summary>DELETE /api/schedules/{name}: runs it started are kept.</summary>
     public Task<IResult> DeleteAsync(HttpRequest request, string name) => ApiProblems.GuardAsync(request, async () =>
         await _store.DeleteAsync(name, request.HttpContext.RequestAborted)

@@ -20,7 +20,8 @@ public static class NotebookPage
     public static readonly string ContentSecurityPolicy =
         $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Css)))}'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    public static string Render(string title, string subtitle, Notebook notebook, bool showCode) =>
+    /// <summary>The page; <paramref name="back"/> is the web app's page of the run, linked from the header (none when null).</summary>
+    public static string Render(string title, string subtitle, Notebook notebook, bool showCode, string? back = null) =>
         $"""
         <!doctype html>
         <html lang="en">
@@ -31,7 +32,8 @@ public static class NotebookPage
         <style>{Css}</style>
         </head>
         <body>
-        <header><h1>{WebUtility.HtmlEncode(title)}</h1><p>{WebUtility.HtmlEncode(subtitle)}</p></header>
+        <header><h1>{WebUtility.HtmlEncode(title)}</h1><p>{WebUtility.HtmlEncode(subtitle)}</p>
+        <nav class="nb-links">{(back is null ? string.Empty : $"<a href=\"{WebUtility.HtmlEncode(back)}\">Back to the run</a> · ")}<a href="{(showCode ? "?" : "?code=show")}">{(showCode ? "Fold the code" : "Show all code")}</a></nav></header>
         <main>
         {new NotebookHtml().Render(notebook, showCode)}</main>
         </body>

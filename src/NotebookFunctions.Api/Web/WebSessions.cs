@@ -55,11 +55,6 @@ public sealed class WebSessions(TimeProvider? clock = null)
         return null;
     }
 
-    /// <summary>Whether a request made with the session proves it came from our page: the CSRF header matches the session's token.</summary>
-    public static bool CarriesCsrf(HttpRequest request, Session session) =>
-        request.Headers[CsrfHeader].FirstOrDefault() is { } sent
-        && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(sent), System.Text.Encoding.UTF8.GetBytes(session.Csrf));
-
     /// <summary>GET /app/signin?token=...: trades the token for the cookies, then sends the browser on (a local path only).</summary>
     public IResult SignIn(HttpContext context)
     {
@@ -72,7 +67,7 @@ public sealed class WebSessions(TimeProvider? clock = null)
         context.Response.Cookies.Append(CsrfCookie, session.Csrf, new CookieOptions { HttpOnly = false, SameSite = SameSiteMode.Strict, Secure = secure, Path = "/", MaxAge = SessionLifetime });
         var next = context.Request.Query["next"].FirstOrDefault();
         // Only a path of this host: never an open redirect to wherever a link says.
-        return Results.Redirect(next is { Length: > 1 } && next[0] == '/' && next[1] != '/' && next[1] != '\\' ? next : "/api/runs?top=20");
+        return Results.Redirect(next is { Length: > 1 } && next[0] == '/' && next[1] != '/' && next[1] != '\\' ? next : "/app/");
     }
 
     private static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));

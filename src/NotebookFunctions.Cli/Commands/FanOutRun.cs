@@ -246,7 +246,7 @@ internal static class FanOutRun
         {
             var store = new NotebookStore(((LocalRunBackend)backend).Blobs);
             await store.EnsureCreatedAsync(cancellationToken);
-            var published = await store.PublishAsync(name, bytes, (await GitProvenance.FindAsync(path, cancellationToken))?.Source, cancellationToken);
+            var published = await store.PublishAsync(name, bytes, (await GitProvenance.FindAsync(path, cancellationToken))?.Source, cancellationToken, NotebookDescription.Of(notebook));
             (version, created) = (published.Version, published.Created);
         }
 

@@ -42,6 +42,9 @@ public sealed class ParameterSchema
             ["default"] = p.Default,
             ["help"] = p.Help,
             ["nullable"] = p.Nullable,
+            // What a form needs without knowing Python or C#: the kind of input, and the default as JSON when it is a literal.
+            ["kind"] = p.Kind.ToString().ToLowerInvariant(),
+            ["defaultValue"] = Language == "python" && PythonLiteral.TryParse(p.Default, out var value) ? value : null,
         }).ToArray()),
     };
 

@@ -7,7 +7,7 @@ using NotebookFunctions.Core.Notebooks;
 namespace NotebookFunctions.Core.Storage;
 
 /// <summary>A published notebook version, and where it came from when the publisher said so.</summary>
-public sealed record PublishedNotebook(string Name, string Version, long Size, DateTimeOffset Published, bool Created, NotebookSource? Source = null);
+public sealed record PublishedNotebook(string Name, string Version, long Size, DateTimeOffset Published, bool Created, NotebookSource? Source = null, string? Description = null);
 
 /// <summary>
 /// Published notebooks, content-addressed: a version is the SHA-256 of the bytes, written once, never overwritten.
@@ -65,7 +65,7 @@ public sealed partial class NotebookStore(BlobServiceClient service, string cont
     /// and written once (If-None-Match: *), so the first publish's source is the one kept: the same bytes published
     /// later from another commit (or without a source) return the stored version with its original source.
     /// </remarks>
-    public async Task<PublishedNotebook> PublishAsync(string name, byte[] content, NotebookSource? source, CancellationToken cancellationToken = default)
+    public async Task<PublishedNotebook> PublishAsync(string name, byte[] content, NotebookSource? source, CancellationToken cancellationToken = default, string? description = null)
     {
         ValidateName(name);
         var version = Notebook.Sha256(content);
@@ -76,15 +76,15 @@ public sealed partial class NotebookStore(BlobServiceClient service, string cont
             {
                 Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                 HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-                Metadata = source is null ? null : NotebookSourceMetadata.Write(source),
+                Metadata = NotebookSourceMetadata.Write(source, description),
             };
             var response = await blob.UploadAsync(BinaryData.FromBytes(content), options, cancellationToken);
-            return new PublishedNotebook(name, version, content.Length, response.Value.LastModified, Created: true, source);
+            return new PublishedNotebook(name, version, content.Length, response.Value.LastModified, Created: true, source, description);
         }
         catch (RequestFailedException e) when (e.Status == 409 || e.ErrorCode == BlobErrorCode.BlobAlreadyExists)
         {
             var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
-            return new PublishedNotebook(name, version, content.Length, properties.Value.LastModified, Created: false, NotebookSourceMetadata.Read(properties.Value.Metadata));
+            return new PublishedNotebook(name, version, content.Length, properties.Value.LastModified, Created: false, NotebookSourceMetadata.Read(properties.Value.Metadata), NotebookSourceMetadata.ReadDescription(properties.Value.Metadata));
         }
     }
 
@@ -96,7 +96,7 @@ public sealed partial class NotebookStore(BlobServiceClient service, string cont
         try
         {
             var properties = await Container.GetBlobClient(BlobName(name, version)).GetPropertiesAsync(cancellationToken: cancellationToken);
-            return new PublishedNotebook(name, version, properties.Value.ContentLength, properties.Value.LastModified, Created: false, NotebookSourceMetadata.Read(properties.Value.Metadata));
+            return new PublishedNotebook(name, version, properties.Value.ContentLength, properties.Value.LastModified, Created: false, NotebookSourceMetadata.Read(properties.Value.Metadata), NotebookSourceMetadata.ReadDescription(properties.Value.Metadata));
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -149,7 +149,7 @@ public sealed partial class NotebookStore(BlobServiceClient service, string cont
         (await ListVersionsAsync(name, cancellationToken)).LastOrDefault();
 
     private static PublishedNotebook ToVersion(string name, BlobItem item) =>
-        new(name, Path.GetFileNameWithoutExtension(item.Name), item.Properties.ContentLength ?? 0, item.Properties.LastModified ?? DateTimeOffset.MinValue, false, NotebookSourceMetadata.Read(item.Metadata));
+        new(name, Path.GetFileNameWithoutExtension(item.Name), item.Properties.ContentLength ?? 0, item.Properties.LastModified ?? DateTimeOffset.MinValue, false, NotebookSourceMetadata.Read(item.Metadata), NotebookSourceMetadata.ReadDescription(item.Metadata));
 
     private static List<PublishedNotebook> Ordered(IEnumerable<PublishedNotebook> versions) =>
         versions.OrderBy(v => v.Published).ThenBy(v => v.Version, StringComparer.Ordinal).ToList();

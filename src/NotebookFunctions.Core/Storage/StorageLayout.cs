@@ -15,6 +15,12 @@ public static class StorageLayout
     /// <summary>Local files nbf uploads for a run, under {runId}/.</summary>
     public const string InputsContainer = "inputs";
 
+    /// <summary>Files uploaded from the web app to be a run's input, under {yyyy-MM-dd}/{random}/{file name}.</summary>
+    public const string UploadsContainer = "uploads";
+
+    /// <summary>The id of each notebook's and pipeline's latest run, at notebooks/{name} and pipelines/{name}: what the catalog shows.</summary>
+    public const string LatestRunsContainer = "latest-runs";
+
     public static string NotebookBlob(string name, string sha256) => $"{name}/{sha256}.ipynb";
 
     public static string ManifestBlob(string runId) => $"{runId}/manifest.json";

@@ -10,14 +10,14 @@ namespace NotebookFunctions.FunctionApp.Functions;
 public sealed class NotebookHttpFunctions(NotebooksApi notebooks)
 {
     [Function(ApiOperations.PublishNotebook)]
-    public async Task<IActionResult> PublishNotebook([HttpTrigger(AuthorizationLevel.Function, "put", Route = "notebooks/{name}")] HttpRequest request, string name) =>
+    public async Task<IActionResult> PublishNotebook([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/notebooks/{name}")] HttpRequest request, string name) =>
         new ResultAction(await notebooks.PublishAsync(request, name));
 
     [Function(ApiOperations.ListNotebooks)]
-    public async Task<IActionResult> ListNotebooks([HttpTrigger(AuthorizationLevel.Function, "get", Route = "notebooks")] HttpRequest request) =>
+    public async Task<IActionResult> ListNotebooks([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/notebooks")] HttpRequest request) =>
         new ResultAction(await notebooks.ListAsync(request));
 
     [Function(ApiOperations.GetNotebook)]
-    public async Task<IActionResult> GetNotebook([HttpTrigger(AuthorizationLevel.Function, "get", Route = "notebooks/{name}")] HttpRequest request, string name) =>
+    public async Task<IActionResult> GetNotebook([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/notebooks/{name}")] HttpRequest request, string name) =>
         new ResultAction(await notebooks.GetAsync(request, name));
 }

@@ -11,18 +11,18 @@ namespace NotebookFunctions.FunctionApp.Functions;
 public sealed class PipelineHttpFunctions(PipelinesApi pipelines)
 {
     [Function(ApiOperations.PublishPipeline)]
-    public async Task<IActionResult> PublishPipeline([HttpTrigger(AuthorizationLevel.Function, "put", Route = "pipelines/{name}")] HttpRequest request, [DurableClient] DurableTaskClient client, string name) =>
+    public async Task<IActionResult> PublishPipeline([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/pipelines/{name}")] HttpRequest request, [DurableClient] DurableTaskClient client, string name) =>
         new ResultAction(await pipelines.PublishAsync(request, client, name));
 
     [Function(ApiOperations.ListPipelines)]
-    public async Task<IActionResult> ListPipelines([HttpTrigger(AuthorizationLevel.Function, "get", Route = "pipelines")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+    public async Task<IActionResult> ListPipelines([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/pipelines")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         new ResultAction(await pipelines.ListAsync(request, client));
 
     [Function(ApiOperations.GetPipeline)]
-    public async Task<IActionResult> GetPipeline([HttpTrigger(AuthorizationLevel.Function, "get", Route = "pipelines/{name}")] HttpRequest request, [DurableClient] DurableTaskClient client, string name) =>
+    public async Task<IActionResult> GetPipeline([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/pipelines/{name}")] HttpRequest request, [DurableClient] DurableTaskClient client, string name) =>
         new ResultAction(await pipelines.GetAsync(request, client, name));
 
     [Function(ApiOperations.StartPipelineRun)]
-    public async Task<IActionResult> StartPipelineRun([HttpTrigger(AuthorizationLevel.Function, "post", Route = "pipelines/{name}/runs")] HttpRequest request, [DurableClient] DurableTaskClient client, string name) =>
+    public async Task<IActionResult> StartPipelineRun([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/pipelines/{name}/runs")] HttpRequest request, [DurableClient] DurableTaskClient client, string name) =>
         new ResultAction(await pipelines.StartRunAsync(request, client, name));
 }

@@ -15,6 +15,6 @@ public sealed class RouteNotFoundFunction
     public const string Name = "RouteNotFound";
 
     [Function(Name)]
-    public IActionResult Run([HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "delete", "patch", "head", "options", Route = "{*path}")] HttpRequest request) =>
+    public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "delete", "patch", "head", "options", Route = "api/{*path}")] HttpRequest request) =>
         new ResultAction(ApiErrorPages.NoRoute(request));
 }

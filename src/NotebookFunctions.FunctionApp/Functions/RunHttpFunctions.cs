@@ -11,42 +11,42 @@ namespace NotebookFunctions.FunctionApp.Functions;
 public sealed class RunHttpFunctions(RunsApi runs)
 {
     [Function(ApiOperations.StartRun)]
-    public async Task<IActionResult> StartRun([HttpTrigger(AuthorizationLevel.Function, "post", Route = "runs")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+    public async Task<IActionResult> StartRun([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/runs")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         new ResultAction(await runs.StartAsync(request, client));
 
     [Function(ApiOperations.ListRuns)]
-    public async Task<IActionResult> ListRuns([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+    public async Task<IActionResult> ListRuns([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/runs")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         new ResultAction(await runs.ListAsync(request, client));
 
     [Function(ApiOperations.GetRun)]
-    public async Task<IActionResult> GetRun([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
+    public async Task<IActionResult> GetRun([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/runs/{id}")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
         new ResultAction(await runs.GetAsync(request, client, id));
 
     [Function(ApiOperations.CancelRun)]
-    public async Task<IActionResult> CancelRun([HttpTrigger(AuthorizationLevel.Function, "post", Route = "runs/{id}/cancel")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
+    public async Task<IActionResult> CancelRun([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/runs/{id}/cancel")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
         new ResultAction(await runs.CancelAsync(request, client, id));
 
     [Function(ApiOperations.RepairRun)]
-    public async Task<IActionResult> RepairRun([HttpTrigger(AuthorizationLevel.Function, "post", Route = "runs/{id}/repair")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
+    public async Task<IActionResult> RepairRun([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/runs/{id}/repair")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
         new ResultAction(await runs.RepairAsync(request, client, id));
 
     [Function(ApiOperations.GetChunkNotebook)]
-    public async Task<IActionResult> GetChunkNotebook([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}/chunks/{index:int}/notebook")] HttpRequest request, [DurableClient] DurableTaskClient client, string id, int index) =>
+    public async Task<IActionResult> GetChunkNotebook([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/runs/{id}/chunks/{index:int}/notebook")] HttpRequest request, [DurableClient] DurableTaskClient client, string id, int index) =>
         new ResultAction(await runs.ChunkNotebookAsync(request, client, id, index));
 
     [Function(ApiOperations.ViewChunkNotebook)]
-    public async Task<IActionResult> ViewChunkNotebook([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}/chunks/{index:int}/view")] HttpRequest request, [DurableClient] DurableTaskClient client, string id, int index) =>
+    public async Task<IActionResult> ViewChunkNotebook([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/runs/{id}/chunks/{index:int}/view")] HttpRequest request, [DurableClient] DurableTaskClient client, string id, int index) =>
         new ResultAction(await runs.ChunkNotebookPageAsync(request, client, id, index));
 
     [Function(ApiOperations.ViewReduceNotebook)]
-    public async Task<IActionResult> ViewReduceNotebook([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}/reduce/view")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
+    public async Task<IActionResult> ViewReduceNotebook([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/runs/{id}/reduce/view")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
         new ResultAction(await runs.ReduceNotebookPageAsync(request, client, id));
 
     [Function(ApiOperations.ListRunFiles)]
-    public async Task<IActionResult> ListRunFiles([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}/files")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
+    public async Task<IActionResult> ListRunFiles([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/runs/{id}/files")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
         new ResultAction(await runs.FilesAsync(request, client, id));
 
     [Function(ApiOperations.GetRunFile)]
-    public async Task<IActionResult> GetRunFile([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{id}/files/{*path}")] HttpRequest request, [DurableClient] DurableTaskClient client, string id, string path) =>
+    public async Task<IActionResult> GetRunFile([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/runs/{id}/files/{*path}")] HttpRequest request, [DurableClient] DurableTaskClient client, string id, string path) =>
         new ResultAction(await runs.FileAsync(request, client, id, path));
 }

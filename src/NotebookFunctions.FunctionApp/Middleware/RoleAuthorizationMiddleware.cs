@@ -3,12 +3,14 @@ using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Options;
 using NotebookFunctions.Api;
 using NotebookFunctions.Api.AccessControl;
+using NotebookFunctions.Api.Web;
 
 namespace NotebookFunctions.FunctionApp.Middleware;
 
 /// <summary>
 /// Roles on top of function keys, for every HTTP function, from the one table in <see cref="ApiOperations"/>: the
 /// caller comes from App Service Authentication's X-MS-CLIENT-PRINCIPAL header; 401 without it, 403 without the role.
+/// A browser signed in by the platform's cookie must also pass <see cref="CsrfGuard"/> to change anything.
 /// </summary>
 public sealed class RoleAuthorizationMiddleware(IOptions<AuthOptions> options) : IFunctionsWorkerMiddleware
 {
@@ -29,6 +31,15 @@ public sealed class RoleAuthorizationMiddleware(IOptions<AuthOptions> options) :
             return;
         }
 
+        // A browser signed in by the platform's cookie sends it with any request, also one another site makes it send.
+        if (principal is not null && ApiOperations.RequiredRole.ContainsKey(context.FunctionDefinition.Name) && CsrfGuard.SignedInByPlatformCookie(http.Request)
+            && CsrfGuard.Refusal(http.Request, context.FunctionDefinition.Name) is { } refusal)
+        {
+            await ApiProblems.Problem(403, "Forbidden", refusal).ExecuteAsync(http);
+            return;
+        }
+
+        ClientPrincipal.Attach(http, principal);
         await next(context);
     }
 

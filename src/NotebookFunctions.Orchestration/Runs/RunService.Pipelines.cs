@@ -21,7 +21,7 @@ public sealed partial class RunService
         await new PipelineValidator(blobs, secrets).CheckAsync(pipeline, cancellationToken);
         var store = NotebookStore.Pipelines(blobs);
         await store.EnsureCreatedAsync(cancellationToken);
-        return await store.PublishAsync(name, Encoding.UTF8.GetBytes(CanonicalJsonWriter.Write(definition) + "\n"), source, cancellationToken);
+        return await store.PublishAsync(name, Encoding.UTF8.GetBytes(CanonicalJsonWriter.Write(definition) + "\n"), source, cancellationToken, pipeline.Description);
     }
 
     /// <summary>A published pipeline version (the latest when none is named) and its definition.</summary>

@@ -21,6 +21,7 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
     private readonly RunValidator _validator = new(blobs, secrets);
     private readonly RunClaims _claims = new(blobs);
     private readonly RunStore _runs = new(blobs);
+    private readonly LatestRuns _latest = new(blobs);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     /// <summary>How old a journal entry must be before recovery acts on it: a start takes milliseconds from entry to schedule.</summary>
@@ -72,6 +73,14 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
         }
 
         return RunViewBuilder.Detail(state, manifest, plan, stored);
+    }
+
+    /// <summary>The latest run of a notebook or pipeline as a summary, or null when it never ran (or its run is gone).</summary>
+    public async Task<RunView?> LatestAsync(bool pipeline, string name, CancellationToken cancellationToken)
+    {
+        if (await _latest.FindAsync(pipeline ? "pipelines" : "notebooks", name, cancellationToken) is not { } runId) return null;
+        if (await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken) is not { } state) return null;
+        return RunViewBuilder.IsPipeline(state) ? RunViewBuilder.Pipeline(state, detail: false) : RunViewBuilder.Summary(state, RunViewBuilder.Input(state), RunViewBuilder.Output(state));
     }
 
     /// <summary>A page of runs, newest pages first, filtered by notebook or pipeline (exactly) and status.</summary>
@@ -245,6 +254,16 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
             // The caller hears that the start failed: recovery must not start it behind their back.
             await journal.ForgetAsync(runId, CancellationToken.None);
             throw;
+        }
+
+        // After the schedule, so the catalog never names a run that does not exist. The marker is a convenience of the
+        // catalog: a storage blip writing it must not turn an accepted run into an error its caller would retry.
+        try
+        {
+            await _latest.RecordAsync(runId, start, cancellationToken);
+        }
+        catch (Azure.RequestFailedException)
+        {
         }
 
         return Started(runId, start, started: true);

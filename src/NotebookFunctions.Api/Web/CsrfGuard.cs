@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace NotebookFunctions.Api.Web;
+
+/// <summary>
+/// Cross-site request forgery, for callers a browser cookie signs in (nbf serve's session, App Service
+/// Authentication's AppServiceAuthSession): a state-changing request must carry, in the X-NBF-CSRF header, the token
+/// of the nbf_csrf cookie. Our page reads that cookie and sends it; another origin can neither read it nor (without a
+/// CORS grant nobody gives) send a custom header. A request whose Origin is another site is refused outright.
+/// Callers with a key or a bearer token carry no ambient credential, and need neither.
+/// </summary>
+public static class CsrfGuard
+{
+    /// <summary>The cookie App Service Authentication signs a browser in with.</summary>
+    public const string PlatformSessionCookie = "AppServiceAuthSession";
+
+    /// <summary>Gives a browser a CSRF token when it has none: what the app's page does before any call.</summary>
+    public static void EnsureCookie(HttpContext context)
+    {
+        if (context.Request.Cookies[WebSessions.CsrfCookie] is { Length: > 0 }) return;
+        context.Response.Cookies.Append(WebSessions.CsrfCookie, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), new CookieOptions
+        {
+            HttpOnly = false,
+            SameSite = SameSiteMode.Strict,
+            Secure = context.Request.IsHttps,
+            Path = "/",
+        });
+    }
+
+    /// <summary>Whether the request is signed in by App Service Authentication's cookie rather than by a token.</summary>
+    public static bool SignedInByPlatformCookie(HttpRequest request) =>
+        request.Headers.Authorization.Count == 0 && request.Cookies.Keys.Any(k => k.StartsWith(PlatformSessionCookie, StringComparison.Ordinal));
+
+    /// <summary>
+    /// Why a request signed in by a cookie must be refused, or null when it may go on. <paramref name="expected"/> is
+    /// the token it must carry: its session's (nbf serve), or null to compare with its own nbf_csrf cookie (double submit).
+    /// </summary>
+    public static string? Refusal(HttpRequest request, string operation, string? expected = null)
+    {
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)) return null;
+        if (request.Headers.Origin.FirstOrDefault() is { Length: > 0 } origin && !SameOrigin(origin, request))
+            return $"{operation} was refused: the request came from another site ({origin}), and a browser's sign-in only works from this app's own pages";
+        expected ??= request.Cookies[WebSessions.CsrfCookie];
+        var sent = request.Headers[WebSessions.CsrfHeader].FirstOrDefault();
+        if (string.IsNullOrEmpty(expected) || string.IsNullOrEmpty(sent)
+            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(sent), Encoding.UTF8.GetBytes(expected)))
+            return $"{operation} was refused: a request made with the browser's session must carry the {WebSessions.CsrfHeader} header from the page (a cross-site request cannot)";
+        return null;
+    }
+
+    private static bool SameOrigin(string origin, HttpRequest request) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+        && string.Equals(uri.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+}
