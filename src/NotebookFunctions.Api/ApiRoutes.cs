@@ -47,7 +47,6 @@ public static class ApiRoutes
     public static IEndpointRouteBuilder MapWebApp(this IEndpointRouteBuilder app)
     {
         app.MapGet("/app/{*path}", (HttpContext context, string? path) => Web.WebApp.Serve(context, path));
-        app.MapGet("/app", () => Results.Redirect(Web.WebApp.Root));
         app.MapGet("/", () => Results.Redirect(Web.WebApp.Root));
         return app;
     }

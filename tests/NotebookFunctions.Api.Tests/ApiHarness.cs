@@ -33,7 +33,8 @@ internal sealed class ApiHarness : IAsyncDisposable
 
     public DurableTaskClient Client => _durable.Client;
 
-    public static async Task<ApiHarness> StartAsync(ApiOptions? options = null)
+    /// <summary>With <paramref name="sessions"/>, browsers sign in as nbf serve's do (a one-time link, then a cookie).</summary>
+    public static async Task<ApiHarness> StartAsync(ApiOptions? options = null, Web.WebSessions? sessions = null)
     {
         var durable = await DurableTestHosts.StartAsync();
         var keys = new Dictionary<string, IReadOnlySet<string>>
@@ -41,7 +42,7 @@ internal sealed class ApiHarness : IAsyncDisposable
             [AllRolesKey] = NotebookRoles.All.ToHashSet(),
             [ReaderKey] = new HashSet<string> { NotebookRoles.Reader },
         };
-        var app = ApiHost.Create(Blobs, durable.Client, keys, port: 0, options, secrets: new Core.Secrets.EnvironmentSecretSource());
+        var app = ApiHost.Create(Blobs, durable.Client, keys, port: 0, options, secrets: new Core.Secrets.EnvironmentSecretSource(), sessions: sessions);
         await app.StartAsync();
         var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromMinutes(2) };
         http.DefaultRequestHeaders.Add("X-API-Key", AllRolesKey);

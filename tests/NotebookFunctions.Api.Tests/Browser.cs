@@ -37,6 +37,26 @@ internal sealed class Browser : IAsyncDisposable
         return await context.NewPageAsync();
     }
 
+    /// <summary>
+    /// A page signed in to the web app as nbf serve signs a browser in: the one-time link, then the session cookie.
+    /// Phone-sized unless <paramref name="desktop"/>.
+    /// </summary>
+    public async Task<IPage> SignInAsync(Uri app, Web.WebSessions sessions, IEnumerable<string> roles, bool desktop = false)
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = desktop ? new ViewportSize { Width = 1280, Height = 900 } : new ViewportSize { Width = 390, Height = 844 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        // The page's own errors, for whoever reads the artifacts of a failed test.
+        var log = Path.Combine(Artifacts, "browser-console.log");
+        page.Console += (_, message) => File.AppendAllText(log, $"{DateTime.UtcNow:O} {message.Type}: {message.Text}\n");
+        page.PageError += (_, error) => File.AppendAllText(log, $"{DateTime.UtcNow:O} pageerror: {error}\n");
+        page.RequestFailed += (_, request) => File.AppendAllText(log, $"{DateTime.UtcNow:O} failed: {request.Method} {request.Url} {request.Failure}\n");
+        page.Response += (_, response) => File.AppendAllText(log, $"{DateTime.UtcNow:O} {response.Status} {response.Request.Method} {response.Url}\n");
+        await page.GotoAsync(new Uri(app, $"/app/signin?token={sessions.IssueSignIn(roles.ToHashSet())}").ToString());
+        await page.WaitForFunctionAsync("() => document.getElementById('who').textContent.length > 0");
+        return page;
+    }
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, name + ".png"), FullPage = true });
 

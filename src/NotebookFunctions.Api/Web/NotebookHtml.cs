@@ -32,11 +32,14 @@ public sealed partial class NotebookHtml
     public string Render(Notebook notebook, bool showCode)
     {
         var html = new StringBuilder("<article class=\"nb\">\n");
-        var failing = notebook.Cells.FindIndex(c => c.IsCode && c.Outputs.Any(o => OutputType(o) == "error"));
-        if (failing >= 0) html.Append(Banner(notebook.Cells[failing], failing));
-        for (var i = 0; i < notebook.Cells.Count; i++)
+        // The papermill-style banner cells the engine adds around a failure are left out (this page has its own
+        // banner), so cells are numbered as the run numbers them: "cell 3" on the run page is #cell-3 here.
+        var cells = notebook.Cells.Where(c => !c.HasTag(Core.Execution.ErrorBanner.Tag)).ToList();
+        var failing = cells.FindIndex(c => c.IsCode && c.Outputs.Any(o => OutputType(o) == "error"));
+        if (failing >= 0) html.Append(Banner(cells[failing], failing));
+        for (var i = 0; i < cells.Count; i++)
         {
-            var cell = notebook.Cells[i];
+            var cell = cells[i];
             switch (cell.CellType)
             {
                 case "markdown":

@@ -44,6 +44,8 @@ public sealed class ParameterSchema
             ["nullable"] = p.Nullable,
             // What a form needs without knowing Python or C#: the kind of input, and the default as JSON when it is a literal.
             ["kind"] = p.Kind.ToString().ToLowerInvariant(),
+            // Set by the run for every chunk (input_path, output_dir, ...): a caller never gives it.
+            ["reserved"] = ReservedParameters.Names.Contains(p.Name),
             ["defaultValue"] = Language == "python" && PythonLiteral.TryParse(p.Default, out var value) ? value : null,
         }).ToArray()),
     };

@@ -22,11 +22,22 @@
       else if (value === true) el.setAttribute(key, '');
       else el.setAttribute(key, String(value));
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === null || child === undefined || child === false) continue;
       el.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
     return el;
+  }
+
+  /** Replaces an element's children with these (nested lists flattened, empty ones skipped). */
+  function put(el, ...children) {
+    el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false && c !== ''));
+  }
+
+  /** Fills the element with this id, if the page still has it (the person may have moved on). */
+  function putIn(id, ...children) {
+    const el = document.getElementById(id);
+    if (el) put(el, ...children);
   }
 
   const enc = encodeURIComponent;
@@ -48,6 +59,11 @@
     }
   }
 
+  const here = () => location.hash || '#/';
+
+  /** A read whose answer came after the person left the page it was for: dropped, so it never paints over the new page. */
+  class Stale extends Error {}
+
   /** Calls the API; changes carry the CSRF token the page's cookie holds (another site can neither read nor send it). */
   async function api(method, path, body) {
     const headers = { Accept: 'application/json' };
@@ -60,15 +76,25 @@
       headers['Content-Type'] = 'application/json';
       payload = JSON.stringify(body);
     }
+    const at = here();
     const response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
     const type = response.headers.get('content-type') || '';
     const data = type.includes('json') ? await response.json() : null;
+    if (method === 'GET' && here() !== at) throw new Stale();
     if (!response.ok) throw new ApiError(response.status, data);
     return data;
   }
 
+  let keepNotice = false;
+
   function say(message, kind = 'info') {
-    notice.replaceChildren(message ? h('div', { class: `banner ${kind}` }, message) : '');
+    put(notice, message ? h('div', { class: `banner ${kind}` }, message) : null);
+  }
+
+  /** A message for the page the app goes to next (a route change clears the others). */
+  function sayNext(message, kind) {
+    say(message, kind);
+    keepNotice = true;
   }
 
   /** A refusal as the page shows it: 401/403 said plainly, with the API's own words. */
@@ -80,10 +106,11 @@
   }
 
   function show(...children) {
-    view.replaceChildren(...children);
+    put(view, ...children);
   }
 
   function failed(error) {
+    if (error instanceof Stale) return;
     show(h('div', { class: 'banner bad', role: 'alert' }, refusal(error)));
   }
 
@@ -101,8 +128,9 @@
 
   async function route() {
     clearTimeout(timer);
-    say('');
-    const hash = location.hash || '#/';
+    if (!keepNotice) say('');
+    keepNotice = false;
+    const hash = here();
     for (const link of document.querySelectorAll('.top nav a')) {
       const target = link.getAttribute('href');
       if ((target === '#/' && (hash === '#/' || hash.startsWith('#/notebooks') || hash.startsWith('#/pipelines'))) || (target !== '#/' && hash.startsWith(target))) link.setAttribute('aria-current', 'page');
@@ -171,12 +199,12 @@
     show(...parts);
     api('GET', '/api/schedules').then((s) => {
       const mine = s.schedules.filter((x) => x.run && x.run.notebook === name);
-      document.getElementById('schedules')?.replaceChildren(mine.length === 0
+      putIn('schedules', mine.length === 0
         ? h('p', { class: 'muted' }, 'No schedule runs this notebook. ', h('a', { href: '#/schedules' }, 'Schedules'))
         : h('ul', { class: 'plain' }, mine.map((x) => h('li', {}, h('strong', {}, x.name), ` · ${x.cron} (${x.timeZone})`, x.enabled ? ` · next ${when(x.next)}` : ' · off'))));
-    }).catch((e) => document.getElementById('schedules')?.replaceChildren(h('p', { class: 'error' }, refusal(e))));
-    api('GET', `/api/runs?notebook=${enc(name)}&top=10`).then((page) => document.getElementById('recent')?.replaceChildren(runTable(page.runs)))
-      .catch((e) => document.getElementById('recent')?.replaceChildren(h('p', { class: 'error' }, refusal(e))));
+    }).catch((e) => e instanceof Stale || putIn('schedules', h('p', { class: 'error' }, refusal(e))));
+    api('GET', `/api/runs?notebook=${enc(name)}&top=10`).then((page) => putIn('recent', runTable(page.runs)))
+      .catch((e) => e instanceof Stale || putIn('recent', h('p', { class: 'error' }, refusal(e))));
   }
 
   /** One labelled input per parameter, by its kind; the help is the comment the notebook wrote beside it. */
@@ -205,7 +233,7 @@
         input = h('input', { id, type: 'datetime-local', step: '1', value: typeof value === 'string' ? value.slice(0, 19) : null, 'aria-describedby': described });
         break;
       case 'list': case 'dict': case 'any': {
-        input = h('textarea', { id, spellcheck: 'false', 'aria-describedby': described, placeholder: p.default }, value !== null && value !== undefined ? JSON.stringify(value, null, 1) : '');
+        input = h('textarea', { id, spellcheck: 'false', 'aria-describedby': described, placeholder: p.default }, value !== null && value !== undefined ? JSON.stringify(value) : '');
         // The JSON editor checks as you type; the server checks the type again.
         input.addEventListener('input', () => {
           const problem = jsonProblem(input.value, p.kind);
@@ -282,14 +310,16 @@
   }
 
   function runForm(notebook) {
-    const params = (notebook.schema.parameters || []).map(parameterField);
+    // Reserved parameters (input_path, output_dir, ...) are set by the run itself, never by a person.
+    const declared = (notebook.schema.parameters || []).filter((p) => !p.reserved);
+    const params = declared.map(parameterField);
     const input = inputFields('in');
     const mode = h('select', { id: 'mode' }, h('option', { value: 'split' }, 'Split the data into chunks of lines'), h('option', { value: 'perBlob' }, 'One chunk per blob'), h('option', { value: 'whole' }, 'Everything as one chunk'));
     const chunkSize = h('input', { id: 'chunkSize', type: 'text', value: '16MB', 'aria-describedby': 'chunkSize-help chunkSize-error' });
     const parallel = h('input', { id: 'parallel', type: 'number', min: '1', max: '64', step: '1', value: '2', 'aria-describedby': 'parallel-error' });
     const onFailure = h('select', { id: 'onFailure' }, h('option', { value: 'failFast' }, 'Stop at the first failed chunk'), h('option', { value: 'continue' }, 'Run the other chunks'));
     const general = h('div', { class: 'error', role: 'alert', id: 'run-error' });
-    const submit = h('button', { type: 'submit' }, 'Run');
+    const submit = h('button', { type: 'submit', id: 'run-submit' }, 'Run');
     const form = h('form', { class: 'stack', novalidate: true, 'aria-label': `Run ${notebook.name}` },
       params.length ? h('fieldset', {}, h('legend', {}, 'Parameters'), h('div', { class: 'stack' }, params.map((p) => p.el))) : h('p', { class: 'muted' }, 'This notebook declares no parameters.'),
       input.el,
@@ -309,7 +339,7 @@
       try {
         const parameters = {};
         for (const [i, p] of params.entries()) {
-          const schema = notebook.schema.parameters[i];
+          const schema = declared[i];
           if (schema.kind === 'bool' ? p.input.checked !== p.initial : p.changed()) parameters[schema.name] = p.read();
         }
         const body = {
@@ -338,6 +368,7 @@
 
   /** The server's problem beside the field it names (parameters.x, input.prefix, cron...), else above the buttons. */
   function showError(form, general, error) {
+    if (error instanceof Stale) return;
     say('');
     const field = error instanceof ApiError ? error.problem.field : null;
     const target = field ? form.querySelector(`[data-field="${CSS.escape(field)}"]`) : null;
@@ -386,7 +417,7 @@
       me.can.run ? form : h('p', { class: 'banner info' }, 'Running a pipeline needs the Notebooks.Runner role, which you do not have.'),
       h('h2', {}, 'Recent runs'), h('div', { id: 'recent' }));
     const page = await api('GET', `/api/runs?pipeline=${enc(name)}&top=10`);
-    document.getElementById('recent')?.replaceChildren(runTable(page.runs));
+    putIn('recent', runTable(page.runs));
   }
 
   // ---- runs ----------------------------------------------------------------------------------------------------------
@@ -424,9 +455,10 @@
     const chunkPage = run.links.chunkPage;
     const grid = h('div', { class: 'grid', role: 'list', 'aria-label': 'Chunks' }, (run.chunks || []).map((c) => {
       const label = `chunk ${c.index}: ${c.status}`;
+      const state = c.status.replace(/\W+/g, '-');
       return chunkPage && (c.status === 'succeeded' || c.status === 'failed')
-        ? h('a', { role: 'listitem', class: `chunk ${c.status}`, href: chunkPage.replace('{index}', c.index), title: label, 'aria-label': label }, String(c.index))
-        : h('span', { role: 'listitem', class: `chunk ${c.status}`, title: label, 'aria-label': label }, String(c.index));
+        ? h('a', { role: 'listitem', class: `chunk ${state}`, href: chunkPage.replace('{index}', c.index), title: label, 'aria-label': label }, String(c.index))
+        : h('span', { role: 'listitem', class: `chunk ${state}`, title: label, 'aria-label': label }, String(c.index));
     }));
     const failures = (run.chunks || []).filter((c) => c.error);
     const parts = [
@@ -462,7 +494,7 @@
     try {
       const answer = await api('POST', `/api/runs/${enc(id)}/${what}`);
       if (what === 'repair') {
-        say(`Repair started as run ${answer.id}.`, 'good');
+        sayNext(`Repair started as run ${answer.id}.`, 'good');
         location.hash = `#/runs/${enc(answer.id)}`;
       } else {
         say('Cancelling: no new chunks start, and running kernels are stopped.', 'info');
@@ -483,7 +515,7 @@
     const manifest = files.find((f) => f.path === 'manifest.json');
     const table = finals.concat(merged).find((f) => f.path.endsWith('.csv'));
     const list = (items) => h('ul', { class: 'plain' }, items.map((f) => h('li', {}, h('a', { href: f.link, download: f.path.split('/').pop() }, f.path), h('span', { class: 'muted' }, ` · ${f.size} bytes`))));
-    box.replaceChildren(
+    put(box,
       h('h2', {}, 'Results'),
       run.links.reducePage ? h('p', {}, h('a', { href: run.links.reducePage }, 'The final notebook (reduce), executed')) : null,
       finals.length ? [h('h3', {}, 'Final results'), list(finals)] : null,
@@ -493,11 +525,11 @@
       h('div', { id: 'environment' }));
     if (table) {
       const text = await (await fetch(table.link, { credentials: 'same-origin' })).text();
-      document.getElementById('final-table')?.replaceChildren(h('h3', {}, table.path), csvTable(text));
+      putIn('final-table', h('h3', {}, table.path), csvTable(text));
     }
     if (manifest) {
       const record = await (await fetch(manifest.link, { credentials: 'same-origin' })).json();
-      document.getElementById('environment')?.replaceChildren(environment(record.environment));
+      putIn('environment', environment(record.environment));
     }
   }
 
@@ -580,10 +612,10 @@
       pending = setTimeout(async () => {
         try {
           const p = await api('GET', `/api/schedules/preview?cron=${enc(cron.value)}&timeZone=${enc(zone.value)}`);
-          preview.replaceChildren(...p.next.map((n) => h('li', {}, n.words)));
+          put(preview, ...p.next.map((n) => h('li', {}, n.words)));
           for (const el of form.querySelectorAll('[data-field="cron"], [data-field="timeZone"]')) el.textContent = '';
         } catch (error) {
-          preview.replaceChildren();
+          put(preview, );
           showError(form, general, error);
         }
       }, 250);
@@ -623,7 +655,7 @@
     file.addEventListener('change', () => {
       if (file.files.length && !name.value) name.value = file.files[0].name.replace(/\.ipynb$/i, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
       publish.disabled = true;
-      report.replaceChildren();
+      put(report, );
     });
     const send = async (dryRun) => {
       clearErrors(form);
@@ -635,11 +667,11 @@
         event.preventDefault();
         try {
           const checked = await send(true);
-          report.replaceChildren(checkReport(checked));
+          put(report, checkReport(checked));
           publish.disabled = false;
         } catch (error) {
           publish.disabled = true;
-          report.replaceChildren(findingsReport(error));
+          put(report, findingsReport(error));
           showError(form, general, error);
         }
       } },
@@ -651,7 +683,7 @@
     publish.addEventListener('click', async () => {
       try {
         const published = await send(false);
-        say(`Published ${published.name} version ${short(published.version)}${published.created ? '' : ' (these bytes were already published)'}.`, 'good');
+        sayNext(`Published ${published.name} version ${short(published.version)}${published.created ? '' : ' (these bytes were already published)'}.`, 'good');
         location.hash = `#/notebooks/${enc(published.name)}`;
       } catch (error) {
         showError(form, general, error);
