@@ -130,7 +130,10 @@ resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-
 }
 
 // App Service Authentication: Entra ID sign-in in front of every function; the app roles travel in the token's
-// "roles" claim to X-MS-CLIENT-PRINCIPAL, where RoleAuthorizationMiddleware checks them.
+// "roles" claim to X-MS-CLIENT-PRINCIPAL, where RoleAuthorizationMiddleware checks them. A browser without a session
+// is sent to the sign-in page (the web app at /app/ then needs no token handling of its own); API callers send a
+// bearer token, and one without a valid token never reaches the app. The app registration must list
+// https://<host>/.auth/login/aad/callback as a web redirect URI and issue ID tokens (README: "The web app").
 resource auth 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(apiClientId)) {
   parent: site
   name: 'authsettingsV2'
@@ -140,7 +143,8 @@ resource auth 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(apiClientId))
     }
     globalValidation: {
       requireAuthentication: true
-      unauthenticatedClientAction: 'Return401'
+      unauthenticatedClientAction: 'RedirectToLoginPage'
+      redirectToProvider: 'azureactivedirectory'
     }
     identityProviders: {
       azureActiveDirectory: {

@@ -95,7 +95,8 @@ public sealed class InfrastructureTests
 
         var functionApp = Repository.Read("infra/modules/functionapp.bicep");
         Assert.Contains("authsettingsV2", functionApp);
-        Assert.Contains("'Return401'", functionApp);
+        Assert.Contains("unauthenticatedClientAction: 'RedirectToLoginPage'", functionApp);
+        Assert.Contains("redirectToProvider: 'azureactivedirectory'", functionApp);
         Assert.Contains("ElasticPremium", functionApp);
     }
 

@@ -18,12 +18,14 @@ public sealed class FunctionsMetadataTests
         {
             var http = Trigger(operation);
             Assert.Equal("httpTrigger", http["type"]!.GetValue<string>());
-            Assert.Equal("Function", http["authLevel"]!.GetValue<string>());
+            Assert.Equal("Anonymous", http["authLevel"]!.GetValue<string>());
+            Assert.StartsWith("api/", http["route"]!.GetValue<string>(), StringComparison.Ordinal);
         }
 
         Assert.Equal("0 * * * * *", Trigger(ScheduleTimerFunction.Name)["schedule"]!.GetValue<string>());
         Assert.Equal("incoming/{name}", Trigger(IncomingBlobFunction.Name)["path"]!.GetValue<string>());
-        Assert.Equal("{*path}", Trigger(RouteNotFoundFunction.Name)["route"]!.GetValue<string>());
-        Assert.Equal(ApiOperations.RequiredRole.Count + 3, functions.Count);
+        Assert.Equal("api/{*path}", Trigger(RouteNotFoundFunction.Name)["route"]!.GetValue<string>());
+        Assert.Equal("app/{*path}", Trigger(WebHttpFunctions.WebAppName)["route"]!.GetValue<string>());
+        Assert.Equal(ApiOperations.RequiredRole.Count + 4, functions.Count);
     }
 }

@@ -19,11 +19,12 @@ public sealed class RoleMiddlewareTests
         ["claims"] = new JsonArray([new JsonObject { ["typ"] = "name", ["val"] = "Grace" }, .. roles.Select(r => (JsonNode)new JsonObject { ["typ"] = "roles", ["val"] = r })]),
     }.ToJsonString()));
 
-    private static async Task<(bool Called, int Status, string Body)> InvokeAsync(string function, string? principal, AuthOptions? options = null)
+    private static async Task<(bool Called, int Status, string Body)> InvokeAsync(string function, string? principal, AuthOptions? options = null, Action<HttpRequest>? request = null)
     {
         var http = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider() };
         http.Response.Body = new MemoryStream();
         if (principal is not null) http.Request.Headers[ClientPrincipal.HeaderName] = principal;
+        request?.Invoke(http.Request);
         var called = false;
         await new RoleAuthorizationMiddleware(Options.Create(options ?? new AuthOptions { PlatformAuthentication = true }))
             .Invoke(new FakeFunctionContext(function, http), _ => { called = true; return Task.CompletedTask; });
@@ -48,6 +49,36 @@ public sealed class RoleMiddlewareTests
     }
 
     [Fact]
+    public async Task A_browser_signed_in_by_the_platform_cookie_changes_nothing_without_the_page_s_csrf_token()
+    {
+        var runner = Principal(NotebookRoles.Reader, NotebookRoles.Runner);
+        void Cookies(HttpRequest r, string? csrf)
+        {
+            r.Method = "POST";
+            r.Scheme = "https";
+            r.Host = new HostString("nbf.example");
+            r.Headers.Cookie = $"AppServiceAuthSession=abc; nbf_csrf=token-1";
+            if (csrf is not null) r.Headers["X-NBF-CSRF"] = csrf;
+        }
+
+        var forged = await InvokeAsync(ApiOperations.StartRun, runner, request: r => Cookies(r, null));
+        var wrong = await InvokeAsync(ApiOperations.StartRun, runner, request: r => Cookies(r, "token-2"));
+        var crossSite = await InvokeAsync(ApiOperations.StartRun, runner, request: r => { Cookies(r, "token-1"); r.Headers.Origin = "https://evil.example"; });
+        var fromPage = await InvokeAsync(ApiOperations.StartRun, runner, request: r => { Cookies(r, "token-1"); r.Headers.Origin = "https://nbf.example"; });
+        var reading = await InvokeAsync(ApiOperations.ListRuns, runner, request: r => { Cookies(r, null); r.Method = "GET"; });
+        var bearer = await InvokeAsync(ApiOperations.StartRun, runner, request: r => { Cookies(r, null); r.Headers.Authorization = "Bearer eyJ"; });
+
+        Assert.Equal((false, 403), (forged.Called, forged.Status));
+        Assert.Contains("X-NBF-CSRF", forged.Body);
+        Assert.Equal((false, 403), (wrong.Called, wrong.Status));
+        Assert.Equal((false, 403), (crossSite.Called, crossSite.Status));
+        Assert.Contains("another site (https://evil.example)", crossSite.Body);
+        Assert.True(fromPage.Called);
+        Assert.True(reading.Called);
+        Assert.True(bearer.Called);
+    }
+
+    [Fact]
     public async Task Development_roles_stand_in_only_in_development_and_never_for_a_real_principal()
     {
         var roles = $"{NotebookRoles.Reader},{NotebookRoles.Publisher}";
@@ -68,6 +99,13 @@ public sealed class RoleMiddlewareTests
         {
             Assert.Equal(401, (await InvokeAsync(function, null)).Status);
             Assert.Equal(401, (await InvokeAsync(function, "garbage")).Status);
+            // Who am I: any signed-in caller, with or without roles.
+            if (role == NotebookRoles.SignedIn)
+            {
+                Assert.True((await InvokeAsync(function, Principal())).Called, $"{function} refused a caller without roles");
+                continue;
+            }
+
             foreach (var other in NotebookRoles.All.Where(r => r != role))
             {
                 var denied = await InvokeAsync(function, Principal(other));
