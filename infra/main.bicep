@@ -143,3 +143,4 @@ output AZURE_KEY_VAULT_NAME string = vault.outputs.name
 output AZURE_KEY_VAULT_URI string = vault.outputs.uri
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output API_URL string = 'https://${app.outputs.defaultHostName}/api'
+output WEB_APP_URL string = 'https://${app.outputs.defaultHostName}/app/'

@@ -14,7 +14,7 @@ public sealed class ApiConnection
 
     public Option<string?> ApiKey { get; } = new("--api-key") { Description = "nbf serve's API key (default: NBF_API_KEY)." };
 
-    public Option<string?> FunctionKey { get; } = new("--function-key") { Description = "The Function App's function key (default: NBF_FUNCTION_KEY)." };
+    public Option<string?> FunctionKey { get; } = new("--function-key") { Description = "A function key, for a Function App whose functions require one (ours sign callers in with Entra ID instead; default: NBF_FUNCTION_KEY)." };
 
     public void AddTo(Command command)
     {

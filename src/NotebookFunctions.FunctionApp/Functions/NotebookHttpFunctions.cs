@@ -6,7 +6,7 @@ using NotebookFunctions.Api.Endpoints;
 
 namespace NotebookFunctions.FunctionApp.Functions;
 
-/// <summary>PUT/GET /api/notebooks: publish and read notebooks (function keys, then roles by middleware).</summary>
+/// <summary>PUT/GET /api/notebooks: publish and read notebooks (signed in by App Service Authentication, roles checked by middleware).</summary>
 public sealed class NotebookHttpFunctions(NotebooksApi notebooks)
 {
     [Function(ApiOperations.PublishNotebook)]

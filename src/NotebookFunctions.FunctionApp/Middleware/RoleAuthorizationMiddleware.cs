@@ -8,7 +8,7 @@ using NotebookFunctions.Api.Web;
 namespace NotebookFunctions.FunctionApp.Middleware;
 
 /// <summary>
-/// Roles on top of function keys, for every HTTP function, from the one table in <see cref="ApiOperations"/>: the
+/// The gate of every HTTP function (they are anonymous at the host, behind App Service Authentication): roles from the one table in <see cref="ApiOperations"/>: the
 /// caller comes from App Service Authentication's X-MS-CLIENT-PRINCIPAL header; 401 without it, 403 without the role.
 /// A browser signed in by the platform's cookie must also pass <see cref="CsrfGuard"/> to change anything.
 /// </summary>
