@@ -117,8 +117,9 @@ public sealed class RunApiTests
         }
         while (token is not null && pages < 10);
 
-        Assert.Equal(started.Take(3).Order(), seen.Order());
-        Assert.True(pages >= 2, "three runs in pages of two take at least two pages");
+        // From the run index: a notebook's runs, newest first, whatever else the task hub holds.
+        Assert.Equal(started.Take(3).Reverse(), seen);
+        Assert.Equal(2, pages);
         var (_, completed) = await api.SendAsync(HttpMethod.Get, $"/api/runs?notebook={other}&status=completed");
         Assert.Equal(started[3], completed["runs"]!.AsArray().Single()!["id"]!.GetValue<string>());
         var (_, failed) = await api.SendAsync(HttpMethod.Get, $"/api/runs?notebook={other}&status=failed");

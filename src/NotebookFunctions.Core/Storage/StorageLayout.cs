@@ -18,8 +18,8 @@ public static class StorageLayout
     /// <summary>Files uploaded from the web app to be a run's input, under {yyyy-MM-dd}/{random}/{file name}.</summary>
     public const string UploadsContainer = "uploads";
 
-    /// <summary>The id of each notebook's and pipeline's latest run, at notebooks/{name} and pipelines/{name}: what the catalog shows.</summary>
-    public const string LatestRunsContainer = "latest-runs";
+    /// <summary>The runs of each notebook and pipeline, newest first: {notebooks|pipelines}/{name}/{inverted ticks}-{run id}, empty blobs.</summary>
+    public const string RunIndexContainer = "run-index";
 
     public static string NotebookBlob(string name, string sha256) => $"{name}/{sha256}.ipynb";
 

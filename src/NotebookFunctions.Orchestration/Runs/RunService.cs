@@ -21,7 +21,7 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
     private readonly RunValidator _validator = new(blobs, secrets);
     private readonly RunClaims _claims = new(blobs);
     private readonly RunStore _runs = new(blobs);
-    private readonly LatestRuns _latest = new(blobs);
+    private readonly RunIndex _index = new(blobs, clock);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     /// <summary>How old a journal entry must be before recovery acts on it: a start takes milliseconds from entry to schedule.</summary>
@@ -78,10 +78,20 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
     /// <summary>The latest run of a notebook or pipeline as a summary, or null when it never ran (or its run is gone).</summary>
     public async Task<RunView?> LatestAsync(bool pipeline, string name, CancellationToken cancellationToken)
     {
-        if (await _latest.FindAsync(pipeline ? "pipelines" : "notebooks", name, cancellationToken) is not { } runId) return null;
-        if (await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken) is not { } state) return null;
-        return RunViewBuilder.IsPipeline(state) ? RunViewBuilder.Pipeline(state, detail: false) : RunViewBuilder.Summary(state, RunViewBuilder.Input(state), RunViewBuilder.Output(state));
+        var page = await _index.PageAsync(pipeline, name, 3, null, cancellationToken);
+        // The newest the task hub holds: an indexed start that failed has no instance.
+        foreach (var runId in page.RunIds)
+        {
+            if (await SummaryAsync(runId, cancellationToken) is { } run) return run;
+        }
+
+        return null;
     }
+
+    private async Task<RunView?> SummaryAsync(string runId, CancellationToken cancellationToken) =>
+        await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken) is not { } state ? null
+        : RunViewBuilder.IsPipeline(state) ? RunViewBuilder.Pipeline(state, detail: false)
+        : RunViewBuilder.Summary(state, RunViewBuilder.Input(state), RunViewBuilder.Output(state));
 
     /// <summary>A page of runs, newest pages first, filtered by notebook or pipeline (exactly) and status.</summary>
     public async Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken)
@@ -91,6 +101,10 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
         if (query.Notebook is not null && query.Pipeline is not null) throw RunRefusalException.Invalid("a run is of a notebook or of a pipeline: filter by one of 'notebook' and 'pipeline'", "pipeline");
         if (query.Top is < 1 or > 1000) throw RunRefusalException.Invalid("'top' must be a number from 1 to 1000", "top");
         var backendToken = PageTokens.Unwrap(query);
+        // A page of the index says so in its token ("i:" and the index's marker); the task hub's own tokens never start so.
+        if ((query.Notebook ?? query.Pipeline) is { } name && (backendToken is null || backendToken.StartsWith(IndexToken, StringComparison.Ordinal))
+            && await ListIndexedAsync(query, query.Pipeline is not null, name, backendToken?[IndexToken.Length..], cancellationToken) is { } indexed)
+            return indexed;
         var durableQuery = new OrchestrationQuery
         {
             // No id prefix for a notebook: ids chosen by a caller (nbf run --run-id) need not start with its name.
@@ -121,6 +135,23 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
 
         return new RunPage(runs, PageTokens.Wrap(next, query));
     }
+
+    /// <summary>
+    /// The runs of one notebook or pipeline from the run index, newest first, a page of the index at a time; null when
+    /// the index holds none of its runs (runs started before the index existed are found by scanning the task hub).
+    /// </summary>
+    private async Task<RunPage?> ListIndexedAsync(RunQuery query, bool pipeline, string name, string? marker, CancellationToken cancellationToken)
+    {
+        var page = await _index.PageAsync(pipeline, name, query.Top, marker, cancellationToken);
+        if (page.RunIds.Count == 0 && string.IsNullOrEmpty(marker)) return null;
+        var summaries = await Task.WhenAll(page.RunIds.Select(id => SummaryAsync(id, cancellationToken)));
+        var runs = summaries.OfType<RunView>()
+            .Where(r => query.Status is null || string.Equals(r.Status, query.Status, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        return new RunPage(runs, PageTokens.Wrap(page.Next is null ? null : IndexToken + page.Next, query));
+    }
+
+    private const string IndexToken = "i:";
 
     /// <summary>
     /// Cancels a run: a cancellation marker first (activities on hosts without a task hub client watch for it), then the
@@ -245,6 +276,9 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
             || !await _claims.TryClaimAsync(runId, async () => await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null, cancellationToken))
             return Started(runId, start, started: false);
         if (journal is not null) await journal.RecordAsync(runId, start, cancellationToken);
+        // Indexed before it is scheduled, so no run is ever missing from its notebook's list; a run the index names
+        // but the task hub does not hold (its start failed) is skipped when listed.
+        await _index.RecordAsync(runId, start, cancellationToken);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(start.Orchestrator, start.Input, new StartOrchestrationOptions(runId), cancellationToken);
@@ -254,16 +288,6 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
             // The caller hears that the start failed: recovery must not start it behind their back.
             await journal.ForgetAsync(runId, CancellationToken.None);
             throw;
-        }
-
-        // After the schedule, so the catalog never names a run that does not exist. The marker is a convenience of the
-        // catalog: a storage blip writing it must not turn an accepted run into an error its caller would retry.
-        try
-        {
-            await _latest.RecordAsync(runId, start, cancellationToken);
-        }
-        catch (Azure.RequestFailedException)
-        {
         }
 
         return Started(runId, start, started: true);

@@ -1,0 +1,57 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using NotebookFunctions.Core.Storage;
+
+namespace NotebookFunctions.Orchestration.Runs;
+
+/// <summary>
+/// The runs of each notebook and pipeline, newest first: an empty blob per run started, named
+/// {notebooks|pipelines}/{name}/{inverted ticks}-{run id}, so a listing by prefix reads them in order of start,
+/// newest first, and pages with the blob listing's own marker. The task hub has no index by notebook: without this,
+/// "the runs of X" and "X's last run" scan every run there is.
+/// </summary>
+public sealed class RunIndex(BlobServiceClient blobs, TimeProvider? clock = null)
+{
+    private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(StorageLayout.RunIndexContainer);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>A page of run ids, newest first, and the marker of the next page (null at the end).</summary>
+    public sealed record Page(IReadOnlyList<string> RunIds, string? Next);
+
+    public static string Kind(bool pipeline) => pipeline ? "pipelines" : "notebooks";
+
+    /// <summary>Records a run of its notebook or pipeline (a repair is a run too), as it starts.</summary>
+    public async Task RecordAsync(string runId, RunStart start, CancellationToken cancellationToken)
+    {
+        var name = start.Pipeline?.Pipeline ?? start.Run!.Notebook;
+        var blob = _container.GetBlobClient($"{Kind(start.Pipeline is not null)}/{name}/{DateTimeOffset.MaxValue.Ticks - _clock.GetUtcNow().Ticks:D19}-{runId}");
+        try
+        {
+            await blob.UploadAsync(BinaryData.Empty, overwrite: true, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await blob.UploadAsync(BinaryData.Empty, overwrite: true, cancellationToken);
+        }
+    }
+
+    /// <summary>Up to <paramref name="top"/> run ids of a notebook or pipeline, newest first, from <paramref name="marker"/> on.</summary>
+    public async Task<Page> PageAsync(bool pipeline, string name, int top, string? marker, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var page in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = $"{Kind(pipeline)}/{name}/" }, cancellationToken).AsPages(marker, top))
+            {
+                var ids = page.Values.Select(b => b.Name[(b.Name.LastIndexOf('/') + 1)..]).Where(n => n.Length > 20).Select(n => n[20..]).ToList();
+                return new Page(ids, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+        }
+
+        return new Page([], null);
+    }
+}
