@@ -15,7 +15,13 @@ var containers = [
   'schedules'
   'incoming'
   'incoming-rejected'
+  'uploads'
+  'run-index'
+  'pipelines'
 ]
+
+@description('Days a file uploaded from the web app is kept: it was the input of the runs started with it, whose records keep their own results.')
+param uploadRetentionDays int = 30
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: 'st${resourceToken}'
@@ -42,6 +48,40 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
     deleteRetentionPolicy: {
       enabled: true
       days: 7
+    }
+  }
+}
+
+// Uploads from the web app are inputs of one run each: deleted after uploadRetentionDays, so they do not pile up.
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'expire-uploads'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                'uploads/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterCreationGreaterThan: uploadRetentionDays
+                }
+              }
+            }
+          }
+        }
+      ]
     }
   }
 }

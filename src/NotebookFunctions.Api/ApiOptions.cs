@@ -9,8 +9,11 @@ public sealed record ApiOptions
     /// <summary>Largest pipeline definition a publish accepts (413 above it): a graph of steps and their parameters, never data.</summary>
     public long MaxPipelineBytes { get; init; } = 1024 * 1024;
 
-    /// <summary>Largest file the web app may upload as a run's input (413 above it): bigger inputs belong in blob storage.</summary>
-    public long MaxUploadBytes { get; init; } = 512L * 1024 * 1024;
+    /// <summary>
+    /// Largest file the web app may upload as a run's input (413 above it): bigger inputs belong in blob storage.
+    /// 100 MB, the Functions host's own limit on a request body, so both hosts refuse alike.
+    /// </summary>
+    public long MaxUploadBytes { get; init; } = 100L * 1024 * 1024;
 
     /// <summary>Most runs a list returns per page.</summary>
     public int MaxPageSize { get; init; } = 100;

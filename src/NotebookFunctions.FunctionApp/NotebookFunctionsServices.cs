@@ -27,6 +27,7 @@ public static class NotebookFunctionsServices
             o.DevelopmentRoles = configuration["NotebookFunctions:Auth:DevelopmentRoles"];
             o.IsDevelopment = string.Equals(configuration["AZURE_FUNCTIONS_ENVIRONMENT"], "Development", StringComparison.OrdinalIgnoreCase);
             o.PlatformAuthentication = string.Equals(configuration["WEBSITE_AUTH_ENABLED"], "True", StringComparison.OrdinalIgnoreCase);
+            o.RunsInAzure = !string.IsNullOrEmpty(configuration["WEBSITE_INSTANCE_ID"]);
         });
         services.AddSingleton<NotebooksApi>();
         services.AddSingleton<RunsApi>();

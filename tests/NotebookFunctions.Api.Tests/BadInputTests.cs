@@ -55,6 +55,9 @@ public sealed class BadInputTests
             // Names outside Azure's rules, inputs that select nothing, modes and kernels that do not exist.
             new("upper-case container", HttpMethod.Post, "/api/runs", $"{{{run}, \"input\": {{\"container\": \"DATA\"}}}}", 400, "input.container"),
             new("one-letter container", HttpMethod.Post, "/api/runs", $"{{{run}, \"input\": {{\"container\": \"a\"}}}}", 400, "input.container"),
+            new("the host's secrets as input", HttpMethod.Post, "/api/runs", $"{{{run}, \"input\": {{\"container\": \"azure-webjobs-secrets\"}}}}", 400, "input.container"),
+            new("the task hub's leases as input", HttpMethod.Post, "/api/runs", $"{{{run}, \"input\": {{\"container\": \"notebookfunctions-leases\"}}}}", 400, "input.container"),
+            new("the run index as input", HttpMethod.Post, "/api/runs", $"{{{run}, \"input\": {{\"container\": \"run-index\"}}}}", 400, "input.container"),
             new("double hyphen container", HttpMethod.Post, "/api/runs", $"{{{run}, \"input\": {{\"container\": \"a--b\"}}}}", 400, "input.container"),
             new("missing container", HttpMethod.Post, "/api/runs", $"{{{run}, \"input\": {{\"container\": \"no-such-{token}\"}}}}", 400, "input.container"),
             new("no input", HttpMethod.Post, "/api/runs", $"{{{run}}}", 400, "input.container"),

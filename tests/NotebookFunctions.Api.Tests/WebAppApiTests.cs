@@ -63,7 +63,7 @@ public sealed class WebAppApiTests
     {
         await using var api = await ApiHarness.StartAsync();
         var stem = ApiHarness.NewName("cat");
-        foreach (var (suffix, description) in new[] { ("a", "Weekly churn by cohort"), ("b", "Sales totals per region"), ("c", "Sales forecast") })
+        foreach (var (suffix, description) in new[] { ("a", "Weekly churn by cohort"), ("b", "Sales totals per region"), ("b-x", "Sales by product"), ("c", "Sales forecast") })
         {
             var text = JsonNode.Parse(ApiHarness.NotebookText("input_path = 'x'\noutput_dir = 'o'", "print(1)"))!.AsObject();
             text["cells"]!.AsArray().Insert(0, new JsonObject { ["cell_type"] = "markdown", ["id"] = "md", ["metadata"] = new JsonObject(), ["source"] = $"# {stem}-{suffix}\n\n{description}, **refreshed** daily.\n\nMore detail." });
@@ -72,7 +72,17 @@ public sealed class WebAppApiTests
 
         var (_, sales) = await api.SendAsync(HttpMethod.Get, $"/api/catalog?q={stem}%20sales&top=1");
         var token = sales["continuationToken"]!.GetValue<string>();
-        var (_, next) = await api.SendAsync(HttpMethod.Get, $"/api/catalog?q={stem}%20sales&top=1&continuationToken={token}");
+        // Page by page: "-b-x" sorts after "-b" and before "-c", and a page boundary between them loses neither.
+        var walked = new List<string>();
+        string? walk = null;
+        do
+        {
+            var (_, page) = await api.SendAsync(HttpMethod.Get, $"/api/catalog?q={stem}%20sales&top=1" + (walk is null ? string.Empty : $"&continuationToken={walk}"));
+            walked.AddRange(page["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()));
+            walk = page["continuationToken"]?.GetValue<string>();
+        }
+        while (walk is not null && walked.Count < 10);
+        var (_, next) = await api.SendAsync(HttpMethod.Get, $"/api/catalog?q={stem}%20sales&top=2&continuationToken={token}");
         var (otherSearch, otherProblem) = await api.SendAsync(HttpMethod.Get, $"/api/catalog?q={stem}&continuationToken={token}");
         var (garbage, garbageProblem) = await api.SendAsync(HttpMethod.Get, "/api/catalog?continuationToken=nope");
         var (badTop, badTopProblem) = await api.SendAsync(HttpMethod.Get, "/api/catalog?top=1000");
@@ -87,7 +97,8 @@ public sealed class WebAppApiTests
         Assert.Equal("notebook", first["kind"]!.GetValue<string>());
         Assert.Equal($"{stem}-b: Sales totals per region, refreshed daily.", first["description"]!.GetValue<string>());
         Assert.Equal(64, first["latest"]!.GetValue<string>().Length);
-        Assert.Equal($"{stem}-c", next["items"]!.AsArray().Single()!["name"]!.GetValue<string>());
+        Assert.Equal([$"{stem}-b", $"{stem}-b-x", $"{stem}-c"], walked);
+        Assert.Equal([$"{stem}-b-x", $"{stem}-c"], next["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()));
         Assert.Null(next["continuationToken"]);
         Assert.Equal(HttpStatusCode.BadRequest, otherSearch.StatusCode);
         Assert.Equal("continuationToken", otherProblem["field"]!.GetValue<string>());
@@ -119,6 +130,7 @@ public sealed class WebAppApiTests
         var before = await CountAsync(uploads);
         var (created, body) = await UploadAsync("?name=sales.csv", "region,amount\nnorth,1\n");
         var (traversal, traversalProblem) = await UploadAsync("?name=../notebooks/x.ipynb", "x");
+        var (newline, _) = await UploadAsync("?name=a.csv%0A", "x");
         var (noName, noNameProblem) = await UploadAsync(string.Empty, "x");
         var (empty, emptyProblem) = await UploadAsync("?name=empty.csv", string.Empty);
         var (tooLarge, tooLargeProblem) = await UploadAsync("?name=big.csv", new string('x', 65));
@@ -132,6 +144,7 @@ public sealed class WebAppApiTests
         Assert.Equal("region,amount\nnorth,1\n", stored);
         Assert.Equal((HttpStatusCode.BadRequest, "name"), (traversal.StatusCode, traversalProblem["field"]!.GetValue<string>()));
         Assert.Equal((HttpStatusCode.BadRequest, "name"), (noName.StatusCode, noNameProblem["field"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.BadRequest, newline.StatusCode);
         Assert.Equal((HttpStatusCode.BadRequest, "body"), (empty.StatusCode, emptyProblem["field"]!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         Assert.Contains("upload limit of 64 bytes", tooLargeProblem["detail"]!.GetValue<string>());

@@ -283,12 +283,19 @@ public sealed class WebAppBrowserTests
         var pid = int.Parse(await File.ReadAllTextAsync(pidFile));
         var runningBefore = Directory.Exists($"/proc/{pid}");
 
+        string? question = null;
+        page.Dialog += async (_, dialog) =>
+        {
+            question = dialog.Message;
+            await dialog.AcceptAsync();
+        };
         await page.ClickAsync("#cancel");
         await page.WaitForSelectorAsync("#run-status .status.Cancelled", new() { Timeout = 60_000 });
         for (var i = 0; i < 75 && Directory.Exists($"/proc/{pid}"); i++) await Task.Delay(200);
         await Browser.ScreenshotAsync(page, "webapp-cancelled");
 
         Assert.True(runningBefore);
+        Assert.Contains("Cancel this run?", question);
         Assert.False(Directory.Exists($"/proc/{pid}"), $"kernel {pid} still runs after the cancel");
         Assert.Equal(0, await page.Locator("#cancel").CountAsync());
     }

@@ -42,6 +42,10 @@ public sealed class WebSessionTests
         Assert.Contains(setCookies, c => c.StartsWith(WebSessions.SessionCookie + "=", StringComparison.Ordinal) && c.Contains("httponly", StringComparison.OrdinalIgnoreCase) && c.Contains("samesite=strict", StringComparison.OrdinalIgnoreCase));
         Assert.Equal(HttpStatusCode.Unauthorized, reused.StatusCode);
         Assert.Equal("/app/", openRedirect.Headers.Location!.ToString());
+        Assert.False(WebSessions.IsLocalPath("/\t/evil.example/x"));
+        Assert.False(WebSessions.IsLocalPath("/\\evil.example"));
+        Assert.False(WebSessions.IsLocalPath("//evil.example"));
+        Assert.True(WebSessions.IsLocalPath("/app/#/runs/x"));
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
         Assert.Contains(WebSessions.CsrfHeader, await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -23,7 +23,13 @@ public sealed class RoleMiddlewareTests
     {
         var http = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider() };
         http.Response.Body = new MemoryStream();
-        if (principal is not null) http.Request.Headers[ClientPrincipal.HeaderName] = principal;
+        // A program signs in with a bearer token (App Service Authentication turns it into the principal header).
+        if (principal is not null)
+        {
+            http.Request.Headers[ClientPrincipal.HeaderName] = principal;
+            http.Request.Headers.Authorization = "Bearer eyJ";
+        }
+
         request?.Invoke(http.Request);
         var called = false;
         await new RoleAuthorizationMiddleware(Options.Create(options ?? new AuthOptions { PlatformAuthentication = true }))
@@ -57,7 +63,8 @@ public sealed class RoleMiddlewareTests
             r.Method = "POST";
             r.Scheme = "https";
             r.Host = new HostString("nbf.example");
-            r.Headers.Cookie = $"AppServiceAuthSession=abc; nbf_csrf=token-1";
+            r.Headers.Remove("Authorization");
+            r.Headers.Cookie = "AppServiceAuthSession=abc; nbf_csrf=token-1";
             if (csrf is not null) r.Headers["X-NBF-CSRF"] = csrf;
         }
 
@@ -87,8 +94,16 @@ public sealed class RoleMiddlewareTests
         var production = await InvokeAsync(ApiOperations.PutSchedule, null, new AuthOptions { DevelopmentRoles = roles, IsDevelopment = false, PlatformAuthentication = true });
         var realPrincipal = await InvokeAsync(ApiOperations.PutSchedule, Principal(NotebookRoles.Reader), new AuthOptions { DevelopmentRoles = roles, IsDevelopment = true, PlatformAuthentication = true });
 
+        var deployed = await InvokeAsync(ApiOperations.PutSchedule, null, new AuthOptions { DevelopmentRoles = roles, IsDevelopment = true, RunsInAzure = true });
+        var unlisted = await InvokeAsync("SomeNewFunction", Principal(NotebookRoles.Publisher));
+        var page = await InvokeAsync(Functions.WebHttpFunctions.WebAppName, null);
+
         Assert.True(development.Called);
         Assert.Equal(401, production.Status);
+        Assert.Equal((false, 401), (deployed.Called, deployed.Status));
+        Assert.Equal((false, 403), (unlisted.Called, unlisted.Status));
+        Assert.Contains("not an operation of the role table", unlisted.Body);
+        Assert.True(page.Called);
         Assert.Equal(403, realPrincipal.Status);
     }
 

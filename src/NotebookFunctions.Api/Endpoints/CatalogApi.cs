@@ -18,7 +18,8 @@ public sealed class CatalogApi(BlobServiceClient blobs, TimeProvider clock, Core
     public const int DefaultTop = 25;
     public const int MaxTop = 100;
 
-    private sealed record Token(string After, string? Q);
+    /// <summary>Where a page ended (the name and kind of its last entry) and the search it belongs to.</summary>
+    private sealed record Token(string Name, string Kind, string? Q);
 
     public Task<IResult> ListAsync(HttpRequest request, DurableTaskClient client) => ApiProblems.GuardAsync(request, async () =>
     {
@@ -35,7 +36,9 @@ public sealed class CatalogApi(BlobServiceClient blobs, TimeProvider clock, Core
             .Concat((await pipelines).Select(p => (Kind: "pipeline", p.Key, Latest: p.Value[^1], Versions: p.Value.Count)))
             .Where(e => words.All(w => e.Key.Contains(w, StringComparison.OrdinalIgnoreCase) || e.Latest.Description?.Contains(w, StringComparison.OrdinalIgnoreCase) == true))
             .OrderBy(e => e.Key, StringComparer.Ordinal).ThenBy(e => e.Kind, StringComparer.Ordinal)
-            .Where(e => after is null || string.CompareOrdinal($"{e.Key}/{e.Kind}", after) > 0)
+            // After the last entry shown, in the order of the listing: by name, then kind (compared apart, so that
+            // "sales-x" is never taken for coming before "sales").
+            .Where(e => after is null || string.CompareOrdinal(e.Key, after.Name) > 0 || (e.Key == after.Name && string.CompareOrdinal(e.Kind, after.Kind) > 0))
             .Take(top + 1)
             .ToList();
         var page = entries.Take(top).ToList();
@@ -52,7 +55,7 @@ public sealed class CatalogApi(BlobServiceClient blobs, TimeProvider clock, Core
             published = e.Latest.Published,
             lastRun = lastRuns[i] is { } run ? new { id = run.Id, status = run.Status, created = run.Created } : null,
         }).ToList();
-        var next = entries.Count > top ? Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Token($"{page[^1].Key}/{page[^1].Kind}", q))) : null;
+        var next = entries.Count > top ? Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Token(page[^1].Key, page[^1].Kind, q))) : null;
         return Results.Json(new { items, continuationToken = next }, ApiJson.Options);
     });
 
@@ -62,7 +65,7 @@ public sealed class CatalogApi(BlobServiceClient blobs, TimeProvider clock, Core
         return int.TryParse(text, out var top) && top is >= 1 and <= MaxTop ? top : throw ApiException.BadRequest($"'top' must be a number from 1 to {MaxTop}", "top");
     }
 
-    private static string? After(string? token, string? q)
+    private static Token? After(string? token, string? q)
     {
         if (token is null) return null;
         Token? parsed;
@@ -75,8 +78,8 @@ public sealed class CatalogApi(BlobServiceClient blobs, TimeProvider clock, Core
             parsed = null;
         }
 
-        if (parsed?.After is null) throw ApiException.BadRequest("'continuationToken' is not a token the catalog gave out; start again without it", "continuationToken");
+        if (parsed?.Name is null || parsed.Kind is null) throw ApiException.BadRequest("'continuationToken' is not a token the catalog gave out; start again without it", "continuationToken");
         if (parsed.Q != q) throw ApiException.BadRequest("'continuationToken' was given out for another search; search again without it", "continuationToken");
-        return parsed.After;
+        return parsed;
     }
 }

@@ -122,7 +122,8 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
             version,
             versions = versions.Select(v => new { version = v.Version, size = v.Size, published = v.Published, source = SourceJson(v.Source) }).ToList(),
             kernel = notebook.KernelName,
-            description = NotebookDescription.Of(notebook),
+            // As stored at publish (bounded work there); derived again only for versions published before descriptions were kept.
+            description = versions.FirstOrDefault(v => v.Version == version)?.Description ?? NotebookDescription.Of(notebook),
             schema = ParameterSchema.Infer(notebook).ToJson(),
         }, ApiJson.Options);
     });

@@ -13,7 +13,7 @@ namespace NotebookFunctions.Api.Endpoints;
 /// </summary>
 public sealed partial class UploadsApi(BlobServiceClient blobs, ApiOptions options, TimeProvider clock)
 {
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\z")]
     private static partial Regex FileName();
 
     public Task<IResult> UploadAsync(HttpRequest request) => ApiProblems.GuardAsync(request, async () =>

@@ -13,9 +13,6 @@ namespace NotebookFunctions.Api.Web;
 /// </summary>
 public static class CsrfGuard
 {
-    /// <summary>The cookie App Service Authentication signs a browser in with.</summary>
-    public const string PlatformSessionCookie = "AppServiceAuthSession";
-
     /// <summary>Gives a browser a CSRF token when it has none: what the app's page does before any call.</summary>
     public static void EnsureCookie(HttpContext context)
     {
@@ -29,9 +26,12 @@ public static class CsrfGuard
         });
     }
 
-    /// <summary>Whether the request is signed in by App Service Authentication's cookie rather than by a token.</summary>
-    public static bool SignedInByPlatformCookie(HttpRequest request) =>
-        request.Headers.Authorization.Count == 0 && request.Cookies.Keys.Any(k => k.StartsWith(PlatformSessionCookie, StringComparison.Ordinal));
+    /// <summary>
+    /// Whether the request carries no token of its own (no Authorization, no X-ZUMO-AUTH): signed in, then, by the
+    /// platform's session cookie, whatever the cookie is called on the way to the worker.
+    /// </summary>
+    public static bool SignedInWithoutToken(HttpRequest request) =>
+        request.Headers.Authorization.Count == 0 && request.Headers["X-ZUMO-AUTH"].Count == 0;
 
     /// <summary>
     /// Why a request signed in by a cookie must be refused, or null when it may go on. <paramref name="expected"/> is

@@ -67,8 +67,12 @@ public sealed class WebSessions(TimeProvider? clock = null)
         context.Response.Cookies.Append(CsrfCookie, session.Csrf, new CookieOptions { HttpOnly = false, SameSite = SameSiteMode.Strict, Secure = secure, Path = "/", MaxAge = SessionLifetime });
         var next = context.Request.Query["next"].FirstOrDefault();
         // Only a path of this host: never an open redirect to wherever a link says.
-        return Results.Redirect(next is { Length: > 1 } && next[0] == '/' && next[1] != '/' && next[1] != '\\' ? next : "/app/");
+        return Results.Redirect(IsLocalPath(next) ? next! : "/app/");
     }
+
+    /// <summary>A path of this host only: "/x...", never "//host", "/\\host", or a control character a browser would drop ("/\t/host").</summary>
+    internal static bool IsLocalPath(string? next) =>
+        next is { Length: > 1 } && next[0] == '/' && next[1] is not ('/' or '\\') && !next.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c == '\\');
 
     private static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 }

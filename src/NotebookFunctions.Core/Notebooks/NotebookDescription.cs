@@ -17,8 +17,12 @@ public static partial class NotebookDescription
         return markdown is null ? null : FromMarkdown(markdown.Source);
     }
 
+    /// <summary>How much of the cell is read: a description is a sentence or two, and a huge cell must cost nothing.</summary>
+    private const int MaxRead = 4096;
+
     public static string? FromMarkdown(string markdown)
     {
+        if (markdown.Length > MaxRead) markdown = markdown[..MaxRead];
         var text = new StringBuilder();
         foreach (var raw in markdown.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
         {
@@ -50,9 +54,9 @@ public static partial class NotebookDescription
         return line.Replace("**", string.Empty, StringComparison.Ordinal).Replace("__", string.Empty, StringComparison.Ordinal).Replace("`", string.Empty, StringComparison.Ordinal).Trim();
     }
 
-    [GeneratedRegex(@"!?\[([^\]]*)\]\([^)]*\)")]
+    [GeneratedRegex(@"!?\[([^\]]*)\]\([^)]*\)", RegexOptions.NonBacktracking)]
     private static partial Regex Link();
 
-    [GeneratedRegex(@"\s+")]
+    [GeneratedRegex(@"\s+", RegexOptions.NonBacktracking)]
     private static partial Regex Whitespace();
 }

@@ -216,11 +216,23 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")]
     private static partial Regex ContainerName();
 
+    /// <summary>
+    /// Containers of the platform and the engine, never a run's input: the Functions host's keys and state
+    /// (azure-webjobs-*), the task hub's leases and large messages, schedules and the run index. A notebook that
+    /// printed its input would otherwise hand a Runner what only the backend may read.
+    /// </summary>
+    internal static string? ReservedContainerProblem(string name) =>
+        name.StartsWith("azure-webjobs-", StringComparison.Ordinal) || name.EndsWith("-leases", StringComparison.Ordinal)
+        || name.EndsWith("-applease", StringComparison.Ordinal) || name.EndsWith("-largemessages", StringComparison.Ordinal)
+        || name is StorageLayout.RunIndexContainer or "schedules"
+            ? $"'input.container' is '{name}', a container of the backend itself; a run reads data containers (such as {StorageLayout.InputsContainer}, {StorageLayout.UploadsContainer} or your own)"
+            : null;
+
     private static InputSpec ToInputSpec(InputSubmission? input)
     {
         if (input?.Container is not { Length: > 0 } container)
             throw RunRefusalException.Invalid("'input.container' is required: the blob container the run reads", "input.container");
-        if (ContainerProblem(container) is { } containerProblem) throw RunRefusalException.Invalid(containerProblem, "input.container");
+        if ((ContainerProblem(container) ?? ReservedContainerProblem(container)) is { } containerProblem) throw RunRefusalException.Invalid(containerProblem, "input.container");
         if (input.Prefix is { } prefix && (prefix.Length > RunLimits.MaxPrefixLength || prefix.Any(char.IsControl)))
             throw RunRefusalException.Invalid($"'input.prefix' must be at most {RunLimits.MaxPrefixLength} characters, without control characters", "input.prefix");
         if (input.Glob is { } glob && (glob.Length is 0 or > RunLimits.MaxPrefixLength || glob.Any(char.IsControl)))

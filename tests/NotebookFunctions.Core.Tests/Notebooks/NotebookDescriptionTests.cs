@@ -26,6 +26,15 @@ public sealed class NotebookDescriptionTests
     }
 
     [Fact]
+    public void A_huge_hostile_cell_is_read_only_as_far_as_a_description_needs()
+    {
+        // Two million '[' once took a backtracking link pattern minutes; only the cell's first 4 KB are read now.
+        var description = NotebookDescription.FromMarkdown(new string('[', 2_000_000) + "](x)")!;
+
+        Assert.Equal(NotebookDescription.MaxLength, description.Length);
+    }
+
+    [Fact]
     public void The_first_markdown_cell_with_text_is_used_and_code_cells_are_not()
     {
         var notebook = TestNotebooks.WithCells(

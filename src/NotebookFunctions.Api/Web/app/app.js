@@ -9,6 +9,7 @@
   const terminal = new Set(['Completed', 'CompletedWithFailures', 'Failed', 'Cancelled']);
   let me = { name: null, roles: [], can: { read: false, run: false, publish: false } };
   let timer = null;
+  let poll = 1300;
 
   // ---- small helpers ---------------------------------------------------------------------------------------------
 
@@ -66,7 +67,8 @@
 
   /** Calls the API; changes carry the CSRF token the page's cookie holds (another site can neither read nor send it). */
   async function api(method, path, body) {
-    const headers = { Accept: 'application/json' };
+    // X-Requested-With: App Service Authentication answers an expired sign-in with 401 instead of a redirect.
+    const headers = { Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest' };
     let payload;
     if (method !== 'GET') headers['X-NBF-CSRF'] = cookie('nbf_csrf');
     if (body instanceof Blob) {
@@ -77,7 +79,9 @@
       payload = JSON.stringify(body);
     }
     const at = here();
-    const response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
+    const response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', redirect: 'manual' });
+    // A redirect is the sign-in page (another origin the policy does not allow): say so instead of "failed to fetch".
+    if (response.type === 'opaqueredirect') throw new ApiError(401, { detail: 'your sign-in has expired; reload the page to sign in again' });
     const type = response.headers.get('content-type') || '';
     const data = type.includes('json') ? await response.json() : null;
     if (method === 'GET' && here() !== at) throw new Stale();
@@ -128,9 +132,12 @@
 
   async function route() {
     clearTimeout(timer);
+    poll = 1300;
     if (!keepNotice) say('');
     keepNotice = false;
     const hash = here();
+    // In-page anchors (the skip link's #view) are not routes.
+    if (!hash.startsWith('#/')) return;
     for (const link of document.querySelectorAll('.top nav a')) {
       const target = link.getAttribute('href');
       if ((target === '#/' && (hash === '#/' || hash.startsWith('#/notebooks') || hash.startsWith('#/pipelines'))) || (target !== '#/' && hash.startsWith(target))) link.setAttribute('aria-current', 'page');
@@ -288,6 +295,8 @@
         h('span', { class: 'error', id: `${prefix}-prefix-error`, 'data-field': 'input.prefix' })));
     const upload = h('div', { class: 'field', hidden: true }, h('label', { for: `${prefix}-file` }, 'File'), file, h('span', { class: 'error', id: `${prefix}-file-error`, 'data-field': 'upload' }));
     source.addEventListener('change', () => { blobs.hidden = source.value !== 'blobs'; upload.hidden = source.value !== 'upload'; });
+    // The file uploaded for this form: sent once, reused when the form is sent again after a refusal.
+    let uploaded = null;
     return {
       el: h('fieldset', {}, h('legend', {}, 'Input'), h('div', { class: 'field' }, h('label', { for: `${prefix}-source` }, 'Where the data is'), source), blobs, upload),
       /** The input to run over: an uploaded file first becomes a blob of its own. */
@@ -295,10 +304,13 @@
         if (source.value === 'upload') {
           if (!file.files.length) throw new ApiError(400, { detail: 'choose a file to upload', field: 'upload' });
           const picked = file.files[0];
+          if (uploaded && uploaded.file === picked) return uploaded.input;
           say(`Uploading ${picked.name}…`);
           try {
-            const uploaded = await api('POST', `/api/uploads?name=${enc(picked.name)}`, picked);
-            return uploaded.input;
+            const answer = await api('POST', `/api/uploads?name=${enc(picked.name)}`, picked);
+            uploaded = { file: picked, input: answer.input };
+            say('');
+            return answer.input;
           } catch (error) {
             if (error instanceof ApiError && (error.problem.field === 'name' || error.problem.field === 'body' || error.status === 413)) error.problem.field = 'upload';
             throw error;
@@ -484,13 +496,16 @@
     // The bar's width without an inline style (the policy allows none): a stylesheet rule per step of 5%.
     view.querySelector('.progress > span').className = `w${Math.round(done / 5) * 5}`;
     if (!ended) {
-      timer = setTimeout(() => runPage(id).catch(failed), 1500);
+      // Every 1.5 s at first, then less often for a long run (at most every 5 s).
+      poll = Math.min(5000, poll * 1.15);
+      timer = setTimeout(() => runPage(id).catch(failed), poll);
       return;
     }
     if (!run.pipeline) await results(run);
   }
 
   async function act(what, id) {
+    if (what === 'cancel' && !window.confirm('Cancel this run? Chunks still running are stopped.')) return;
     try {
       const answer = await api('POST', `/api/runs/${enc(id)}/${what}`);
       if (what === 'repair') {
@@ -523,13 +538,42 @@
       manifest ? h('p', {}, h('a', { href: manifest.link, download: 'manifest.json' }, 'Manifest (manifest.json)')) : null,
       h('div', { id: 'final-table' }),
       h('div', { id: 'environment' }));
+    const at = here();
     if (table) {
-      const text = await (await fetch(table.link, { credentials: 'same-origin' })).text();
-      putIn('final-table', h('h3', {}, table.path), csvTable(text));
+      const text = await head(table.link, 256 * 1024);
+      if (text !== null && here() === at) putIn('final-table', h('h3', {}, table.path), csvTable(text));
     }
     if (manifest) {
-      const record = await (await fetch(manifest.link, { credentials: 'same-origin' })).json();
-      putIn('environment', environment(record.environment));
+      const text = await head(manifest.link, 8 * 1024 * 1024);
+      try {
+        if (text !== null && here() === at) putIn('environment', environment(JSON.parse(text).environment));
+      } catch {
+        // A manifest cut at the limit is not shown; its link is.
+      }
+    }
+  }
+
+  /** The first bytes of a file (a result may be gigabytes: the page shows its start), or null when it cannot be read. */
+  async function head(link, limit) {
+    try {
+      const response = await fetch(link, { credentials: 'same-origin', redirect: 'manual' });
+      if (!response.ok || !response.body) return null;
+      const reader = response.body.getReader();
+      const chunks = [];
+      let size = 0;
+      while (size < limit) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        size += value.length;
+      }
+      reader.cancel().catch(() => {});
+      const bytes = new Uint8Array(size);
+      let at = 0;
+      for (const chunk of chunks) { bytes.set(chunk, at); at += chunk.length; }
+      return new TextDecoder().decode(bytes.subarray(0, Math.min(size, limit)));
+    } catch {
+      return null;
     }
   }
 
@@ -555,12 +599,15 @@
 
   function environment(env) {
     if (!env) return h('p', { class: 'muted' }, 'The run recorded no environment.');
-    const packages = env.packages || {};
-    const facts = Object.entries(env).filter(([, v]) => typeof v !== 'object');
+    // Packages as the kernel listed them ("name==version"), or as a name-to-version object.
+    const packages = Array.isArray(env.packages)
+      ? env.packages.map((p) => { const [name, ...version] = String(p).split('=='); return [name, version.join('==')]; })
+      : Object.entries(env.packages || {});
+    const facts = Object.entries(env).filter(([, v]) => v === null || typeof v !== 'object');
     return h('details', {}, h('summary', {}, `Environment: ${facts.map(([k, v]) => `${k} ${v}`).join(', ') || 'recorded'}`),
       h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])),
       h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Package'), h('th', { scope: 'col' }, 'Version'))),
-        h('tbody', {}, Object.entries(packages).map(([k, v]) => h('tr', {}, h('td', {}, k), h('td', { class: 'mono' }, String(v))))))));
+        h('tbody', {}, packages.map(([k, v]) => h('tr', {}, h('td', {}, k), h('td', { class: 'mono' }, String(v))))))));
   }
 
   // ---- schedules -----------------------------------------------------------------------------------------------------
@@ -578,10 +625,11 @@
   }
 
   async function deleteSchedule(name) {
+    if (!window.confirm(`Delete the schedule ${name}? Runs it started are kept.`)) return;
     try {
       await api('DELETE', `/api/schedules/${enc(name)}`);
       say(`Schedule ${name} deleted.`, 'good');
-      await schedulesPage();
+      if (here() === '#/schedules') await schedulesPage();
     } catch (error) {
       say(refusal(error), 'bad');
     }
@@ -632,7 +680,7 @@
         const body = { cron: cron.value.trim(), timeZone: zone.value.trim(), run: { notebook: notebook.value.trim(), parameters: parameters.value.trim() ? JSON.parse(parameters.value) : {}, input: await input.read() } };
         await api('PUT', `/api/schedules/${enc(name.value.trim())}`, body);
         say(`Schedule ${name.value.trim()} saved.`, 'good');
-        await schedulesPage();
+        if (here() === '#/schedules') await schedulesPage();
       } catch (error) {
         showError(form, general, error);
       }
@@ -652,6 +700,8 @@
     const report = h('div', { id: 'check', 'aria-live': 'polite' });
     const general = h('div', { class: 'error', role: 'alert' });
     const publish = h('button', { type: 'button', id: 'publish', disabled: true }, 'Publish');
+    // What was checked is what gets published: any change to the file or the name asks for a new check.
+    name.addEventListener('input', () => { publish.disabled = true; put(report); });
     file.addEventListener('change', () => {
       if (file.files.length && !name.value) name.value = file.files[0].name.replace(/\.ipynb$/i, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
       publish.disabled = true;
