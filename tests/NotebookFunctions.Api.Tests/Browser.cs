@@ -57,6 +57,21 @@ internal sealed class Browser : IAsyncDisposable
         return page;
     }
 
+    /// <summary>Waits for a selector; on a timeout, saves the page and fails with what the page said instead.</summary>
+    public static async Task WaitForAsync(IPage page, string selector, string name, float timeout = 30_000)
+    {
+        try
+        {
+            await page.WaitForSelectorAsync(selector, new PageWaitForSelectorOptions { Timeout = timeout });
+        }
+        catch (TimeoutException)
+        {
+            await ScreenshotAsync(page, name + "-timeout");
+            var text = await page.EvaluateAsync<string>("() => document.body.innerText");
+            throw new TimeoutException($"{selector} did not appear on {page.Url}; the page says: {text}");
+        }
+    }
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, name + ".png"), FullPage = true });
 

@@ -68,8 +68,8 @@ public sealed class WebAppBrowserTests
         await page.GotoAsync(new Uri(api.Http.BaseAddress!, "/app/#/").ToString());
         await page.FillAsync("#search", name);
         await page.PressAsync("#search", "Enter");
-        await page.WaitForSelectorAsync($"a:text('{name}')");
-        var row = await page.TextContentAsync($"tr:has(a:text('{name}'))");
+        await Browser.WaitForAsync(page, $"caption:text('{name}')", "webapp-catalog");
+        var row = await page.TextContentAsync($"tr:has(a:text-is('{name}'))");
         await Browser.ScreenshotAsync(page, "webapp-catalog");
 
         Assert.Equal(WebApp.ContentSecurityPolicy, shell.Headers["content-security-policy"]);
@@ -142,8 +142,8 @@ public sealed class WebAppBrowserTests
         await TabToAsync("run-submit");
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync("**/app/#/runs/*");
-        await page.WaitForSelectorAsync("#run-status .status.Completed", new() { Timeout = 120_000 });
-        await page.WaitForSelectorAsync("table.final");
+        await Browser.WaitForAsync(page, "#run-status .status.Completed", "webapp-run", 120_000);
+        await Browser.WaitForAsync(page, "table.final", "webapp-run-table");
         var finalTable = await page.TextContentAsync("table.final");
         var files = await page.TextContentAsync("#results");
         await Browser.ScreenshotAsync(page, "webapp-run-completed");
@@ -210,7 +210,7 @@ public sealed class WebAppBrowserTests
         await File.AppendAllTextAsync(rates, "south,0.5\n");
         await page.ClickAsync("#repair");
         await page.WaitForURLAsync($"**/app/#/runs/{id}-repair*");
-        await page.WaitForSelectorAsync("#run-status .status.Completed", new() { Timeout = 120_000 });
+        await Browser.WaitForAsync(page, "#run-status .status.Completed", "webapp-repair", 120_000);
         var repairedFiles = await page.TextContentAsync("#results");
         await Browser.ScreenshotAsync(page, "webapp-repaired");
 

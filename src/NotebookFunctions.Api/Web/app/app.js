@@ -159,11 +159,16 @@
 
   // ---- catalog -------------------------------------------------------------------------------------------------------
 
+  let catalogRequest = 0;
+
   async function catalogPage(q = '', token = null, first = true) {
+    // Searches and pages stay on #/: only the answer to the latest request is shown.
+    const mine = ++catalogRequest;
     const query = new URLSearchParams({ top: '25' });
     if (q) query.set('q', q);
     if (token) query.set('continuationToken', token);
     const page = await api('GET', `/api/catalog?${query}`);
+    if (mine !== catalogRequest) return;
     const search = h('input', { id: 'search', type: 'search', name: 'q', value: q, autocomplete: 'off' });
     const form = h('form', { class: 'row', role: 'search', onsubmit: (e) => { e.preventDefault(); catalogPage(search.value.trim()); } },
       h('label', { for: 'search' }, 'Search notebooks and pipelines'), search, h('button', { type: 'submit' }, 'Search'));
