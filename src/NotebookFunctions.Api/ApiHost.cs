@@ -42,7 +42,8 @@ public static class ApiHost
         app.UseRouting();
         new ApiKeyAccess(apiKeys, sessions).UseIn(app);
         if (sessions is not null) app.MapGet("/app/signin", (HttpContext context) => sessions.SignIn(context));
-        app.MapNotebookFunctionsApi(new NotebooksApi(blobs, options), new RunsApi(blobs, options, clock, secrets, journal), new PipelinesApi(blobs, options, clock, secrets, journal), new SchedulesApi(blobs, clock, secrets), new CatalogApi(blobs, clock, secrets), new UploadsApi(blobs, options, clock), client);
+        var catalog = new CatalogListing(blobs, clock);
+        app.MapNotebookFunctionsApi(new NotebooksApi(blobs, options, catalog), new RunsApi(blobs, options, clock, secrets, journal), new PipelinesApi(blobs, options, clock, secrets, journal, catalog), new SchedulesApi(blobs, clock, secrets), new CatalogApi(blobs, catalog, clock, secrets), new UploadsApi(blobs, options, clock), client);
         app.MapWebApp();
         return app;
     }

@@ -33,6 +33,7 @@ public static class NotebookFunctionsServices
         services.AddSingleton<RunsApi>();
         services.AddSingleton<PipelinesApi>();
         services.AddSingleton<SchedulesApi>();
+        services.AddSingleton<CatalogListing>();
         services.AddSingleton<CatalogApi>();
         services.AddSingleton<UploadsApi>();
         services.AddSingleton<ScheduleTicker>();

@@ -13,7 +13,7 @@ namespace NotebookFunctions.Api.Endpoints;
 /// description, latest version, when that was published and the status of its last run; searched by words in the
 /// name or description, and paged by a token that names where the page ended.
 /// </summary>
-public sealed class CatalogApi(BlobServiceClient blobs, TimeProvider clock, Core.Secrets.ISecretSource? secrets = null)
+public sealed class CatalogApi(BlobServiceClient blobs, CatalogListing listing, TimeProvider clock, Core.Secrets.ISecretSource? secrets = null)
 {
     public const int DefaultTop = 25;
     public const int MaxTop = 100;
@@ -30,32 +30,28 @@ public sealed class CatalogApi(BlobServiceClient blobs, TimeProvider clock, Core
         var after = After(request.Query["continuationToken"].FirstOrDefault(), q);
         var words = q?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
 
-        var notebooks = new NotebookStore(blobs).ListAllAsync(cancel);
-        var pipelines = NotebookStore.Pipelines(blobs).ListAllAsync(cancel);
-        var entries = (await notebooks).Select(p => (Kind: "notebook", p.Key, Latest: p.Value[^1], Versions: p.Value.Count))
-            .Concat((await pipelines).Select(p => (Kind: "pipeline", p.Key, Latest: p.Value[^1], Versions: p.Value.Count)))
-            .Where(e => words.All(w => e.Key.Contains(w, StringComparison.OrdinalIgnoreCase) || e.Latest.Description?.Contains(w, StringComparison.OrdinalIgnoreCase) == true))
-            .OrderBy(e => e.Key, StringComparer.Ordinal).ThenBy(e => e.Kind, StringComparer.Ordinal)
+        var entries = (await listing.GetAsync(cancel))
+            .Where(e => words.All(w => e.Name.Contains(w, StringComparison.OrdinalIgnoreCase) || e.Latest.Description?.Contains(w, StringComparison.OrdinalIgnoreCase) == true))
             // After the last entry shown, in the order of the listing: by name, then kind (compared apart, so that
             // "sales-x" is never taken for coming before "sales").
-            .Where(e => after is null || string.CompareOrdinal(e.Key, after.Name) > 0 || (e.Key == after.Name && string.CompareOrdinal(e.Kind, after.Kind) > 0))
+            .Where(e => after is null || string.CompareOrdinal(e.Name, after.Name) > 0 || (e.Name == after.Name && string.CompareOrdinal(e.Kind, after.Kind) > 0))
             .Take(top + 1)
             .ToList();
         var page = entries.Take(top).ToList();
         var service = new RunService(blobs, client, secrets, clock);
         // The last runs of one page, looked up together: a page costs one listing and a lookup per entry shown.
-        var lastRuns = await Task.WhenAll(page.Select(e => service.LatestAsync(e.Kind == "pipeline", e.Key, cancel)));
+        var lastRuns = await Task.WhenAll(page.Select(e => service.LatestAsync(e.Kind == "pipeline", e.Name, cancel)));
         var items = page.Select((e, i) => new
         {
             kind = e.Kind,
-            name = e.Key,
+            name = e.Name,
             description = e.Latest.Description,
             latest = e.Latest.Version,
             versions = e.Versions,
             published = e.Latest.Published,
             lastRun = lastRuns[i] is { } run ? new { id = run.Id, status = run.Status, created = run.Created } : null,
         }).ToList();
-        var next = entries.Count > top ? Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Token(page[^1].Key, page[^1].Kind, q))) : null;
+        var next = entries.Count > top ? Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Token(page[^1].Name, page[^1].Kind, q))) : null;
         return Results.Json(new { items, continuationToken = next }, ApiJson.Options);
     });
 

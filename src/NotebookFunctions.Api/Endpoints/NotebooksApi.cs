@@ -9,7 +9,7 @@ using NotebookFunctions.Core.Storage;
 namespace NotebookFunctions.Api.Endpoints;
 
 /// <summary>Publishing notebooks (validated, linted, scanned for credentials, content-addressed) and reading them back.</summary>
-public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
+public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options, CatalogListing? catalog = null)
 {
     /// <summary>Request header: the full id of the git commit the published notebook file came from.</summary>
     public const string SourceCommitHeader = "X-Nbf-Source-Commit";
@@ -71,6 +71,7 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options)
 
         await _store.EnsureCreatedAsync(request.HttpContext.RequestAborted);
         var published = await _store.PublishAsync(name, bytes, source, request.HttpContext.RequestAborted, description);
+        catalog?.Invalidate();
         var body = new
         {
             name,

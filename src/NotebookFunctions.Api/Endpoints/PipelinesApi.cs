@@ -15,7 +15,7 @@ public sealed record PipelineRunBody(string? Version, JsonObject? Parameters);
 /// /api/pipelines over HTTP: publishing a definition, reading it back, starting a run of it. Every rule about a
 /// pipeline lives in <see cref="RunService"/> (its runs are then read, cancelled and repaired through /api/runs).
 /// </summary>
-public sealed class PipelinesApi(BlobServiceClient blobs, ApiOptions options, TimeProvider clock, Core.Secrets.ISecretSource? secrets = null, IRunJournal? journal = null)
+public sealed class PipelinesApi(BlobServiceClient blobs, ApiOptions options, TimeProvider clock, Core.Secrets.ISecretSource? secrets = null, IRunJournal? journal = null, CatalogListing? catalog = null)
 {
     private RunService Service(DurableTaskClient client) => new(blobs, client, secrets, clock, journal);
 
@@ -26,6 +26,7 @@ public sealed class PipelinesApi(BlobServiceClient blobs, ApiOptions options, Ti
         var bytes = await RequestBody.ReadLimitedAsync(request, options.MaxPipelineBytes, size => TooLarge(name, size));
         var definition = RequestJson.ParseObject(bytes, "pipeline definition");
         var published = await Service(client).PublishPipelineAsync(name, definition, source, request.HttpContext.RequestAborted);
+        catalog?.Invalidate();
         var body = new Dictionary<string, object?>
         {
             ["name"] = name,
