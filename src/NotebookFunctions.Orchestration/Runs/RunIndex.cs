@@ -6,10 +6,11 @@ using NotebookFunctions.Core.Storage;
 namespace NotebookFunctions.Orchestration.Runs;
 
 /// <summary>
-/// The runs of each notebook and pipeline, newest first: an empty blob per run started, named
-/// {notebooks|pipelines}/{name}/{inverted ticks}-{run id}, so a listing by prefix reads them in order of start,
-/// newest first, and pages with the blob listing's own marker. The task hub has no index by notebook: without this,
-/// "the runs of X" and "X's last run" scan every run there is.
+/// The runs of each notebook and pipeline, and all runs, newest first: empty blobs named
+/// {notebooks|pipelines}/{name}/{inverted ticks}-{run id} and all/{inverted ticks}-{run id}, so a listing by prefix
+/// reads them in order of start, newest first, and pages with the blob listing's own marker. The task hub has no
+/// index by notebook and lists in instance-id order: without this, "the runs of X" and "X's last run" scan every
+/// run there is, and "the latest runs" are wherever their ids sort.
 /// </summary>
 public sealed class RunIndex(BlobServiceClient blobs, TimeProvider? clock = null)
 {
@@ -21,11 +22,21 @@ public sealed class RunIndex(BlobServiceClient blobs, TimeProvider? clock = null
 
     public static string Kind(bool pipeline) => pipeline ? "pipelines" : "notebooks";
 
+    /// <summary>The prefix of every run's entry, whatever it runs.</summary>
+    public const string All = "all";
+
     /// <summary>Records a run of its notebook or pipeline (a repair is a run too), as it starts.</summary>
     public async Task RecordAsync(string runId, RunStart start, CancellationToken cancellationToken)
     {
         var name = start.Pipeline?.Pipeline ?? start.Run!.Notebook;
-        var blob = _container.GetBlobClient($"{Kind(start.Pipeline is not null)}/{name}/{DateTimeOffset.MaxValue.Ticks - _clock.GetUtcNow().Ticks:D19}-{runId}");
+        var entry = $"{DateTimeOffset.MaxValue.Ticks - _clock.GetUtcNow().Ticks:D19}-{runId}";
+        await WriteAsync($"{Kind(start.Pipeline is not null)}/{name}/{entry}", cancellationToken);
+        await WriteAsync($"{All}/{entry}", cancellationToken);
+    }
+
+    private async Task WriteAsync(string name, CancellationToken cancellationToken)
+    {
+        var blob = _container.GetBlobClient(name);
         try
         {
             await blob.UploadAsync(BinaryData.Empty, overwrite: true, cancellationToken);
@@ -38,11 +49,18 @@ public sealed class RunIndex(BlobServiceClient blobs, TimeProvider? clock = null
     }
 
     /// <summary>Up to <paramref name="top"/> run ids of a notebook or pipeline, newest first, from <paramref name="marker"/> on.</summary>
-    public async Task<Page> PageAsync(bool pipeline, string name, int top, string? marker, CancellationToken cancellationToken)
+    public Task<Page> PageAsync(bool pipeline, string name, int top, string? marker, CancellationToken cancellationToken) =>
+        PageAsync($"{Kind(pipeline)}/{name}/", top, marker, cancellationToken);
+
+    /// <summary>Up to <paramref name="top"/> ids of any runs, newest first, from <paramref name="marker"/> on.</summary>
+    public Task<Page> PageAllAsync(int top, string? marker, CancellationToken cancellationToken) =>
+        PageAsync($"{All}/", top, marker, cancellationToken);
+
+    private async Task<Page> PageAsync(string prefix, int top, string? marker, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var page in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = $"{Kind(pipeline)}/{name}/" }, cancellationToken).AsPages(marker, top))
+            await foreach (var page in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).AsPages(marker, top))
             {
                 var ids = page.Values.Select(b => b.Name[(b.Name.LastIndexOf('/') + 1)..]).Where(n => n.Length > 20).Select(n => n[20..]).ToList();
                 return new Page(ids, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);

@@ -93,7 +93,7 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
         : RunViewBuilder.IsPipeline(state) ? RunViewBuilder.Pipeline(state, detail: false)
         : RunViewBuilder.Summary(state, RunViewBuilder.Input(state), RunViewBuilder.Output(state));
 
-    /// <summary>A page of runs, newest pages first, filtered by notebook or pipeline (exactly) and status.</summary>
+    /// <summary>A page of runs, newest first (from the run index), filtered by notebook or pipeline (exactly) and status.</summary>
     public async Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken)
     {
         if (query.Notebook is not null) RunValidator.CheckNotebookName(query.Notebook);
@@ -101,9 +101,11 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
         if (query.Notebook is not null && query.Pipeline is not null) throw RunRefusalException.Invalid("a run is of a notebook or of a pipeline: filter by one of 'notebook' and 'pipeline'", "pipeline");
         if (query.Top is < 1 or > 1000) throw RunRefusalException.Invalid("'top' must be a number from 1 to 1000", "top");
         var backendToken = PageTokens.Unwrap(query);
+        // Checked before either way of listing: an unknown status is refused, not matched against nothing.
+        var statuses = RuntimeStatusesFor(query.Status);
         // A page of the index says so in its token ("i:" and the index's marker); the task hub's own tokens never start so.
-        if ((query.Notebook ?? query.Pipeline) is { } name && (backendToken is null || backendToken.StartsWith(IndexToken, StringComparison.Ordinal))
-            && await ListIndexedAsync(query, query.Pipeline is not null, name, backendToken?[IndexToken.Length..], cancellationToken) is { } indexed)
+        if ((backendToken is null || backendToken.StartsWith(IndexToken, StringComparison.Ordinal))
+            && await ListIndexedAsync(query, backendToken?[IndexToken.Length..], cancellationToken) is { } indexed)
             return indexed;
         var durableQuery = new OrchestrationQuery
         {
@@ -111,7 +113,7 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
             PageSize = query.Top,
             FetchInputsAndOutputs = true,
             ContinuationToken = backendToken,
-            Statuses = RuntimeStatusesFor(query.Status),
+            Statuses = statuses,
         };
         var runs = new List<RunView>();
         string? next = null;
@@ -137,12 +139,14 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
     }
 
     /// <summary>
-    /// The runs of one notebook or pipeline from the run index, newest first, a page of the index at a time; null when
-    /// the index holds none of its runs (runs started before the index existed are found by scanning the task hub).
+    /// Runs from the run index (of one notebook or pipeline, or all), newest first, a page of the index at a time;
+    /// null when the index holds none (runs started before the index existed are found by scanning the task hub).
     /// </summary>
-    private async Task<RunPage?> ListIndexedAsync(RunQuery query, bool pipeline, string name, string? marker, CancellationToken cancellationToken)
+    private async Task<RunPage?> ListIndexedAsync(RunQuery query, string? marker, CancellationToken cancellationToken)
     {
-        var page = await _index.PageAsync(pipeline, name, query.Top, marker, cancellationToken);
+        var page = (query.Notebook ?? query.Pipeline) is { } name
+            ? await _index.PageAsync(query.Pipeline is not null, name, query.Top, marker, cancellationToken)
+            : await _index.PageAllAsync(query.Top, marker, cancellationToken);
         if (page.RunIds.Count == 0 && string.IsNullOrEmpty(marker)) return null;
         var summaries = await Task.WhenAll(page.RunIds.Select(id => SummaryAsync(id, cancellationToken)));
         var runs = summaries.OfType<RunView>()
