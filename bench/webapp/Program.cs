@@ -23,7 +23,7 @@ using NotebookFunctions.Orchestration.Runs;
 // bench/webapp: the server time of the web app's pages with a large store (1,000 published notebooks, 10,000 runs),
 // i.e. the time of the API calls each page's view makes (app.js), on the API host nbf serve runs, in this process,
 // over the local durable host (Azure Storage task hub on Azurite). Requests go one at a time, measures round-robin.
-//   dotnet run -c Release --project bench/webapp -- [--notebooks 1000] [--runs 10000] [--requests 30] [--warmup 5] [--parallel 16] [--keep]
+//   dotnet run -c Release --project bench/webapp -- [--notebooks 1000] [--runs 10000] [--requests 30] [--warmup 5] [--parallel 16] [--keep] [--private-azurite]
 // Needs Azurite (started as nbf starts it when none listens) and scripts/setup.sh (python3 with ipykernel, for the one real run).
 // Writes bench/webapp/results/latest.md (not committed). Without --keep, the seeded notebooks, markers, run and task hub go at the end.
 
@@ -33,6 +33,7 @@ var requests = Arg("--requests", 30);
 var warmup = Arg("--warmup", 5);
 var parallel = Arg("--parallel", 16);
 var keep = args.Contains("--keep");
+var privateAzurite = args.Contains("--private-azurite");
 if (notebookCount < 60 || runCount < notebookCount) Fail("--notebooks must be at least 60 (two catalog pages and more) and --runs at least --notebooks");
 
 var here = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", ".."));
@@ -52,7 +53,19 @@ void Line(string text)
 void Say(string text) => Console.Error.WriteLine($"bench/webapp: {text}");
 
 var startLoad = LoadAverage();
+string? privateData = null;
+if (privateAzurite)
+{
+    // An Azurite of the bench's own, on free ports with an empty data folder (nbf's own way of starting a second
+    // local storage): only this bench's notebooks, runs and requests, no other host writing beside it.
+    if (Environment.GetEnvironmentVariable("NBF_STORAGE") is { Length: > 0 }) Fail("--private-azurite and NBF_STORAGE: choose one");
+    privateData = Directory.CreateTempSubdirectory("nbf-webapp-azurite-").FullName;
+    Environment.SetEnvironmentVariable("NBF_AZURITE_DATA", privateData);
+    Environment.SetEnvironmentVariable("NBF_AZURITE_PORTS", string.Join(',', Enumerable.Range(0, 3).Select(_ => FreePort())));
+}
+
 var storage = await LocalStorage.EnsureAsync(Say);
+var azuritePid = Environment.GetEnvironmentVariable("NBF_STORAGE") is { Length: > 0 } ? null : AzuriteService.RunningPid();
 var blobs = BlobServiceFactory.Create(storage.Connection);
 var names = Enumerable.Range(0, notebookCount).Select(i => $"{prefix}-{i:0000}").ToArray();
 string? realRunId = null;
@@ -128,9 +141,9 @@ try
     // 4. Each notebook's latest-run marker (the first notebook's is its real run, written when that run started).
     clock.Restart();
     var markers = new LatestRuns(blobs);
-    await Parallel.ForEachAsync(Enumerable.Range(1, notebookCount - 1), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (i, cancel) =>
+    await Parallel.ForEachAsync(Enumerable.Range(1, notebookCount - 1).Where(i => latest[i] is not null), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (i, cancel) =>
         await markers.RecordAsync(latest[i]!, new RunStart(new RunRequest { Notebook = names[i], Version = versions[i], Input = new InputSpec { Container = "inputs" } }), cancel));
-    seeding.Add(($"write {notebookCount - 1:N0} latest-runs markers (LatestRuns.RecordAsync)", clock.Elapsed.TotalSeconds));
+    seeding.Add(($"write {latest.Count(l => l is not null):N0} latest-runs markers (LatestRuns.RecordAsync)", clock.Elapsed.TotalSeconds));
 
     // ---- the API, as nbf serve hosts it ---------------------------------------------------------------------------
     var app = ApiHost.Create(blobs, host.Client, new Dictionary<string, IReadOnlySet<string>> { [ApiKey] = NotebookRoles.All.ToHashSet() }, port: 0, clock: TimeProvider.System, secrets: SecretSources.ForLocalHost());
@@ -245,12 +258,21 @@ try
         // Where a catalog page's time goes: the same calls the handler makes, in this process, without HTTP.
         var service = new RunService(blobs, host.Client, SecretSources.ForLocalHost(), TimeProvider.System);
         var shown = searchItems.Select(x => x!["name"]!.GetValue<string>()).ToArray();
+        var shownRunIds = shown.Select(n => Array.IndexOf(names, n) is var i && i > 0 ? latest[i]! : realRunId!).ToArray();
         var breakdown = new List<Measure>
         {
             new("inside", "NotebookStore.ListAllAsync: list every notebook blob with metadata", () => Timed(() => new NotebookStore(blobs).ListAllAsync())),
             new("inside", "the same for pipelines", () => Timed(() => NotebookStore.Pipelines(blobs).ListAllAsync())),
             new("inside", "25 × RunService.LatestAsync at once (one search page's last runs)", () => Timed(() => Task.WhenAll(shown.Select(n => service.LatestAsync(false, n, CancellationToken.None))))),
+            new("inside", "25 × LatestRuns.FindAsync at once (the markers alone)", () => Timed(() => Task.WhenAll(shown.Select(n => markers.FindAsync("notebooks", n, CancellationToken.None))))),
+            new("inside", "25 × GetInstanceAsync with inputs at once (the instances alone)", () => Timed(() => Task.WhenAll(shownRunIds.Select(id => host.Client.GetInstanceAsync(id, getInputsAndOutputs: true))))),
+            new("inside", "25 × RunService.LatestAsync one after another", () => Timed(async () =>
+            {
+                foreach (var n in shown) await service.LatestAsync(false, n, CancellationToken.None);
+                return 0;
+            })),
             new("inside", "1 × LatestRuns.FindAsync (the marker blob)", () => Timed(() => markers.FindAsync("notebooks", names[1], CancellationToken.None))),
+            new("inside", "1 × the run's manifest blob, for comparison (runs container)", () => Timed(() => blobs.GetBlobContainerClient(StorageLayout.RunsContainer).GetBlobClient(StorageLayout.ManifestBlob(realRunId!)).DownloadContentAsync())),
             new("inside", "1 × GetInstanceAsync with inputs (the durable instance)", () => Timed(() => host.Client.GetInstanceAsync(latest[1]!, getInputsAndOutputs: true))),
             new("inside", "GetAllInstancesAsync: one backend page of 25 with inputs", () => Timed(async () =>
             {
@@ -259,19 +281,24 @@ try
             })),
         };
 
+        // What storage does on its own, with nothing of this bench asking: 10 s of Azurite's CPU before the measures.
+        var idle = await AzuriteCpuAsync(() => Task.Delay(TimeSpan.FromSeconds(10)));
         var all = measures.Concat(breakdown).ToList();
         Say($"measuring: {warmup} warm-up rounds, then {requests} rounds of {all.Count} measures, round-robin");
-        for (var round = -warmup; round < requests; round++)
+        var busy = await AzuriteCpuAsync(async () =>
         {
-            // Rotated each round, so no measure always follows the same one.
-            var offset = ((round % all.Count) + all.Count) % all.Count;
-            foreach (var measure in all.Skip(offset).Concat(all.Take(offset)))
+            for (var round = -warmup; round < requests; round++)
             {
-                var (ms, bytes) = await measure.Once();
-                measure.Bytes = bytes;
-                if (round >= 0) measure.Samples.Add(ms);
+                // Rotated each round, so no measure always follows the same one.
+                var offset = ((round % all.Count) + all.Count) % all.Count;
+                foreach (var measure in all.Skip(offset).Concat(all.Take(offset)))
+                {
+                    var (ms, bytes) = await measure.Once();
+                    measure.Bytes = bytes;
+                    if (round >= 0) measure.Samples.Add(ms);
+                }
             }
-        }
+        });
 
         var endLoad = LoadAverage();
         var sizes = WebApp.Sizes;
@@ -282,6 +309,7 @@ try
         Line($"# bench/webapp results, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {startLoad} at the start, {endLoad} at the end");
         Line(string.Empty);
         Line($"Store: {notebookCount:N0} seeded notebooks ({prefix}-*) among {publishedNotebooks:N0} published notebooks ({notebookBlobs:N0} version blobs) and {publishedPipelines:N0} pipelines ({pipelineBlobs:N0} blobs) in this Azurite; task hub {hub} (Azure Storage backend) holding {listed:N0} runs: 1 Completed, {seeded:N0} Pending.");
+        Line($"Azurite: {(privateAzurite ? "the bench's own (--private-azurite: empty at the start, nothing else using it)" : "the shared dev instance")}{(azuritePid is null ? string.Empty : $", pid {azuritePid}: {idle} of a core for 10 s before the measures with nothing of this bench asking, {busy} during the measures; its table store {DbSize("__azurite_db_table__.json")}, blob store {DbSize("__azurite_db_blob__.json")} (the JSON it saves its state to)")}.");
         Line($"Requests: {warmup} warm-up rounds, then {requests} rounds, one request at a time, measures round-robin; times are the client's, on loopback (request sent → whole body read).");
         Line(string.Empty);
         Line("## Seeding");
@@ -304,9 +332,9 @@ try
         Line(string.Empty);
         Line("## Inside a catalog page and a runs page (the handlers' own calls, in process, no HTTP)");
         Line(string.Empty);
-        Line("| call | median | p90 |");
-        Line("|---|---|---|");
-        foreach (var m in breakdown) Line($"| {m.Name} | {Median(m.Samples):0.0} ms | {Percentile(m.Samples, 0.9):0.0} ms |");
+        Line("| call | median | p90 | min |");
+        Line("|---|---|---|---|");
+        foreach (var m in breakdown) Line($"| {m.Name} | {Median(m.Samples):0.0} ms | {Percentile(m.Samples, 0.9):0.0} ms | {m.Samples.Min():0.0} ms |");
         Line(string.Empty);
         Line("## What a first visit downloads (the server does not compress; gzip = System.IO.Compression, Optimal)");
         Line(string.Empty);
@@ -335,8 +363,44 @@ try
 }
 finally
 {
-    if (keep) Say($"kept: notebooks {prefix}-*, their latest-runs markers, run {realRunId}, container {inputContainer}, task hub {hub}");
+    if (privateData is not null)
+    {
+        await AzuriteService.StopAsync(CancellationToken.None);
+        Directory.Delete(privateData, recursive: true);
+        Say("stopped the bench's own Azurite and removed its data");
+    }
+    else if (keep) Say($"kept: notebooks {prefix}-*, their latest-runs markers, run {realRunId}, container {inputContainer}, task hub {hub}");
     else await CleanUpAsync();
+}
+
+// Azurite's CPU (user + system, from /proc) while the work runs, as a share of one core.
+async Task<string> AzuriteCpuAsync(Func<Task> work)
+{
+    static long Ticks(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+
+    var before = azuritePid is { } p ? Ticks(p) : 0;
+    var sw = Stopwatch.StartNew();
+    await work();
+    if (azuritePid is not { } pid) return "n/a";
+    return $"{(Ticks(pid) - before) / 100.0 / sw.Elapsed.TotalSeconds:P0}";
+}
+
+string DbSize(string file)
+{
+    var path = Path.Combine(AzuriteService.DataFolder, file);
+    return File.Exists(path) ? $"{new FileInfo(path).Length / 1e6:0.0} MB" : "n/a";
+}
+
+static int FreePort()
+{
+    using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
 }
 
 // Everything the bench wrote goes, so the dev Azurite's catalog and storage are as they were.
