@@ -285,6 +285,8 @@ try
         var idle = await AzuriteCpuAsync(() => Task.Delay(TimeSpan.FromSeconds(10)));
         var all = measures.Concat(breakdown).ToList();
         Say($"measuring: {warmup} warm-up rounds, then {requests} rounds of {all.Count} measures, round-robin");
+        var ownBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var measuring = Stopwatch.StartNew();
         var busy = await AzuriteCpuAsync(async () =>
         {
             for (var round = -warmup; round < requests; round++)
@@ -300,6 +302,7 @@ try
             }
         });
 
+        var own = $"{(Process.GetCurrentProcess().TotalProcessorTime - ownBefore).TotalSeconds / measuring.Elapsed.TotalSeconds:P0}";
         var endLoad = LoadAverage();
         var sizes = WebApp.Sizes;
         var assetBytes = new Dictionary<string, byte[]> { ["index.html"] = shell.Body };
@@ -309,7 +312,7 @@ try
         Line($"# bench/webapp results, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {startLoad} at the start, {endLoad} at the end");
         Line(string.Empty);
         Line($"Store: {notebookCount:N0} seeded notebooks ({prefix}-*) among {publishedNotebooks:N0} published notebooks ({notebookBlobs:N0} version blobs) and {publishedPipelines:N0} pipelines ({pipelineBlobs:N0} blobs) in this Azurite; task hub {hub} (Azure Storage backend) holding {listed:N0} runs: 1 Completed, {seeded:N0} Pending.");
-        Line($"Azurite: {(privateAzurite ? "the bench's own (--private-azurite: empty at the start, nothing else using it)" : "the shared dev instance")}{(azuritePid is null ? string.Empty : $", pid {azuritePid}: {idle} of a core for 10 s before the measures with nothing of this bench asking, {busy} during the measures; its table store {DbSize("__azurite_db_table__.json")}, blob store {DbSize("__azurite_db_blob__.json")} (the JSON it saves its state to)")}.");
+        Line($"Azurite: {(privateAzurite ? "the bench's own (--private-azurite: empty at the start, nothing else using it)" : "the shared dev instance")}{(azuritePid is null ? string.Empty : $", pid {azuritePid}: {idle} of a core for 10 s before the measures with nothing of this bench asking, {busy} during the measures (this process — API host, durable sidecar and client — {own}); its table store {DbSize("__azurite_db_table__.json")}, blob store {DbSize("__azurite_db_blob__.json")} (the JSON it saves its state to)")}.");
         Line($"Requests: {warmup} warm-up rounds, then {requests} rounds, one request at a time, measures round-robin; times are the client's, on loopback (request sent → whole body read).");
         Line(string.Empty);
         Line("## Seeding");
