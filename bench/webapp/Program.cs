@@ -117,6 +117,7 @@ try
     clock.Restart();
     var seeded = runCount - 1;
     var latest = new string?[notebookCount];
+    var index = new RunIndex(blobs);
     var done = 0;
     var now = DateTimeOffset.UtcNow;
     await Parallel.ForEachAsync(Enumerable.Range(0, seeded), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (j, cancel) =>
@@ -132,18 +133,13 @@ try
         };
         // Distinct times keep the ids (name-time-random) distinct; the latest of a notebook is its highest k.
         var id = RunIds.New(names[i], now.AddMinutes(k - (seeded / notebookCount) - 1));
+        // Indexed first, as RunService.StartOnceAsync does: by notebook and among all runs.
+        await index.RecordAsync(id, new RunStart(request), cancel);
         await host.Client.ScheduleNewOrchestrationInstanceAsync(new RunStart(request).Orchestrator, request, new StartOrchestrationOptions(id), cancel);
         if (j + notebookCount >= seeded) latest[i] = id;
         if (Interlocked.Increment(ref done) % 1000 == 0) Say($"scheduled {done} runs, {clock.Elapsed.TotalSeconds:0.0} s");
     });
-    seeding.Add(($"schedule {seeded:N0} runs of the run orchestrator (ScheduleNewOrchestrationInstanceAsync, {parallel} at a time; no worker, so they stay Pending)", clock.Elapsed.TotalSeconds));
-
-    // 4. Each notebook's latest-run marker (the first notebook's is its real run, written when that run started).
-    clock.Restart();
-    var markers = new LatestRuns(blobs);
-    await Parallel.ForEachAsync(Enumerable.Range(1, notebookCount - 1).Where(i => latest[i] is not null), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (i, cancel) =>
-        await markers.RecordAsync(latest[i]!, new RunStart(new RunRequest { Notebook = names[i], Version = versions[i], Input = new InputSpec { Container = "inputs" } }), cancel));
-    seeding.Add(($"write {latest.Count(l => l is not null):N0} latest-runs markers (LatestRuns.RecordAsync)", clock.Elapsed.TotalSeconds));
+    seeding.Add(($"index and schedule {seeded:N0} runs of the run orchestrator (RunIndex.RecordAsync, then ScheduleNewOrchestrationInstanceAsync, {parallel} at a time; no worker, so they stay Pending)", clock.Elapsed.TotalSeconds));
 
     // ---- the API, as nbf serve hosts it ---------------------------------------------------------------------------
     var app = ApiHost.Create(blobs, host.Client, new Dictionary<string, IReadOnlySet<string>> { [ApiKey] = NotebookRoles.All.ToHashSet() }, port: 0, clock: TimeProvider.System, secrets: SecretSources.ForLocalHost());
@@ -264,14 +260,14 @@ try
             new("inside", "NotebookStore.ListAllAsync: list every notebook blob with metadata", () => Timed(() => new NotebookStore(blobs).ListAllAsync())),
             new("inside", "the same for pipelines", () => Timed(() => NotebookStore.Pipelines(blobs).ListAllAsync())),
             new("inside", "25 × RunService.LatestAsync at once (one search page's last runs)", () => Timed(() => Task.WhenAll(shown.Select(n => service.LatestAsync(false, n, CancellationToken.None))))),
-            new("inside", "25 × LatestRuns.FindAsync at once (the markers alone)", () => Timed(() => Task.WhenAll(shown.Select(n => markers.FindAsync("notebooks", n, CancellationToken.None))))),
+            new("inside", "25 × RunIndex.PageAsync at once (the index entries alone)", () => Timed(() => Task.WhenAll(shown.Select(n => index.PageAsync(false, n, 3, null, CancellationToken.None))))),
             new("inside", "25 × GetInstanceAsync with inputs at once (the instances alone)", () => Timed(() => Task.WhenAll(shownRunIds.Select(id => host.Client.GetInstanceAsync(id, getInputsAndOutputs: true))))),
             new("inside", "25 × RunService.LatestAsync one after another", () => Timed(async () =>
             {
                 foreach (var n in shown) await service.LatestAsync(false, n, CancellationToken.None);
                 return 0;
             })),
-            new("inside", "1 × LatestRuns.FindAsync (the marker blob)", () => Timed(() => markers.FindAsync("notebooks", names[1], CancellationToken.None))),
+            new("inside", "1 × RunIndex.PageAsync (a notebook's newest index entries)", () => Timed(() => index.PageAsync(false, names[1], 3, null, CancellationToken.None))),
             new("inside", "1 × the run's manifest blob, for comparison (runs container)", () => Timed(() => blobs.GetBlobContainerClient(StorageLayout.RunsContainer).GetBlobClient(StorageLayout.ManifestBlob(realRunId!)).DownloadContentAsync())),
             new("inside", "1 × GetInstanceAsync with inputs (the durable instance)", () => Timed(() => host.Client.GetInstanceAsync(latest[1]!, getInputsAndOutputs: true))),
             new("inside", "GetAllInstancesAsync: one backend page of 25 with inputs", () => Timed(async () =>
@@ -411,7 +407,8 @@ async Task CleanUpAsync()
 {
     var clock = Stopwatch.StartNew();
     await DeleteAllAsync(StorageLayout.NotebooksContainer, $"{prefix}-");
-    await DeleteAllAsync(StorageLayout.LatestRunsContainer, $"notebooks/{prefix}-");
+    await DeleteAllAsync(StorageLayout.RunIndexContainer, $"notebooks/{prefix}-");
+    await DeleteAllAsync(StorageLayout.RunIndexContainer, "all/", name => name.Contains($"-{prefix}-", StringComparison.Ordinal));
     if (realRunId is not null) await DeleteAllAsync(StorageLayout.RunsContainer, $"{realRunId}/");
     await blobs.GetBlobContainerClient(inputContainer).DeleteIfExistsAsync();
     await new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
@@ -424,11 +421,15 @@ async Task CleanUpAsync()
     Say($"removed the seeded notebooks, markers, run, input and task hub {hub} in {clock.Elapsed.TotalSeconds:0.0} s");
 }
 
-async Task DeleteAllAsync(string container, string blobPrefix)
+async Task DeleteAllAsync(string container, string blobPrefix, Func<string, bool>? only = null)
 {
     var client = blobs.GetBlobContainerClient(container);
     var found = new List<string>();
-    await foreach (var item in client.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = blobPrefix })) found.Add(item.Name);
+    await foreach (var item in client.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = blobPrefix }))
+    {
+        if (only is null || only(item.Name)) found.Add(item.Name);
+    }
+
     await Parallel.ForEachAsync(found, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (name, cancel) => await client.GetBlobClient(name).DeleteIfExistsAsync(cancellationToken: cancel));
 }
 
