@@ -10,7 +10,8 @@ namespace NotebookFunctions.Orchestration.Runs;
 /// {notebooks|pipelines}/{name}/{inverted ticks}-{run id} and all/{inverted ticks}-{run id}, so a listing by prefix
 /// reads them in order of start, newest first, and pages with the blob listing's own marker. The task hub has no
 /// index by notebook and lists in instance-id order: without this, "the runs of X" and "X's last run" scan every
-/// run there is, and "the latest runs" are wherever their ids sort.
+/// run there is, and "the latest runs" are wherever their ids sort. Beside them, latest/{kind}/{name} holds the id
+/// of the newest run by name.
 /// </summary>
 public sealed class RunIndex(BlobServiceClient blobs, TimeProvider? clock = null)
 {
@@ -30,21 +31,39 @@ public sealed class RunIndex(BlobServiceClient blobs, TimeProvider? clock = null
     {
         var name = start.Pipeline?.Pipeline ?? start.Run!.Notebook;
         var entry = $"{DateTimeOffset.MaxValue.Ticks - _clock.GetUtcNow().Ticks:D19}-{runId}";
-        await WriteAsync($"{Kind(start.Pipeline is not null)}/{name}/{entry}", cancellationToken);
-        await WriteAsync($"{All}/{entry}", cancellationToken);
+        await WriteAsync($"{Kind(start.Pipeline is not null)}/{name}/{entry}", BinaryData.Empty, cancellationToken);
+        await WriteAsync($"{All}/{entry}", BinaryData.Empty, cancellationToken);
+        // The newest run by name, as one small blob: a point read for the catalog (a prefix listing costs more,
+        // and on Azurite it scans the whole container).
+        await WriteAsync(LatestBlob(start.Pipeline is not null, name), BinaryData.FromString(runId), cancellationToken);
     }
 
-    private async Task WriteAsync(string name, CancellationToken cancellationToken)
+    /// <summary>The id of the newest run of a notebook or pipeline started here, or null when none was.</summary>
+    public async Task<string?> LatestAsync(bool pipeline, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _container.GetBlobClient(LatestBlob(pipeline, name)).DownloadContentAsync(cancellationToken)).Value.Content.ToString();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    private static string LatestBlob(bool pipeline, string name) => $"latest/{Kind(pipeline)}/{name}";
+
+    private async Task WriteAsync(string name, BinaryData content, CancellationToken cancellationToken)
     {
         var blob = _container.GetBlobClient(name);
         try
         {
-            await blob.UploadAsync(BinaryData.Empty, overwrite: true, cancellationToken);
+            await blob.UploadAsync(content, overwrite: true, cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            await blob.UploadAsync(BinaryData.Empty, overwrite: true, cancellationToken);
+            await blob.UploadAsync(content, overwrite: true, cancellationToken);
         }
     }
 

@@ -78,14 +78,7 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
     /// <summary>The latest run of a notebook or pipeline as a summary, or null when it never ran (or its run is gone).</summary>
     public async Task<RunView?> LatestAsync(bool pipeline, string name, CancellationToken cancellationToken)
     {
-        var page = await _index.PageAsync(pipeline, name, 3, null, cancellationToken);
-        // The newest the task hub holds: an indexed start that failed has no instance.
-        foreach (var runId in page.RunIds)
-        {
-            if (await SummaryAsync(runId, cancellationToken) is { } run) return run;
-        }
-
-        return null;
+        return await _index.LatestAsync(pipeline, name, cancellationToken) is { } runId ? await SummaryAsync(runId, cancellationToken) : null;
     }
 
     private async Task<RunView?> SummaryAsync(string runId, CancellationToken cancellationToken) =>
