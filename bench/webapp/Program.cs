@@ -349,7 +349,7 @@ try
         Line($"- The first page of the whole catalog showed {allShownWithRun} of 25 entries with a last run (the search page: 25 of 25).");
         Line($"- Reading every page of the runs list: {pages} requests, {walk:0.0} s ({walk * 1000 / pages:0} ms a page on average).");
         Line($"- The run page's run: {run["status"]}, {run["chunks"]?.AsArray().Count ?? 0} chunk(s), {files.Count} files listed.");
-        Line($"- GET /api/runs?notebook={names[middle]}&top=10 (a notebook with {middleRuns} runs in the hub) returned {notebookRuns} runs: the filter is applied to one backend page of 10 runs of any notebook.");
+        Line($"- GET /api/runs?notebook={names[middle]}&top=10 (a notebook with {middleRuns} runs in the hub) returned {notebookRuns} runs{(notebookRuns < Math.Min(10, middleRuns) ? ": fewer than it has, so the filter is not reading the notebook's own runs" : ", its own, from the run index")}.");
         Line($"- The runs list's order: page 1 begins {string.Join(", ", firstPageIds.Take(3))}; the newest run (created {newest.Created:HH:mm:ss.fff}) is on page {newest.Page} of {pages}.");
 
         var results = Directory.CreateDirectory(Path.Combine(here, "results")).FullName;
