@@ -22,6 +22,14 @@ public sealed class WebAppApiTests
         var script = System.Text.RegularExpressions.Regex.Match(html, "src=\"(/app/assets/app.js\\?v=[0-9a-f]{16})\"").Groups[1].Value;
         using var asset = await browser.GetAsync(script);
         using var unversioned = await browser.GetAsync("/app/assets/app.js");
+        using var compressedRequest = new HttpRequestMessage(HttpMethod.Get, script);
+        compressedRequest.Headers.AcceptEncoding.ParseAdd("gzip, br");
+        using var compressed = await browser.SendAsync(compressedRequest);
+        var gzipped = await compressed.Content.ReadAsByteArrayAsync();
+        using var unzip = new System.IO.Compression.GZipStream(new MemoryStream(gzipped), System.IO.Compression.CompressionMode.Decompress);
+        using var unzipped = new MemoryStream();
+        await unzip.CopyToAsync(unzipped);
+        var raw = await asset.Content.ReadAsByteArrayAsync();
         using var missing = await browser.GetAsync("/app/assets/../../api/runs");
         using var unknown = await browser.GetAsync("/app/secrets.txt");
         using var root = await browser.GetAsync("/");
@@ -37,6 +45,10 @@ public sealed class WebAppApiTests
         Assert.Contains("immutable", asset.Headers.CacheControl!.ToString());
         Assert.Equal("text/javascript", asset.Content.Headers.ContentType!.MediaType);
         Assert.Equal("no-cache", unversioned.Headers.CacheControl!.ToString());
+        Assert.Equal("gzip", compressed.Content.Headers.ContentEncoding.Single());
+        Assert.True(gzipped.Length < raw.Length / 2, $"app.js gzipped is {gzipped.Length} bytes of {raw.Length}");
+        Assert.Equal(raw, unzipped.ToArray());
+        Assert.Empty(asset.Content.Headers.ContentEncoding);
         Assert.NotEqual(HttpStatusCode.OK, missing.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("/app/", root.Headers.Location!.ToString());
