@@ -17,14 +17,22 @@ public static class CsrfGuard
     public static void EnsureCookie(HttpContext context)
     {
         if (context.Request.Cookies[WebSessions.CsrfCookie] is { Length: > 0 }) return;
-        context.Response.Cookies.Append(WebSessions.CsrfCookie, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), new CookieOptions
+        WriteCookie(context, WebSessions.NewSecret());
+    }
+
+    /// <summary>
+    /// The nbf_csrf cookie: readable by the page (it echoes the token in the header), useless to another origin, which
+    /// can neither read it nor send the header. A session's lasts as long as the session; otherwise the browser's.
+    /// </summary>
+    public static void WriteCookie(HttpContext context, string token, TimeSpan? maxAge = null) =>
+        context.Response.Cookies.Append(WebSessions.CsrfCookie, token, new CookieOptions
         {
             HttpOnly = false,
             SameSite = SameSiteMode.Strict,
             Secure = context.Request.IsHttps,
             Path = "/",
+            MaxAge = maxAge,
         });
-    }
 
     /// <summary>
     /// Whether the request carries no token of its own (no Authorization, no X-ZUMO-AUTH): signed in, then, by the

@@ -41,9 +41,11 @@ public static class NotebookPage
         """;
 
     /// <summary>The headers every page of the web app gets: its policy, no sniffing, no framing, no referrer leaving it.</summary>
-    public static void SecureHeaders(HttpResponse response)
+    /// <param name="response">The page's response.</param>
+    /// <param name="policy">Its Content-Security-Policy: this page's (no script at all) unless another page of the app gives its own.</param>
+    public static void SecureHeaders(HttpResponse response, string? policy = null)
     {
-        response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        response.Headers.ContentSecurityPolicy = policy ?? ContentSecurityPolicy;
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers.XFrameOptions = "DENY";
         response.Headers["Referrer-Policy"] = "no-referrer";

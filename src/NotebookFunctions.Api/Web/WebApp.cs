@@ -40,8 +40,7 @@ public static class WebApp
         path ??= string.Empty;
         if (path.Length == 0 || path == "index.html")
         {
-            NotebookPage.SecureHeaders(response);
-            response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            NotebookPage.SecureHeaders(response, ContentSecurityPolicy);
             response.Headers.CacheControl = "no-cache";
             CsrfGuard.EnsureCookie(context);
             return Results.Bytes(Page, "text/html; charset=utf-8");

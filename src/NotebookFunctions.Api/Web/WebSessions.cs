@@ -61,10 +61,8 @@ public sealed class WebSessions(TimeProvider? clock = null)
         var session = Redeem(context.Request.Query["token"].FirstOrDefault());
         if (session is null)
             return ApiProblems.Problem(401, "Unauthorized", "this sign-in link is unknown, used already or expired: nbf serve prints a new one when it starts");
-        var secure = context.Request.IsHttps;
-        context.Response.Cookies.Append(SessionCookie, session.Id, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = secure, Path = "/", MaxAge = SessionLifetime });
-        // Readable by the page (it echoes it in the CSRF header); useless to another origin, which can neither read it nor send the header.
-        context.Response.Cookies.Append(CsrfCookie, session.Csrf, new CookieOptions { HttpOnly = false, SameSite = SameSiteMode.Strict, Secure = secure, Path = "/", MaxAge = SessionLifetime });
+        context.Response.Cookies.Append(SessionCookie, session.Id, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = context.Request.IsHttps, Path = "/", MaxAge = SessionLifetime });
+        CsrfGuard.WriteCookie(context, session.Csrf, SessionLifetime);
         var next = context.Request.Query["next"].FirstOrDefault();
         // Only a path of this host: never an open redirect to wherever a link says.
         return Results.Redirect(IsLocalPath(next) ? next! : "/app/");
@@ -74,5 +72,5 @@ public sealed class WebSessions(TimeProvider? clock = null)
     internal static bool IsLocalPath(string? next) =>
         next is { Length: > 1 } && next[0] == '/' && next[1] is not ('/' or '\\') && !next.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c == '\\');
 
-    private static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+    internal static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 }
