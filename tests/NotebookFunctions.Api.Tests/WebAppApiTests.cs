@@ -98,6 +98,7 @@ public sealed class WebAppApiTests
         var (otherSearch, otherProblem) = await api.SendAsync(HttpMethod.Get, $"/api/catalog?q={stem}&continuationToken={token}");
         var (garbage, garbageProblem) = await api.SendAsync(HttpMethod.Get, "/api/catalog?continuationToken=nope");
         var (badTop, badTopProblem) = await api.SendAsync(HttpMethod.Get, "/api/catalog?top=1000");
+        var (longSearch, longSearchProblem) = await api.SendAsync(HttpMethod.Get, $"/api/catalog?q={new string('x', 201)}");
         var (_, before) = await api.SendAsync(HttpMethod.Get, $"/api/catalog?q={stem}-a");
         var input = await ApiHarness.UploadInputAsync("data.csv", "a\n1\n");
         var (_, started) = await api.SendAsync(HttpMethod.Post, "/api/runs", new { notebook = $"{stem}-a", input = new { container = input.Name, prefix = "data.csv" } });
@@ -118,6 +119,7 @@ public sealed class WebAppApiTests
         Assert.Contains("not a token the catalog gave out", garbageProblem["detail"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.BadRequest, badTop.StatusCode);
         Assert.Equal("top", badTopProblem["field"]!.GetValue<string>());
+        Assert.Equal((HttpStatusCode.BadRequest, "q"), (longSearch.StatusCode, longSearchProblem["field"]!.GetValue<string>()));
         Assert.Null(before["items"]![0]!["lastRun"]);
         Assert.Equal(started["id"]!.GetValue<string>(), after["items"]![0]!["lastRun"]!["id"]!.GetValue<string>());
         Assert.Equal("Completed", after["items"]![0]!["lastRun"]!["status"]!.GetValue<string>());
