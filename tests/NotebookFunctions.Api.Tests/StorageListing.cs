@@ -4,7 +4,8 @@ namespace NotebookFunctions.Api.Tests;
 /// What bad requests could have written, each blob with its ETag: the names of all containers (a request must
 /// create none), the containers the API writes to, under the prefixes every name it would write begins with, and
 /// the containers named by the needles whole. The account is shared with other tests, whose blobs are not read: reading
-/// every container for each case takes minutes on a well-used Azurite.
+/// every container for each case takes minutes on a well-used Azurite. Whether one of the API's shared containers
+/// exists is not recorded: on a fresh account, a test running at the same time may create it between two listings.
 /// </summary>
 internal static class StorageListing
 {
@@ -13,13 +14,18 @@ internal static class StorageListing
     public static async Task<HashSet<string>> TakeAsync(string[] needles, string[] prefixes)
     {
         var listing = new HashSet<string>(StringComparer.Ordinal);
+        var toRead = new List<string>();
         await foreach (var container in ApiHarness.Blobs.GetBlobContainersAsync())
         {
-            if (needles.Any(n => container.Name.Contains(n, StringComparison.Ordinal)) || ApiContainers.Contains(container.Name))
+            if (ApiContainers.Contains(container.Name)) toRead.Add(container.Name);
+            else if (needles.Any(n => container.Name.Contains(n, StringComparison.Ordinal)))
+            {
                 listing.Add($"container {container.Name}");
+                toRead.Add(container.Name);
+            }
         }
 
-        foreach (var name in listing.Where(l => l.StartsWith("container ", StringComparison.Ordinal)).Select(l => l["container ".Length..]).ToList())
+        foreach (var name in toRead)
         {
             var client = ApiHarness.Blobs.GetBlobContainerClient(name);
             foreach (var prefix in ApiContainers.Contains(name) ? prefixes : [string.Empty])
