@@ -20,5 +20,6 @@ public static class NbfCommand
         StorageCommand.Create(),
         ScanCommand.Create(),
         PublishCommand.Create(),
+        TestCommand.Create(),
     };
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NotebookFunctions.Cli.Remote;
+using NotebookFunctions.Cli.Testing;
 using NotebookFunctions.Core.Notebooks;
 using NotebookFunctions.Core.Storage;
 using NotebookFunctions.Orchestration.Pipelines;
@@ -19,8 +20,12 @@ public static class PublishCommand
         var paths = new Argument<string[]>("notebooks") { Description = "The .ipynb files, each published under its file name (lowercase, '-' for other characters), or pipeline files (*.pipeline.yaml), each published after the notebook files it names.", Arity = ArgumentArity.OneOrMore };
         var local = new Option<bool>("--local") { Description = "Publish to nbf serve on this machine (http://127.0.0.1:PORT/api, with NBF_API_KEY or --api-key)." };
         var port = new Option<int>("--port") { Description = "nbf serve's port with --local.", DefaultValueFactory = _ => 7071 };
+        var requireTests = new Option<bool>("--require-tests")
+        {
+            Description = "Run each notebook's tests here first (nbf test: saved outputs, NAME.test.yaml) and publish nothing unless all pass and there is at least one.",
+        };
         var connection = new ApiConnection();
-        var command = new Command("publish", "Validate, scan and publish notebooks (or pipelines and the notebooks they name) to a Notebook Functions API; prints name -> version.") { paths, local, port };
+        var command = new Command("publish", "Validate, scan and publish notebooks (or pipelines and the notebooks they name) to a Notebook Functions API; prints name -> version.") { paths, local, port, requireTests };
         connection.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,6 +50,8 @@ public static class PublishCommand
 
             using (api)
             {
+                // Every notebook is tested before the first is published: a failing one leaves storage as it was.
+                if (parse.GetValue(requireTests) && await PublishGate.CheckAsync(parse.GetValue(paths)!, Say, cancellationToken) is { } refused) return refused;
                 var worst = ExitCodes.Success;
                 foreach (var path in parse.GetValue(paths)!)
                 {

@@ -8,9 +8,6 @@ namespace NotebookFunctions.Core.Chunks;
 /// <summary>Lists the input blobs and cuts them into chunks: whole blobs, line-aligned ranges of big CSV / JSONL blobs, or all of them as one.</summary>
 public sealed class ChunkPlanner(BlobServiceClient service)
 {
-    private static readonly string[] HeaderFormats = [".csv", ".tsv"];
-    private static readonly string[] LineFormats = [".jsonl", ".ndjson", ".txt", ".log"];
-
     /// <exception cref="ChunkPlanningException">Nothing matches, a blob cannot be split, or the plan exceeds the chunk cap.</exception>
     public async Task<IReadOnlyList<ChunkSpec>> PlanAsync(InputSpec input, CancellationToken cancellationToken = default)
     {
@@ -43,12 +40,11 @@ public sealed class ChunkPlanner(BlobServiceClient service)
         var chunks = new List<ChunkSpec>();
         foreach (var blob in blobs)
         {
-            var extension = Path.GetExtension(blob.Name).ToLowerInvariant();
-            var hasHeader = HeaderFormats.Contains(extension);
-            if (!hasHeader && !LineFormats.Contains(extension))
+            var hasHeader = LineFiles.HasHeader(blob.Name);
+            if (!LineFiles.IsLineFile(blob.Name))
             {
                 throw new ChunkPlanningException(
-                    $"cannot split '{input.Container}/{blob.Name}': split mode cuts line-based files (.csv, .tsv with a header line; .jsonl, .ndjson, .txt, .log); use per-blob mode for other files");
+                    $"cannot split '{input.Container}/{blob.Name}': split mode cuts line-based files ({LineFiles.Described}); use per-blob mode for other files");
             }
 
             var etag = blob.Properties.ETag!.Value;

@@ -19,6 +19,9 @@ public sealed record ExecutionResult(
     /// <summary>Language version and installed packages, when asked for and the kernel could tell.</summary>
     public JsonObject? Environment { get; init; }
 
+    /// <summary>The kernel's highest resident memory, read as it finished; null where the host cannot tell (no /proc).</summary>
+    public long? PeakMemoryBytes { get; init; }
+
     public void ThrowIfFailed()
     {
         if (Failure is not null) throw new NotebookExecutionException(Failure);

@@ -95,7 +95,8 @@ public sealed class NotebookExecutor
                 if (failure is not null || outcome.StopQuietly) break;
             }
 
-            // Also after a failure, while the kernel still lives: the manifest should say what it ran on.
+            // While the kernel still lives (also after a failure): what it took, and what it ran on.
+            run.PeakMemoryBytes = ProcessMemory.PeakResidentBytes(kernel.ProcessId);
             if (options.CaptureEnvironment) run.Environment = await ProbeEnvironmentAsync(kernel, spec, runToken.Token);
         }
         finally
@@ -278,13 +279,15 @@ public sealed class NotebookExecutor
 
         public JsonObject? Environment { get; set; }
 
+        public long? PeakMemoryBytes { get; set; }
+
         public ExecutionResult Finish(ExecutionFailure? failure)
         {
             var end = DateTimeOffset.UtcNow;
             foreach (var cell in notebook.Cells) NbformatShape.SplitOutputLines(cell);
             if (failure is not null) ErrorBanner.Insert(notebook, failure);
             ExecutionMetadata.Record(notebook, options, KernelInfo, start, end, failure);
-            return new ExecutionResult(notebook, failure, start, end, Cells, KernelInfo) { Environment = Environment };
+            return new ExecutionResult(notebook, failure, start, end, Cells, KernelInfo) { Environment = Environment, PeakMemoryBytes = PeakMemoryBytes };
         }
     }
 }

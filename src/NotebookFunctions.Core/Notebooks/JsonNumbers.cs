@@ -14,4 +14,10 @@ public static class JsonNumbers
 
     public static int? AsInt(JsonNode? node) =>
         AsDouble(node) is { } d && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue ? (int)d : null;
+
+    /// <summary>A whole number that fits a long (no fraction, no exponent past it), else null.</summary>
+    public static long? AsLong(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && long.TryParse(v.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole)
+            ? whole
+            : AsDouble(node) is { } d && d == Math.Floor(d) && d is >= -9e15 and <= 9e15 ? (long)d : null;
 }

@@ -40,6 +40,17 @@ public sealed partial class SanitizeRules
     /// <summary>The rules, in the order they are applied.</summary>
     public IReadOnlyList<SanitizeRule> Rules { get; }
 
+    /// <summary>
+    /// The rules of a test file's sanitize file, then those given on the command line (nbf test --sanitize-with), as one
+    /// set applied in that order; null when neither is given.
+    /// </summary>
+    public static SanitizeRules? Combine(SanitizeRules? first, SanitizeRules? then) => (first, then) switch
+    {
+        (null, _) => then,
+        (_, null) => first,
+        _ => new SanitizeRules($"{first.FilePath}, {then.FilePath}", [.. first.Rules, .. then.Rules]),
+    };
+
     /// <summary>Reads a sanitize file; any problem is a <see cref="SanitizeFileException"/> naming the file.</summary>
     public static SanitizeRules Load(string path, TimeSpan? matchTimeout = null)
     {

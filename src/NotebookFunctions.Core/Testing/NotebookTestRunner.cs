@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Text;
+using NotebookFunctions.Core.Chunks;
+using NotebookFunctions.Core.Notebooks;
+
+namespace NotebookFunctions.Core.Testing;
+
+/// <summary>What to run beyond each suite's own tests.</summary>
+public sealed record TestRunOptions
+{
+    /// <summary>Also check fan-out equivalence over this many chunks for every case whose input is a line-based file.</summary>
+    public int? FanOut { get; init; }
+
+    /// <summary>Regression compares only cells marked to be checked (nbval's --nbval-lax), for every suite.</summary>
+    public bool Lax { get; init; }
+
+    /// <summary>An nbval sanitize file for every suite, applied after a suite's own.</summary>
+    public string? SanitizeFile { get; init; }
+}
+
+/// <summary>
+/// Runs every test of the given suites at once, as many kernels at a time as the session allows: each notebook's
+/// regression against its saved outputs, its parameter cases, its fan-out checks. Results arrive as each finishes.
+/// </summary>
+public sealed class NotebookTestRunner(TestSession session, TestRunOptions options)
+{
+    /// <summary>All tests of <paramref name="suites"/>; <paramref name="finished"/> is told of each result as it is known (for a live summary), from several threads.</summary>
+    public async Task<IReadOnlyList<TestResult>> RunAsync(IReadOnlyList<TestSuite> suites, Action<TestResult>? finished, CancellationToken cancellationToken)
+    {
+        var tests = new List<Task<TestResult>>();
+        foreach (var suite in suites)
+        {
+            foreach (var test in Plan(suite, cancellationToken))
+            {
+                tests.Add(Task.Run(async () =>
+                {
+                    var result = await test();
+                    finished?.Invoke(result);
+                    return result;
+                }, cancellationToken));
+            }
+        }
+
+        return await Task.WhenAll(tests);
+    }
+
+    /// <summary>The tests of one suite; a notebook that cannot be read is one error, and a suite with nothing to run one skip.</summary>
+    private List<Func<Task<TestResult>>> Plan(TestSuite suite, CancellationToken cancellationToken)
+    {
+        Notebook notebook;
+        try
+        {
+            notebook = NotebookReader.Parse(File.ReadAllText(suite.NotebookPath, Encoding.UTF8), suite.DisplayName);
+        }
+        catch (Exception e) when (e is NotebookFormatException or IOException or UnauthorizedAccessException)
+        {
+            return [() => Task.FromResult(new TestResult(suite.DisplayName, "notebook", TestKind.Regression, TestOutcome.Error, [new TestFailure(e.Message)], TimeSpan.Zero))];
+        }
+
+        var tests = new List<Func<Task<TestResult>>>();
+        if (suite.Regression ?? RegressionRunner.HasSavedOutputs(notebook))
+            tests.Add(() => new RegressionRunner(session).RunAsync(suite, notebook, options, cancellationToken));
+        foreach (var testCase in suite.Cases)
+        {
+            if (testCase.FanOut is { } fanOut)
+            {
+                tests.Add(() => new FanOutCheck(session).RunAsync(suite, notebook, testCase, fanOut, cancellationToken));
+                continue;
+            }
+
+            tests.Add(() => new CaseRunner(session).RunAsync(suite, notebook, testCase, cancellationToken));
+            if (options.FanOut is { } chunks && testCase.Input is { } input && File.Exists(input) && LineFiles.IsLineFile(input))
+            {
+                var fanned = testCase with { Name = $"{testCase.Name} (fan-out over {chunks})", Expect = new CaseExpectation() };
+                tests.Add(() => new FanOutCheck(session).RunAsync(suite, notebook, fanned, new FanOutExpectation(chunks, FanOutDefaults.Tolerance), cancellationToken));
+            }
+        }
+
+        if (tests.Count == 0)
+        {
+            var reason = suite.TestFilePath is null
+                ? $"no tests: no saved outputs to compare and no {Path.GetFileNameWithoutExtension(suite.NotebookPath)}.test.yaml beside it"
+                : $"no tests: no saved outputs to compare (regression) and no cases in {Path.GetFileName(suite.TestFilePath)}";
+            tests.Add(() => Task.FromResult(new TestResult(suite.DisplayName, "notebook", TestKind.Regression, TestOutcome.Skipped, [], TimeSpan.Zero) { SkipReason = reason }));
+        }
+
+        return tests;
+    }
+}
+
+/// <summary>Totals of a test run, and its exit code (0: all passed, 1: failures or errors).</summary>
+public sealed record TestTotals(int Passed, int Failed, int Errors, int Skipped, TimeSpan Duration)
+{
+    public int Total => Passed + Failed + Errors + Skipped;
+
+    public bool Succeeded => Failed == 0 && Errors == 0;
+
+    public static TestTotals Of(IReadOnlyList<TestResult> results, TimeSpan duration) => new(
+        results.Count(r => r.Outcome == TestOutcome.Passed),
+        results.Count(r => r.Outcome == TestOutcome.Failed),
+        results.Count(r => r.Outcome == TestOutcome.Error),
+        results.Count(r => r.Outcome == TestOutcome.Skipped),
+        duration);
+}
+
+/// <summary>Re-executes a notebook top to bottom and compares every code cell's outputs with the saved ones (nbval's job).</summary>
+public sealed class RegressionRunner(TestSession session)
+{
+    public const string CaseName = "regression";
+
+    public static bool HasSavedOutputs(Notebook notebook) => notebook.Cells.Any(c => c.IsCode && c.Outputs.Count > 0);
+
+    public async Task<TestResult> RunAsync(TestSuite suite, Notebook saved, TestRunOptions options, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        TestResult Result(TestOutcome outcome, List<TestFailure> failures) => new(suite.DisplayName, CaseName, TestKind.Regression, outcome, failures, clock.Elapsed);
+        SanitizeRules? rules;
+        try
+        {
+            rules = SanitizeRules.Combine(
+                suite.SanitizeFile is null ? null : SanitizeRules.Load(suite.SanitizeFile),
+                options.SanitizeFile is null ? null : SanitizeRules.Load(options.SanitizeFile));
+        }
+        catch (SanitizeFileException e)
+        {
+            return Result(TestOutcome.Error, [new TestFailure(e.Message)]);
+        }
+
+        // As nbval runs it: in the notebook's folder, every cell in order, errors recorded and the run going on.
+        var result = await session.ExecuteAsync(RegressionCheck.PrepareForRun(saved), new Execution.ExecutionOptions
+        {
+            NotebookName = suite.DisplayName,
+            WorkingDirectory = Path.GetDirectoryName(suite.NotebookPath),
+            AllowErrors = true,
+        }, cancellationToken);
+        await session.KeepAsync(suite, CaseName, result, Secrets.SecretRedactor.None, cancellationToken);
+        if (result.Failure is { Kind: not Execution.FailureKind.CellError } stopped)
+        {
+            var failure = new SampleOutcome(result, null).Failure(Secrets.SecretRedactor.None)!;
+            return Result(stopped.Kind == Execution.FailureKind.KernelStart ? TestOutcome.Error : TestOutcome.Failed, [failure]);
+        }
+
+        var mismatches = RegressionCheck.Compare(saved, result.Notebook, new RegressionOptions { Lax = suite.Lax || options.Lax, Sanitize = rules });
+        var failures = mismatches.Select(m => new TestFailure(m.Summary, m.CellIndex, m.CellId, m.ExecutionCount, m.Diff)).ToList();
+        return Result(failures.Count == 0 ? TestOutcome.Passed : TestOutcome.Failed, failures);
+    }
+}

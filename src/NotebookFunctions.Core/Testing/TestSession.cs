@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using NotebookFunctions.Core.Execution;
+using NotebookFunctions.Core.Notebooks;
+using NotebookFunctions.Core.Secrets;
+
+namespace NotebookFunctions.Core.Testing;
+
+/// <summary>
+/// What all tests of one <c>nbf test</c> share: the executor (over a warm kernel pool), the secret sources, and the
+/// slots that bound how many kernels run at once. A slot is taken per execution, not per test, so a fan-out check's
+/// chunks share the slots with the cases around them.
+/// </summary>
+public sealed partial class TestSession(NotebookExecutor executor, ISecretSource secrets, int parallel) : IDisposable
+{
+    private readonly SemaphoreSlim _slots = new(Math.Max(1, parallel), Math.Max(1, parallel));
+
+    /// <summary>Longest one execution may take when its case sets no maxSeconds.</summary>
+    public TimeSpan CaseTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Where the executed notebooks of every test are written (NOTEBOOK/CASE.ipynb); not kept when null.</summary>
+    public string? KeepFolder { get; init; }
+
+    public async Task<SampleOutcome> RunAsync(SampleExecution execution, CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken);
+        try
+        {
+            return await execution.RunAsync(executor, cancellationToken);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    public async Task<ExecutionResult> ExecuteAsync(Notebook notebook, ExecutionOptions options, CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken);
+        try
+        {
+            return await executor.ExecuteAsync(notebook, options with { Timeout = options.Timeout ?? CaseTimeout }, cancellationToken);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <exception cref="SecretNotFoundException">A name none of the sources knows.</exception>
+    public async Task<(IReadOnlyDictionary<string, string> Environment, SecretRedactor Redactor)> ResolveSecretsAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        var values = await SecretResolver.ResolveAsync(secrets, names, cancellationToken);
+        return (values, SecretRedactor.For(values.Values));
+    }
+
+    /// <summary>Writes an executed notebook (secrets masked) under <see cref="KeepFolder"/>, so a failure can be opened and read.</summary>
+    public async Task KeepAsync(TestSuite suite, string label, ExecutionResult result, SecretRedactor redactor, CancellationToken cancellationToken)
+    {
+        if (KeepFolder is null) return;
+        var folder = Path.Combine(KeepFolder, SafeName(Path.GetFileNameWithoutExtension(suite.NotebookPath)));
+        Directory.CreateDirectory(folder);
+        await NotebookWriter.WriteAtomicallyAsync(redactor.RedactNotebook(result.Notebook), Path.Combine(folder, SafeName(label) + ".ipynb"), cancellationToken);
+    }
+
+    /// <summary>A case name as a file name: anything but letters, digits, '.', '-' and '_' becomes '-'.</summary>
+    public static string SafeName(string name) => Unsafe().Replace(name, "-").Trim('-', '.') is { Length: > 0 } safe ? safe : "case";
+
+    public void Dispose() => _slots.Dispose();
+
+    [GeneratedRegex(@"[^A-Za-z0-9._-]+")]
+    private static partial Regex Unsafe();
+}
