@@ -9,7 +9,7 @@ using NotebookFunctions.Core.Storage;
 namespace NotebookFunctions.Api.Endpoints;
 
 /// <summary>Publishing notebooks (validated, linted, scanned for credentials, content-addressed) and reading them back.</summary>
-public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options, CatalogListing? catalog = null)
+public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options, CatalogListing? catalog = null, PublishTests? tests = null)
 {
     /// <summary>Request header: the full id of the git commit the published notebook file came from.</summary>
     public const string SourceCommitHeader = "X-Nbf-Source-Commit";
@@ -31,14 +31,16 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options, Ca
     };
 
     /// <summary>
-    /// PUT /api/notebooks/{name}[?dryRun=true]: the body is the .ipynb; the X-Nbf-Source-* headers, when sent, say where
-    /// it came from. A dry run checks it all (validation, credentials, lint) and says what publishing would store,
-    /// storing nothing: what the web app shows a publisher before they confirm.
+    /// PUT /api/notebooks/{name}[?dryRun=true][&amp;requireTests=true]: the body is the .ipynb; the X-Nbf-Source-* headers,
+    /// when sent, say where it came from. A dry run checks it all (validation, credentials, lint) and says what publishing
+    /// would store, storing nothing: what the web app shows a publisher before they confirm. With requireTests, the
+    /// notebook's tests run first (<see cref="PublishTests"/>), and nothing is stored unless they all pass.
     /// </summary>
     public Task<IResult> PublishAsync(HttpRequest request, string name) => ApiProblems.GuardAsync(request, async () =>
     {
         CheckName(name);
         var dryRun = DryRun(request);
+        var requireTests = PublishTests.Required(request);
         var source = ReadSource(request);
         var bytes = await ReadLimitedAsync(request, options.MaxNotebookBytes, name);
         var notebook = NotebookReader.Parse(Encoding.UTF8.GetString(bytes), name);
@@ -51,6 +53,12 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options, Ca
 
         var warnings = NotebookLinter.Lint(notebook);
         var description = NotebookDescription.Of(notebook);
+        if (requireTests)
+        {
+            if (tests is null) throw new ApiException(501, "Not available", "this backend cannot run tests (no kernel): publish without requireTests=true", new Dictionary<string, object?> { ["field"] = "requireTests" });
+            await tests.CheckAsync(name, bytes, notebook, request.HttpContext.RequestAborted);
+        }
+
         if (dryRun)
         {
             var version = Notebook.Sha256(bytes);

@@ -8,4 +8,7 @@ public sealed class TestFileException(string source, string field, string proble
 
     /// <summary>Where in the file, e.g. "cases[1].expect.scraps.total"; empty for the file as a whole.</summary>
     public string Field { get; } = field;
+
+    /// <summary>What is wrong, without the file and field.</summary>
+    public string Problem { get; } = problem;
 }

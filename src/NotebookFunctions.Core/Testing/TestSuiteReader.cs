@@ -31,16 +31,23 @@ public static partial class TestSuiteReader
     /// <param name="json">The file's content.</param>
     /// <param name="source">The file's path, as named in errors; relative paths in it are relative to its folder.</param>
     /// <param name="notebookPath">The notebook the file tests when it does not name one (NAME.ipynb beside NAME.test.yaml).</param>
+    /// <param name="inputs">
+    /// Turns a case's <c>input</c> into a local path (given the text and the field); null: a path relative to the file's
+    /// folder that must exist. Tests a notebook carries name blobs instead (see <see cref="CarriedTests"/>).
+    /// </param>
     /// <exception cref="TestFileException">Anything in the file that cannot be used.</exception>
-    public static TestSuite Read(JsonObject json, string source, string notebookPath)
+    public static TestSuite Read(JsonObject json, string source, string notebookPath, Func<string, string, string>? inputs = null)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(source))!;
         Known(json, TopMembers, source, string.Empty);
+        if (inputs is not null && json.Select(p => p.Key).FirstOrDefault(k => k is "notebook" or "sanitize") is { } local)
+            throw new TestFileException(source, local, "tests a notebook carries test that notebook, with no local files; put this in a NAME.test.yaml for nbf test");
+        inputs ??= (given, at) => LocalPath(JsonValue.Create(given), folder, source, at, mustBeFile: false);
         if (json["notebook"] is { } named) notebookPath = LocalPath(named, folder, source, "notebook", mustBeFile: true);
         var cases = json["cases"] switch
         {
             null => [],
-            JsonArray list => list.Select((c, i) => ReadCase(c, folder, source, $"cases[{i}]")).ToList(),
+            JsonArray list => list.Select((c, i) => ReadCase(c, inputs, source, $"cases[{i}]")).ToList(),
             _ => throw new TestFileException(source, "cases", "must be a list of cases"),
         };
         var duplicate = cases.GroupBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
@@ -56,7 +63,7 @@ public static partial class TestSuiteReader
         };
     }
 
-    private static TestCase ReadCase(JsonNode? node, string folder, string source, string at)
+    private static TestCase ReadCase(JsonNode? node, Func<string, string, string> inputs, string source, string at)
     {
         if (node is not JsonObject item) throw new TestFileException(source, at, "a case is a mapping with 'name', 'parameters', 'input', 'secrets', 'expect' or 'fanout'");
         Known(item, CaseMembers, source, at);
@@ -77,7 +84,7 @@ public static partial class TestSuiteReader
             JsonArray list => list.Select((s, i) => Text(s, source, $"{at}.secrets[{i}]")).ToList(),
             _ => throw new TestFileException(source, $"{at}.secrets", "must be a list of secret names"),
         };
-        var input = item["input"] is { } given ? LocalPath(given, folder, source, $"{at}.input", mustBeFile: false) : null;
+        var input = item["input"] is { } given ? inputs(Text(given, source, $"{at}.input"), $"{at}.input") : null;
         var fanOut = item["fanout"] is { } fan ? ReadFanOut(fan, source, $"{at}.fanout") : null;
         if (fanOut is not null && item["expect"] is not null)
             throw new TestFileException(source, $"{at}.expect", "a fan-out case compares the fanned-out results with the whole run; put expectations in a case of their own");

@@ -216,6 +216,9 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")]
     private static partial Regex ContainerName();
 
+    /// <summary>Why a container cannot be read as input (a name storage refuses, or one of the backend's own); null when it can.</summary>
+    public static string? InputContainerProblem(string name) => ContainerProblem(name) ?? ReservedContainerProblem(name);
+
     /// <summary>
     /// Containers of the platform and the engine, never a run's input: the Functions host's keys and state
     /// (azure-webjobs-*), the task hub's leases and large messages, schedules and the run index. A notebook that

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+using NotebookFunctions.Core.Notebooks;
+
+namespace NotebookFunctions.Cli.Tests;
+
+/// <summary><c>nbf test</c> as a user runs it: exit codes, one line per failure naming where, JUnit XML, and the publish gate.</summary>
+public sealed class TestCommandTests
+{
+    /// <summary>A notebook saved after a run whose second cell printed <paramref name="printed"/> (what x + 1 gives is 2).</summary>
+    internal static string SavedNotebook(string folder, string fileName, string printed)
+    {
+        var notebook = TestNotebooks.Build("x = 1", "print(x + 1)");
+        notebook.Cells[0].ExecutionCount = 1;
+        notebook.Cells[1].ExecutionCount = 2;
+        notebook.Cells[1].Outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = "stdout", ["text"] = new JsonArray(printed + "\n") });
+        var path = Path.Combine(folder, fileName);
+        File.WriteAllText(path, notebook.ToText());
+        return path;
+    }
+
+    [Fact]
+    public async Task Failures_are_one_line_each_naming_notebook_case_and_cell_the_exit_code_is_1_and_junit_counts_them()
+    {
+        var folder = NbfProcess.TempFolder();
+        SavedNotebook(folder, "good.ipynb", "2");
+        SavedNotebook(folder, "stale.ipynb", "3");
+        await File.WriteAllTextAsync(Path.Combine(folder, "sample.csv"), "id,value\n1,2\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "good.test.yaml"), """
+            cases:
+              - name: x of ten
+                input: sample.csv
+                parameters: {x: 10}
+                expect:
+                  error: {name: KeyError}
+            """);
+        var junit = Path.Combine(folder, "reports", "junit.xml");
+
+        var run = await NbfProcess.RunAsync("test", folder, "--junit", junit, "--parallel", "2");
+
+        Assert.True(run.ExitCode == 1, run.Stdout + run.Stderr);
+        var lines = run.Stdout.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("FAIL stale.ipynb [regression] cell 1 (id 'c0', In [2]): ", StringComparison.Ordinal) || l.StartsWith($"FAIL {Path.Combine(folder, "stale.ipynb")} [regression] cell 1 (id 'c0', In [2]): ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("[x of ten] ran to the end, but KeyError was expected", StringComparison.Ordinal));
+        Assert.Contains("-3", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("+2", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("nbf test: 1 passed, 2 failed, 0 error(s), 0 skipped", run.Stderr, StringComparison.Ordinal);
+        var root = XDocument.Load(junit).Root!;
+        Assert.Equal(("3", "2", "0"), ((string)root.Attribute("tests")!, (string)root.Attribute("failures")!, (string)root.Attribute("errors")!));
+    }
+
+    [Fact]
+    public async Task Bad_input_is_exit_code_2_naming_what_is_wrong_before_any_kernel_starts()
+    {
+        var folder = NbfProcess.TempFolder();
+        SavedNotebook(folder, "nb.ipynb", "2");
+        await File.WriteAllTextAsync(Path.Combine(folder, "nb.test.yaml"), "cases:\n  - name: a\n    expect: {scrapss: {}}\n");
+
+        var missing = await NbfProcess.RunAsync("test", Path.Combine(folder, "nowhere.ipynb"));
+        var badFile = await NbfProcess.RunAsync("test", Path.Combine(folder, "nb.test.yaml"));
+        var badOption = await NbfProcess.RunAsync("test", folder, "--fanout", "1");
+
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("nowhere.ipynb: no such file or folder", missing.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, badFile.ExitCode);
+        Assert.Contains("nb.test.yaml: cases[0].expect.scrapss: unknown member; did you mean 'scraps'?", badFile.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, badOption.ExitCode);
+        Assert.Contains("--fanout must be 2 to 64 chunks, not 1", badOption.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_sales_sample_passes_its_regression_cases_and_fan_out_check()
+    {
+        var run = await NbfProcess.RunAsync("test", Path.Combine(RepositoryRoot(), "samples", "sales", "sales_analysis.ipynb"));
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.Contains("nbf test: 4 passed, 0 failed, 0 error(s), 0 skipped", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("[fan-out over 4 chunks]", run.Stderr, StringComparison.Ordinal);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "NotebookFunctions.sln"))) folder = folder.Parent;
+        return folder?.FullName ?? throw new InvalidOperationException("not inside the repository");
+    }
+}
+
+/// <summary><c>nbf publish --require-tests</c> against nbf serve: a failing or untested notebook is refused and nothing is stored.</summary>
+[Collection(ServeProcess.Collection)]
+public sealed class PublishRequireTestsTests
+{
+    [Fact]
+    public async Task A_failing_or_untested_notebook_is_refused_leaving_storage_unchanged_and_a_passing_one_is_published()
+    {
+        await using var serve = await ServeProcess.StartAsync();
+        var keyed = new Dictionary<string, string> { ["NBF_API_KEY"] = serve.ApiKey };
+        var folder = NbfProcess.TempFolder();
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var passing = TestCommandTests.SavedNotebook(folder, $"pass-{id}.ipynb", "2");
+        var failing = TestCommandTests.SavedNotebook(folder, $"fail-{id}.ipynb", "3");
+        var untested = Path.Combine(folder, $"bare-{id}.ipynb");
+        File.WriteAllText(untested, TestNotebooks.Text("x = 1", "print(x)"));
+
+        // Both given: the failing one stops the passing one too, so a set is published whole or not at all.
+        var refused = await NbfProcess.RunAsync(keyed, "publish", passing, failing, "--api", serve.ApiUrl, "--require-tests");
+        var bare = await NbfProcess.RunAsync(keyed, "publish", untested, "--api", serve.ApiUrl, "--require-tests");
+        var published = await NbfProcess.RunAsync(keyed, "publish", passing, "--api", serve.ApiUrl, "--require-tests");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains($"fail-{id}.ipynb [regression] cell 1 (id 'c0', In [2])", refused.Stdout, StringComparison.Ordinal);
+        Assert.Contains("nothing was published", refused.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(refused.Stdout.Split('\n'), l => l.Contains(" -> ", StringComparison.Ordinal));
+        Assert.Equal(1, bare.ExitCode);
+        Assert.Contains("has no tests", bare.Stderr, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await serve.Http.GetAsync($"api/notebooks/fail-{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await serve.Http.GetAsync($"api/notebooks/bare-{id}")).StatusCode);
+        Assert.True(published.ExitCode == 0, published.Stdout + published.Stderr);
+        Assert.Matches($"pass-{id} -> [0-9a-f]{{64}}", published.Stdout);
+    }
+}
