@@ -98,6 +98,8 @@ public sealed class ToolingTests
         Assert.Contains("azd provision", Repository.Read(".github/workflows/deploy.yml"));
         var publish = Repository.Read(".github/workflows/publish-notebooks.yml");
         Assert.Contains("./nbf publish", publish);
+        // Tested before published: a failing notebook stops the job ahead of the publish step.
+        Assert.True(publish.IndexOf("./nbf test", StringComparison.Ordinal) is > 0 and var test && test < publish.IndexOf("./nbf publish", StringComparison.Ordinal));
         Assert.Contains("--api \"$API_URL\"", publish);
         Assert.Contains("NBF_API_TOKEN", publish);
         Assert.Contains("NBF_API_TOKEN", Repository.Read("src/NotebookFunctions.Cli/Remote/ApiConnection.cs"));
