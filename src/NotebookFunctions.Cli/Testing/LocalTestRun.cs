@@ -42,7 +42,7 @@ public static class LocalTestRun
             KeepFolder = options.KeepFolder,
         };
         var done = 0;
-        var total = suites.Sum(s => Math.Max(1, s.Cases.Count + 1));
+        var total = 0;
         var gate = new object();
         Console.Error.WriteLine($"{who}: {suites.Count} notebook(s), {options.Parallel} kernel(s) at a time");
         var results = await new NotebookTestRunner(session, options.Run).RunAsync(suites, result =>
@@ -52,9 +52,9 @@ public static class LocalTestRun
                 done++;
                 var mark = result.Outcome switch { TestOutcome.Passed => "pass", TestOutcome.Failed => "FAIL", TestOutcome.Error => "ERROR", _ => "skip" };
                 var note = result.Outcome == TestOutcome.Skipped ? $" ({result.SkipReason})" : string.Create(CultureInfo.InvariantCulture, $" {result.Duration.TotalSeconds:0.0} s");
-                Console.Error.WriteLine($"  {mark,-5} {result.Title}{note}");
+                Console.Error.WriteLine($"  [{done}/{total}] {mark,-5} {result.Title}{note}");
             }
-        }, cancellationToken);
+        }, cancellationToken, planned => total = planned);
         var totals = TestTotals.Of(results, clock.Elapsed);
 
         foreach (var result in results.Where(r => r.Outcome is TestOutcome.Failed or TestOutcome.Error).OrderBy(r => r.Notebook, StringComparer.Ordinal).ThenBy(r => r.Case, StringComparer.Ordinal))

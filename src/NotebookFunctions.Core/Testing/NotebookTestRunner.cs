@@ -24,23 +24,20 @@ public sealed record TestRunOptions
 /// </summary>
 public sealed class NotebookTestRunner(TestSession session, TestRunOptions options)
 {
-    /// <summary>All tests of <paramref name="suites"/>; <paramref name="finished"/> is told of each result as it is known (for a live summary), from several threads.</summary>
-    public async Task<IReadOnlyList<TestResult>> RunAsync(IReadOnlyList<TestSuite> suites, Action<TestResult>? finished, CancellationToken cancellationToken)
+    /// <summary>
+    /// All tests of <paramref name="suites"/>; <paramref name="planned"/> is told how many there are before the first
+    /// starts, and <paramref name="finished"/> of each result as it is known (for a live summary), from several threads.
+    /// </summary>
+    public async Task<IReadOnlyList<TestResult>> RunAsync(IReadOnlyList<TestSuite> suites, Action<TestResult>? finished, CancellationToken cancellationToken, Action<int>? planned = null)
     {
-        var tests = new List<Task<TestResult>>();
-        foreach (var suite in suites)
+        var plan = suites.SelectMany(s => Plan(s, cancellationToken)).ToList();
+        planned?.Invoke(plan.Count);
+        var tests = plan.Select(test => Task.Run(async () =>
         {
-            foreach (var test in Plan(suite, cancellationToken))
-            {
-                tests.Add(Task.Run(async () =>
-                {
-                    var result = await test();
-                    finished?.Invoke(result);
-                    return result;
-                }, cancellationToken));
-            }
-        }
-
+            var result = await test();
+            finished?.Invoke(result);
+            return result;
+        }, cancellationToken)).ToList();
         return await Task.WhenAll(tests);
     }
 
