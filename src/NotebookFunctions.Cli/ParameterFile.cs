@@ -59,9 +59,13 @@ public static partial class ParameterFile
         return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode, ref budget);
     }
 
-    private static JsonNode? Convert(YamlNode node, ref int budget)
+    /// <summary>Deepest nesting a file may have: deeper is a mistake or an attack, and recursion has a floor.</summary>
+    private const int MaxDepth = 64;
+
+    private static JsonNode? Convert(YamlNode node, ref int budget, int depth = 0)
     {
         if (--budget < 0) throw new YamlException(string.Create(CultureInfo.InvariantCulture, $"the YAML expands to more than {MaxNodes:N0} values (aliases repeating aliases?)"));
+        if (depth > MaxDepth) throw new YamlException(node.Start, node.End, $"values are nested more than {MaxDepth} deep");
         switch (node)
         {
             case YamlMappingNode map:
@@ -71,13 +75,13 @@ public static partial class ParameterFile
                     var name = key is YamlScalarNode k ? k.Value ?? string.Empty : throw new YamlException(key.Start, key.End, "a mapping key must be a plain value");
                     // Twice the same key is a mistake in the file, not "the last one wins".
                     if (obj.ContainsKey(name)) throw new YamlException(key.Start, key.End, $"'{name}' is given twice");
-                    obj[name] = Convert(value, ref budget);
+                    obj[name] = Convert(value, ref budget, depth + 1);
                 }
 
                 return obj;
             case YamlSequenceNode seq:
                 var array = new JsonArray();
-                foreach (var item in seq.Children) array.Add(Convert(item, ref budget));
+                foreach (var item in seq.Children) array.Add(Convert(item, ref budget, depth + 1));
                 return array;
             case YamlScalarNode scalar:
                 return Scalar(scalar);
@@ -96,7 +100,11 @@ public static partial class ParameterFile
         if (YamlInt().IsMatch(value) && long.TryParse(value.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
             return JsonValue.Create(l);
         if (YamlFloat().IsMatch(value) && double.TryParse(value.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+        {
+            // JSON has no infinity: 1e400 is a mistake to name, not a value to pass on.
+            if (!double.IsFinite(d)) throw new YamlException(scalar.Start, scalar.End, $"the number {value} is out of range");
             return JsonNode.Parse(Core.Notebooks.PythonFloat.Repr(d));
+        }
         return JsonValue.Create(value);
     }
 }

@@ -41,6 +41,7 @@ public sealed class PublishRequireTestsTests
 
         Assert.True(passed.StatusCode == HttpStatusCode.Created, stored.ToJsonString());
         Assert.Matches("^[0-9a-f]{64}$", stored["version"]!.GetValue<string>());
+        Assert.Equal(["regression", "sum"], stored["tests"]!.AsArray().Select(t => t!["test"]!.GetValue<string>()).Order(StringComparer.Ordinal));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, failed.StatusCode);
         Assert.Equal("Tests failed", problem["title"]!.GetValue<string>());
         var failure = problem["failures"]!.AsArray().Single()!;
@@ -64,6 +65,8 @@ public sealed class PublishRequireTestsTests
         var (ghost, ghostProblem) = await api.PublishAsync(name + "?requireTests=true", Carrying(WithInput("inputs/ghost-" + Guid.NewGuid().ToString("N") + ".csv")));
         var (reserved, reservedProblem) = await api.PublishAsync(name + "?requireTests=true", Carrying(WithInput("run-index/all/x")));
         var (typo, typoProblem) = await api.PublishAsync(name + "?requireTests=true", Carrying(new JsonObject { ["case"] = new JsonArray() }));
+        var (secret, secretProblem) = await api.PublishAsync(name + "?requireTests=true", Carrying(new JsonObject { ["cases"] = new JsonArray(new JsonObject { ["name"] = "a", ["secrets"] = new JsonArray("HOME") }) }));
+        var (twice, twiceProblem) = await api.PublishAsync(name + "?requireTests=true&requireTests=false", Carrying(null));
 
         Assert.Equal((HttpStatusCode.UnprocessableEntity, "requireTests"), (none.StatusCode, noneProblem["field"]!.GetValue<string>()));
         Assert.Contains("carries no tests", noneProblem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -73,6 +76,8 @@ public sealed class PublishRequireTestsTests
         Assert.Contains("does not exist", ghostProblem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal((HttpStatusCode.BadRequest, "metadata.notebook_functions.tests.cases[0].input"), (reserved.StatusCode, reservedProblem["field"]!.GetValue<string>()));
         Assert.Equal((HttpStatusCode.BadRequest, "metadata.notebook_functions.tests.case"), (typo.StatusCode, typoProblem["field"]!.GetValue<string>()));
+        Assert.Equal((HttpStatusCode.BadRequest, "metadata.notebook_functions.tests.cases[0].secrets"), (secret.StatusCode, secretProblem["field"]!.GetValue<string>()));
+        Assert.Equal((HttpStatusCode.BadRequest, "requireTests"), (twice.StatusCode, twiceProblem["field"]!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.NotFound, (await api.SendAsync(HttpMethod.Get, $"/api/notebooks/{name}")).Response.StatusCode);
     }
 }

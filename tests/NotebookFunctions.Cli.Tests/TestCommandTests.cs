@@ -60,11 +60,25 @@ public sealed class TestCommandTests
         var missing = await NbfProcess.RunAsync("test", Path.Combine(folder, "nowhere.ipynb"));
         var badFile = await NbfProcess.RunAsync("test", Path.Combine(folder, "nb.test.yaml"));
         var badOption = await NbfProcess.RunAsync("test", folder, "--fanout", "1");
+        // A test file beside evil.ipynb that tests another notebook would let evil.ipynb pass (and be published) untested.
+        var other = NbfProcess.TempFolder();
+        TestCommandTests.SavedNotebook(other, "ok.ipynb", "2");
+        File.WriteAllText(Path.Combine(other, "evil.ipynb"), TestNotebooks.Text("x = 1", "raise ValueError('evil')"));
+        await File.WriteAllTextAsync(Path.Combine(other, "evil.test.yaml"), "notebook: ok.ipynb\n");
+        var evil = await NbfProcess.RunAsync("test", Path.Combine(other, "evil.ipynb"));
+        // A test file whose notebook was renamed away is not skipped in silence.
+        var orphans = NbfProcess.TempFolder();
+        await File.WriteAllTextAsync(Path.Combine(orphans, "gone.test.yaml"), "cases: []\n");
+        var orphan = await NbfProcess.RunAsync("test", orphans);
 
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("nowhere.ipynb: no such file or folder", missing.Stderr, StringComparison.Ordinal);
         Assert.Equal(2, badFile.ExitCode);
         Assert.Contains("nb.test.yaml: cases[0].expect.scrapss: unknown member; did you mean 'scraps'?", badFile.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, evil.ExitCode);
+        Assert.Contains("evil.test.yaml: notebook: a test file beside evil.ipynb tests evil.ipynb", evil.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, orphan.ExitCode);
+        Assert.Contains("gone.test.yaml: notebook: the notebook it tests is not there", orphan.Stderr, StringComparison.Ordinal);
         Assert.Equal(2, badOption.ExitCode);
         Assert.Contains("--fanout must be 2 to 64 chunks, not 1", badOption.Stderr, StringComparison.Ordinal);
     }

@@ -53,10 +53,11 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options, Ca
 
         var warnings = NotebookLinter.Lint(notebook);
         var description = NotebookDescription.Of(notebook);
+        List<object>? testsRun = null;
         if (requireTests)
         {
             if (tests is null) throw new ApiException(501, "Not available", "this backend cannot run tests (no kernel): publish without requireTests=true", new Dictionary<string, object?> { ["field"] = "requireTests" });
-            await tests.CheckAsync(name, bytes, notebook, request.HttpContext.RequestAborted);
+            testsRun = await tests.CheckAsync(request, name, bytes, notebook, request.HttpContext.RequestAborted);
         }
 
         if (dryRun)
@@ -74,6 +75,7 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options, Ca
                 description,
                 warnings = Warnings(warnings),
                 schema = ParameterSchema.Infer(notebook).ToJson(),
+                tests = testsRun,
             }, ApiJson.Options);
         }
 
@@ -92,6 +94,8 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options, Ca
             description = published.Description,
             warnings = Warnings(warnings),
             schema = ParameterSchema.Infer(notebook).ToJson(),
+            // The tests that ran before it was stored (requireTests=true), each passed.
+            tests = testsRun,
         };
         var location = $"/api/notebooks/{name}?version={published.Version}";
         // 201 the first time; re-publishing the same bytes is a no-op answered 200.

@@ -28,7 +28,8 @@ public static class TestCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             void Say(string text) => Console.Error.WriteLine($"nbf test: {text}");
-            if (Problem(parse.GetValue(parallel), parse.GetValue(fanOut), parse.GetValue(sanitize), parse.GetValue(timeout)) is { } problem)
+            if ((Problem(parse.GetValue(parallel), parse.GetValue(fanOut), parse.GetValue(sanitize), parse.GetValue(timeout))
+                 ?? OutputProblem("--junit", parse.GetValue(junit), folder: false) ?? OutputProblem("--keep", parse.GetValue(keep), folder: true)) is { } problem)
             {
                 Say(problem);
                 return ExitCodes.InvalidInput;
@@ -59,9 +60,37 @@ public static class TestCommand
                 CaseTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 Run = new TestRunOptions { FanOut = parse.GetValue(fanOut), Lax = parse.GetValue(lax), SanitizeFile = parse.GetValue(sanitize) is { } file ? Path.GetFullPath(file) : null },
             }, "nbf test", cancellationToken);
-            return totals.Succeeded ? ExitCodes.Success : ExitCodes.NotebookFailed;
+            return totals.Interrupted ? ExitCodes.Cancelled : totals.Succeeded ? ExitCodes.Success : ExitCodes.NotebookFailed;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Where results are written must be checked before the tests run, not found unwritable after: a folder (or a file)
+    /// where a file (or a folder) is wanted, a missing parent that cannot be made, and the system's special files
+    /// (/dev, /proc, /sys), which a report must never replace.
+    /// </summary>
+    private static string? OutputProblem(string option, string? path, bool folder)
+    {
+        if (path is null) return null;
+        var full = Path.GetFullPath(path);
+        if (new[] { "/dev/", "/proc/", "/sys/" }.Any(p => full.StartsWith(p, StringComparison.Ordinal)))
+            return $"{option}: '{path}' is a system path; give a file of your own";
+        if (folder ? File.Exists(full) : Directory.Exists(full)) return $"{option}: '{path}' is a {(folder ? "file" : "folder")}; give a {(folder ? "folder" : "file")}";
+        var parent = folder ? full : Path.GetDirectoryName(full)!;
+        try
+        {
+            Directory.CreateDirectory(parent);
+            var probe = Path.Combine(parent, $".nbf-write-{Guid.NewGuid():N}");
+            File.WriteAllText(probe, string.Empty);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"{option}: cannot write to '{parent}': {e.Message}";
+        }
+
+        return null;
     }
 
     /// <summary>Options out of range, named; null when all are fine.</summary>
@@ -69,7 +98,18 @@ public static class TestCommand
     {
         if (parallel is < 1 or > 64) return $"--parallel must be 1 to 64, not {parallel}";
         if (fanOut is { } k && (k < 2 || k > TestSuiteReader.MaxFanOutChunks)) return $"--fanout must be 2 to {TestSuiteReader.MaxFanOutChunks} chunks, not {k}";
-        if (sanitize is not null && !File.Exists(sanitize)) return $"--sanitize-with: no such file '{sanitize}'";
+        if (sanitize is not null)
+        {
+            try
+            {
+                SanitizeRules.Load(sanitize);
+            }
+            catch (SanitizeFileException e)
+            {
+                return $"--sanitize-with: {e.Message}";
+            }
+        }
+
         if (!double.IsFinite(timeout) || timeout <= 0 || timeout > 24 * 3600) return "--timeout must be more than 0 and at most 86400 seconds";
         return null;
     }

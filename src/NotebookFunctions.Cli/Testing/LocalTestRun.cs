@@ -28,8 +28,17 @@ public sealed record LocalTestOptions
 /// </summary>
 public static class LocalTestRun
 {
-    /// <summary>Lines of a failure's detail (a diff, a traceback) printed under it.</summary>
+    /// <summary>Lines of a failure's detail (a diff, a traceback) printed under it, of which the first ones from its head.</summary>
     private const int DetailLines = 40;
+
+    private const int DetailHead = 8;
+
+    /// <summary>
+    /// A line as it may reach a terminal: colour codes and any other escape or control character a notebook printed
+    /// (a title change, a cursor move) are dropped; tabs stay.
+    /// </summary>
+    public static string Printable(string text) =>
+        string.Concat(Ansi.Strip(text).Where(c => !char.IsControl(c) || c == '\t'));
 
     public static async Task<(IReadOnlyList<TestResult> Results, TestTotals Totals)> RunAsync(IReadOnlyList<TestSuite> suites, LocalTestOptions options, string who, CancellationToken cancellationToken)
     {
@@ -44,28 +53,45 @@ public static class LocalTestRun
         var done = 0;
         var total = 0;
         var gate = new object();
+        var ended = new List<TestResult>();
         Console.Error.WriteLine($"{who}: {suites.Count} notebook(s), {options.Parallel} kernel(s) at a time");
-        var results = await new NotebookTestRunner(session, options.Run).RunAsync(suites, result =>
+        IReadOnlyList<TestResult> results;
+        var interrupted = false;
+        try
+        {
+            results = await new NotebookTestRunner(session, options.Run).RunAsync(suites, Finished, cancellationToken, planned => total = planned);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C: the kernels are stopped and the work folders removed by each test on its way out; what ended is reported.
+            interrupted = true;
+            lock (gate) results = [.. ended];
+            Console.Error.WriteLine($"{who}: interrupted after {results.Count} of {total} test(s)");
+        }
+
+        void Finished(TestResult result)
         {
             lock (gate)
             {
+                ended.Add(result);
                 done++;
                 var mark = result.Outcome switch { TestOutcome.Passed => "pass", TestOutcome.Failed => "FAIL", TestOutcome.Error => "ERROR", _ => "skip" };
                 var note = result.Outcome == TestOutcome.Skipped ? $" ({result.SkipReason})" : string.Create(CultureInfo.InvariantCulture, $" {result.Duration.TotalSeconds:0.0} s");
-                Console.Error.WriteLine($"  [{done}/{total}] {mark,-5} {result.Title}{note}");
+                Console.Error.WriteLine(Printable($"  [{done}/{total}] {mark,-5} {result.Title}{note}"));
             }
-        }, cancellationToken, planned => total = planned);
-        var totals = TestTotals.Of(results, clock.Elapsed);
+        }
+
+        var totals = TestTotals.Of(results, clock.Elapsed) with { Interrupted = interrupted };
 
         foreach (var result in results.Where(r => r.Outcome is TestOutcome.Failed or TestOutcome.Error).OrderBy(r => r.Notebook, StringComparer.Ordinal).ThenBy(r => r.Case, StringComparer.Ordinal))
         {
             foreach (var failure in result.Failures)
             {
-                Console.Out.WriteLine($"{(result.Outcome == TestOutcome.Failed ? "FAIL" : "ERROR")} {result.Title} {failure.Summary}");
-                // Diffs and tracebacks come already cut to their telling part; --keep writes the executed notebooks whole.
+                Console.Out.WriteLine(Printable($"{(result.Outcome == TestOutcome.Failed ? "FAIL" : "ERROR")} {result.Title} {failure.Summary}"));
+                // A diff says most at its head, a traceback at its tail: both are kept, the middle cut (--keep has it all).
                 var lines = failure.Detail.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-                foreach (var line in lines.Take(DetailLines)) Console.Out.WriteLine($"    {line}");
-                if (lines.Length > DetailLines) Console.Out.WriteLine($"    ... ({lines.Length - DetailLines} more lines)");
+                var shown = lines.Length <= DetailLines ? lines : [.. lines.Take(DetailHead), $"... ({lines.Length - DetailLines} more lines)", .. lines.TakeLast(DetailLines - DetailHead)];
+                foreach (var line in shown) Console.Out.WriteLine(Printable($"    {line}"));
             }
         }
 

@@ -24,6 +24,7 @@ public static class PublishGate
         }
 
         var (results, totals) = await LocalTestRun.RunAsync(suites, new LocalTestOptions(), "nbf publish --require-tests", cancellationToken);
+        if (totals.Interrupted) return ExitCodes.Cancelled;
         var untested = suites.Where(s => results.Where(r => r.Notebook == s.DisplayName).All(r => r.Outcome == TestOutcome.Skipped)).ToList();
         foreach (var suite in untested)
             say($"{suite.DisplayName}: refused: --require-tests, but it has no tests (no saved outputs to compare, no {Path.GetFileNameWithoutExtension(suite.NotebookPath)}.test.yaml with cases)");

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using NotebookFunctions.Core.Notebooks;
+using NotebookFunctions.Core.Parameters;
 using NotebookFunctions.Core.Testing;
 using YamlDotNet.Core;
 
@@ -24,11 +26,13 @@ public static class TestDiscovery
         {
             if (Directory.Exists(path))
             {
-                foreach (var notebook in Directory.EnumerateFiles(path, "*.ipynb", SearchOption.AllDirectories)
-                             .Where(f => !Path.GetRelativePath(path, f).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
-                             .Where(f => !IsExecutedCopy(f))
-                             .Order(StringComparer.Ordinal))
+                // Hidden folders (.git, .ipynb_checkpoints) and links are not walked: a link back up would loop.
+                var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.ReparsePoint, IgnoreInaccessible = true };
+                foreach (var notebook in Directory.EnumerateFiles(path, "*.ipynb", options).Where(f => !IsExecutedCopy(f)).Order(StringComparer.Ordinal))
                     Add(suites, ForNotebook(notebook));
+                // A test file whose notebook was renamed away, or one that names its notebook, is not left out unseen.
+                foreach (var testFile in Directory.EnumerateFiles(path, "*", options).Where(IsTestFile).Order(StringComparer.Ordinal))
+                    Add(suites, ReadTestFile(testFile, NotebookBeside(testFile)));
             }
             else if (File.Exists(path) && IsTestFile(path)) Add(suites, ReadTestFile(path, NotebookBeside(path)));
             else if (File.Exists(path) && path.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase)) Add(suites, ForNotebook(path));
@@ -62,13 +66,18 @@ public static class TestDiscovery
     }
 
     /// <summary>The notebook's suite: its test file's when it has one, else regression only.</summary>
+    /// <exception cref="TestFileException">The test file beside it cannot be used, or names another notebook.</exception>
     public static TestSuite ForNotebook(string notebook)
     {
         var stem = notebook[..^".ipynb".Length];
-        var testFile = TestFileSuffixes.Select(s => stem + s).FirstOrDefault(File.Exists);
-        return testFile is null
-            ? new TestSuite { NotebookPath = Path.GetFullPath(notebook), DisplayName = Display(notebook) }
-            : ReadTestFile(testFile, notebook);
+        var testFiles = TestFileSuffixes.Select(s => stem + s).Where(File.Exists).ToList();
+        if (testFiles.Count > 1) throw new TestFileException(notebook, string.Empty, $"two test files test it ({string.Join(", ", testFiles.Select(Path.GetFileName))}): keep one");
+        if (testFiles.Count == 0) return new TestSuite { NotebookPath = Path.GetFullPath(notebook), DisplayName = Display(notebook) };
+        var suite = ReadTestFile(testFiles[0], notebook);
+        // NAME.test.yaml beside NAME.ipynb tests NAME.ipynb: one naming another notebook would pass for this one.
+        if (suite.NotebookPath != Path.GetFullPath(notebook))
+            throw new TestFileException(testFiles[0], "notebook", $"a test file beside {Path.GetFileName(notebook)} tests {Path.GetFileName(notebook)}; name other notebooks from a test file of another name");
+        return suite;
     }
 
     private static TestSuite ReadTestFile(string path, string notebook)
@@ -83,7 +92,11 @@ public static class TestDiscovery
         {
             throw new TestFileException(path, string.Empty, $"cannot read it: {e.Message}");
         }
-        catch (Exception e) when (e is JsonException or YamlException or ArgumentException)
+        catch (YamlException e)
+        {
+            throw new TestFileException(path, string.Empty, $"not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
             throw new TestFileException(path, string.Empty, $"not valid {(path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "JSON" : "YAML")}: {e.Message}");
         }
@@ -96,7 +109,51 @@ public static class TestDiscovery
         };
         var suite = TestSuiteReader.Read(json, path, notebook);
         if (!File.Exists(suite.NotebookPath)) throw new TestFileException(path, "notebook", $"the notebook it tests is not there ({suite.NotebookPath})");
+        CheckAgainstNotebook(suite, path);
         return suite with { DisplayName = Display(suite.NotebookPath) };
+    }
+
+    /// <summary>
+    /// What can be checked before a kernel starts is checked here, so a typo is bad input (exit 2) naming the file and
+    /// field: the notebook can be read, each case's parameters fit its schema, the sanitize file has rules.
+    /// </summary>
+    private static void CheckAgainstNotebook(TestSuite suite, string path)
+    {
+        Notebook notebook;
+        try
+        {
+            notebook = NotebookReader.Parse(File.ReadAllText(suite.NotebookPath), suite.NotebookPath);
+        }
+        catch (Exception e) when (e is NotebookFormatException or IOException or UnauthorizedAccessException)
+        {
+            throw new TestFileException(path, "notebook", e.Message);
+        }
+
+        var schema = ParameterSchema.Infer(notebook);
+        for (var i = 0; i < suite.Cases.Count; i++)
+        {
+            try
+            {
+                ParameterValidator.Validate(Path.GetFileName(suite.NotebookPath), schema, suite.Cases[i].Parameters, ReservedParameters.Names);
+            }
+            catch (ParameterException e)
+            {
+                var field = e.Problems.Count > 0 ? $"cases[{i}].parameters.{e.Problems[0].Parameter}" : $"cases[{i}].parameters";
+                throw new TestFileException(path, field, e.Message);
+            }
+        }
+
+        if (suite.SanitizeFile is { } sanitize)
+        {
+            try
+            {
+                SanitizeRules.Load(sanitize);
+            }
+            catch (SanitizeFileException e)
+            {
+                throw new TestFileException(path, "sanitize", e.Message);
+            }
+        }
     }
 
     private static string NotebookBeside(string testFile)
@@ -105,7 +162,18 @@ public static class TestDiscovery
         return testFile[..^suffix.Length] + ".ipynb";
     }
 
-    private static void Add(Dictionary<string, TestSuite> suites, TestSuite suite) => suites.TryAdd(suite.NotebookPath, suite);
+    /// <summary>One suite per notebook: the same test file twice is one; two test files for one notebook are refused, not one dropped.</summary>
+    private static void Add(Dictionary<string, TestSuite> suites, TestSuite suite)
+    {
+        if (!suites.TryGetValue(suite.NotebookPath, out var known) || known.TestFilePath is null)
+        {
+            suites[suite.NotebookPath] = suite;
+            return;
+        }
+
+        if (suite.TestFilePath is not null && suite.TestFilePath != known.TestFilePath)
+            throw new TestFileException(suite.TestFilePath, "notebook", $"{Display(suite.NotebookPath)} is tested by {Display(known.TestFilePath)} already: keep its cases in one test file");
+    }
 
     /// <summary>Relative to the current folder when below it, as the user would type it.</summary>
     private static string Display(string path)

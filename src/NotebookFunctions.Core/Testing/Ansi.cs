@@ -7,6 +7,7 @@ public static partial class Ansi
 {
     public static string Strip(string text) => Escape().Replace(text, string.Empty);
 
-    [GeneratedRegex(@"\x1b\[[0-9;?]*[A-Za-z]")]
+    /// <summary>CSI sequences (colours, cursor) and OSC sequences (window titles, links), ended by BEL or ST.</summary>
+    [GeneratedRegex(@"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")]
     private static partial Regex Escape();
 }

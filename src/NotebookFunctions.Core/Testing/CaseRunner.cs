@@ -24,20 +24,21 @@ public sealed class CaseRunner(TestSession context)
         {
             var (environment, redactor) = await context.ResolveSecretsAsync(testCase.Secrets, cancellationToken);
             var (inputPath, outputDir) = SampleInputs.Prepare(work, testCase.Input);
-            var limit = testCase.Expect.MaxSeconds is { } max ? TimeSpan.FromSeconds(max * 2 + 10) : context.CaseTimeout;
+            // A case's own time limit stops it a little after it has failed anyway; --timeout caps every execution.
+            var limit = testCase.Expect.MaxSeconds is { } max ? Min(TimeSpan.FromSeconds(max * 2 + 10), context.CaseTimeout) : context.CaseTimeout;
             var execution = new SampleExecution
             {
                 Notebook = notebook,
                 Label = $"{suite.DisplayName} [{testCase.Name}]",
                 Parameters = testCase.Parameters,
-                Reserved = SampleInputs.Reserved(inputPath, outputDir, 0, 1, $"test-{testCase.Name}"),
+                Reserved = SampleInputs.Reserved(inputPath, outputDir, 0, 1, $"test-{TestSession.SafeName(testCase.Name)}"),
                 WorkFolder = work,
                 Environment = environment,
                 Timeout = limit,
                 Redactor = redactor,
             };
             var outcome = await context.RunAsync(execution, cancellationToken);
-            await context.KeepAsync(suite, testCase.Name, outcome.Result, redactor, cancellationToken);
+            await context.KeepAsync(suite, testCase.Name, outcome.Result, redactor);
             var failures = Outcome(testCase.Expect, outcome, redactor);
             var ranAsExpected = failures.Count == 0;
             if (ranAsExpected)
@@ -47,7 +48,9 @@ public sealed class CaseRunner(TestSession context)
             }
 
             failures.AddRange(Limits(testCase.Expect, outcome.Result));
-            return new TestResult(suite.DisplayName, testCase.Name, TestKind.Case, failures.Count == 0 ? TestOutcome.Passed : TestOutcome.Failed, failures, clock.Elapsed);
+            // A scrap, a column name or a row may hold a secret's value: nothing leaves with it (console, JUnit, API).
+            return new TestResult(suite.DisplayName, testCase.Name, TestKind.Case, failures.Count == 0 ? TestOutcome.Passed : TestOutcome.Failed,
+                [.. failures.Select(f => Redact(f, redactor))], outcome.Result.Duration);
         }
         catch (Exception e) when (e is ParameterException or SecretNotFoundException or IOException or UnauthorizedAccessException)
         {
@@ -58,6 +61,11 @@ public sealed class CaseRunner(TestSession context)
             ChunkWorkFolders.Remove(work);
         }
     }
+
+    public static TestFailure Redact(TestFailure failure, SecretRedactor redactor) =>
+        failure with { Message = redactor.Redact(failure.Message), Detail = redactor.Redact(failure.Detail) };
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>Success when success was expected; the named exception (in the named cell) when a failure was.</summary>
     private static List<TestFailure> Outcome(CaseExpectation expect, SampleOutcome outcome, SecretRedactor redactor)
@@ -85,7 +93,9 @@ public sealed class CaseRunner(TestSession context)
             yield return new TestFailure(string.Create(CultureInfo.InvariantCulture, $"took {result.Duration.TotalSeconds:0.0} s, more than the {seconds:0.###} s allowed"));
         if (expect.MaxMemoryMB is { } megabytes)
         {
-            if (result.PeakMemoryBytes is not { } peak)
+            if (result.Failure?.Kind == FailureKind.KernelDied)
+                yield return new TestFailure("the kernel died before its peak memory could be read (killed for lack of memory?), so maxMemoryMB is not met");
+            else if (result.PeakMemoryBytes is not { } peak)
                 yield return new TestFailure("the kernel's memory could not be measured on this host (no /proc), so maxMemoryMB cannot be checked");
             else if (peak / 1048576.0 > megabytes)
                 yield return new TestFailure(string.Create(CultureInfo.InvariantCulture, $"the kernel peaked at {peak / 1048576.0:0} MB, more than the {megabytes:0.###} MB allowed"));
@@ -113,7 +123,7 @@ public static class SampleInputs
             return (target, outputDir);
         }
 
-        foreach (var file in Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories))
+        foreach (var file in LocalPaths.Files(input))
         {
             var target = Path.Combine(inputDir, Path.GetRelativePath(input, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);

@@ -18,7 +18,8 @@ namespace NotebookFunctions.Core.Testing;
 /// </summary>
 public sealed class FanOutCheck(TestSession session)
 {
-    public async Task<TestResult> RunAsync(TestSuite suite, Notebook notebook, TestCase testCase, FanOutExpectation fanOut, CancellationToken cancellationToken)
+    /// <summary>The check of <paramref name="testCase"/>; <paramref name="notebook"/> gives a fresh copy of the map for every execution (they run at once).</summary>
+    public async Task<TestResult> RunAsync(TestSuite suite, Func<Notebook> notebook, TestCase testCase, FanOutExpectation fanOut, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var work = ChunkWorkFolders.Create("fanout");
@@ -28,7 +29,7 @@ public sealed class FanOutCheck(TestSession session)
             var input = testCase.Input!;
             if (!File.Exists(input) || !LineFiles.IsLineFile(input))
                 return Result(TestOutcome.Error, [new TestFailure($"fan-out cuts one line-based file ({LineFiles.Described}); '{input}' is not one")]);
-            var reduce = ReduceOf(suite, notebook);
+            var reduce = await ReduceOfAsync(suite, notebook(), cancellationToken);
             var (environment, redactor) = await session.ResolveSecretsAsync(testCase.Secrets, cancellationToken);
             var reader = new FileRangeReader(input);
             var header = LineFiles.HasHeader(input) ? await LineSplitter.HeaderLengthAsync(reader, cancellationToken) : 0;
@@ -42,25 +43,26 @@ public sealed class FanOutCheck(TestSession session)
             var fannedTask = run.RunAsync($"{ranges.Count} chunks", ranges, reduce, cancellationToken);
             var (whole, fanned) = (await wholeTask, await fannedTask);
             if (whole.Failure is { } wholeFailure)
-                return Result(TestOutcome.Failed, [wholeFailure with { Message = $"over the whole sample, {wholeFailure.Message}" }]);
+                return Result(TestOutcome.Failed, [CaseRunner.Redact(wholeFailure with { Message = $"over the whole sample, {wholeFailure.Message}" }, redactor)]);
             if (fanned.Failure is { } fannedFailure)
             {
-                return Result(TestOutcome.Failed, [fannedFailure with
+                return Result(TestOutcome.Failed, [CaseRunner.Redact(fannedFailure with
                 {
                     Message = $"over {ranges.Count} chunks, {fannedFailure.Message} (it ran over the whole sample): not safe to fan out as written",
-                }]);
+                }, redactor)]);
             }
 
             var failures = await ResultComparer.CompareAsync(whole.Folder, fanned.Folder, ranges.Count, fanOut.Tolerance, cancellationToken);
             if (reduce is not null) failures.AddRange(ResultComparer.CompareScraps(whole.Scraps, fanned.Scraps, ranges.Count, fanOut.Tolerance));
             if (failures.Count > 0)
             {
-                var what = reduce is null ? "its merged results" : $"its reduce's ({Path.GetFileName(reduce.Path)}) results";
+                var what = reduce is null ? "its merged results" : $"its reduce's ({reduce.Name}) results";
                 failures.Insert(0, new TestFailure(string.Create(CultureInfo.InvariantCulture,
                     $"not safe to fan out as written: over {ranges.Count} chunks {what} differ from one run over the whole sample")));
             }
 
-            return Result(failures.Count == 0 ? TestOutcome.Passed : TestOutcome.Failed, failures);
+            // Rows, columns and scraps may hold a secret's value: nothing leaves with it.
+            return Result(failures.Count == 0 ? TestOutcome.Passed : TestOutcome.Failed, [.. failures.Select(f => CaseRunner.Redact(f, redactor))]);
         }
         catch (Exception e) when (e is ParameterException or SecretNotFoundException or IOException or UnauthorizedAccessException or NotebookFormatException)
         {
@@ -72,30 +74,39 @@ public sealed class FanOutCheck(TestSession session)
         }
     }
 
-    /// <summary>The reduce the notebook names, as a file beside it; a published name cannot be run from here.</summary>
-    /// <exception cref="NotebookFormatException">The metadata is malformed, names a published notebook, or a file that is not there.</exception>
-    private static ReduceFile? ReduceOf(TestSuite suite, Notebook notebook)
+    /// <summary>The reduce the notebook names, loaded by the session's loader (by default: the .ipynb file beside it).</summary>
+    /// <exception cref="NotebookFormatException">The metadata is malformed, or names a notebook that cannot be loaded.</exception>
+    private async Task<ReduceFile?> ReduceOfAsync(TestSuite suite, Notebook notebook, CancellationToken cancellationToken)
     {
         var reduce = NotebookReduce.Of(notebook, suite.DisplayName);
         if (reduce is null) return null;
-        if (!reduce.IsFile)
-            throw Problem(suite, $"the reduce '{reduce.Notebook}' is a published name; the fan-out check runs it from a file: name it as a .ipynb beside the notebook");
-        var path = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(suite.NotebookPath)!, reduce.Notebook));
-        if (!File.Exists(path)) throw Problem(suite, $"the reduce notebook '{reduce.Notebook}' is not there ({path})");
-        return new ReduceFile(path, NotebookReader.Parse(File.ReadAllText(path), path), reduce.Parameters ?? new JsonObject());
+        var loaded = session.ReduceLoader is { } load
+            ? await load(reduce, suite.DisplayName, cancellationToken)
+            : BesideFile(suite, reduce);
+        // Kept as text: the whole and the fanned run each parse their own copy, at the same time.
+        return new ReduceFile(reduce.IsFile ? Path.GetFileName(reduce.Notebook) : reduce.Notebook, loaded.ToText(), reduce.Parameters ?? new JsonObject());
     }
 
-    private static NotebookFormatException Problem(TestSuite suite, string message) =>
+    private static Notebook BesideFile(TestSuite suite, NotebookReduce reduce)
+    {
+        if (!reduce.IsFile)
+            throw Problem(suite, $"the reduce '{reduce.Notebook}' is a published name; nbf test runs it from a file: name it as a .ipynb beside the notebook");
+        var path = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(suite.NotebookPath)!, reduce.Notebook));
+        if (!File.Exists(path)) throw Problem(suite, $"the reduce notebook '{reduce.Notebook}' is not there ({path})");
+        return NotebookReader.Parse(File.ReadAllText(path), path);
+    }
+
+    public static NotebookFormatException Problem(TestSuite suite, string message) =>
         new(suite.DisplayName, [new NotebookProblem(message, Field: NotebookReduce.MetadataPath)]);
 
-    private sealed record ReduceFile(string Path, Notebook Notebook, JsonObject Parameters);
+    private sealed record ReduceFile(string Name, string Text, JsonObject Parameters);
 
     /// <summary>Where one run's final results are (reduce outputs, or merged results), its final scraps, or how it failed.</summary>
     private sealed record RunOutcome(string Folder, JsonObject Scraps, TestFailure? Failure);
 
     /// <summary>One run of the notebook over a given cut of the sample, in its own folder, like a run's chunks and fan-in.</summary>
     private sealed class FannedRun(
-        TestSession session, TestSuite suite, Notebook notebook, TestCase testCase, string work, FileRangeReader reader, long header,
+        TestSession session, TestSuite suite, Func<Notebook> notebook, TestCase testCase, string work, FileRangeReader reader, long header,
         IReadOnlyDictionary<string, string> environment, SecretRedactor redactor)
     {
         public async Task<RunOutcome> RunAsync(string label, IReadOnlyList<(long Start, long End)> ranges, ReduceFile? reduce, CancellationToken cancellationToken)
@@ -132,8 +143,8 @@ public sealed class FanOutCheck(TestSession session)
             var reduceOutput = Directory.CreateDirectory(Path.Combine(reduceWork, "output")).FullName;
             var outcome = await session.RunAsync(new SampleExecution
             {
-                Notebook = reduce.Notebook,
-                Label = $"{Path.GetFileName(reduce.Path)} [{testCase.Name}, reduce over {label}]",
+                Notebook = NotebookReader.Parse(reduce.Text, reduce.Name),
+                Label = $"{reduce.Name} [{testCase.Name}, reduce over {label}]",
                 Parameters = reduce.Parameters,
                 Reserved = new JsonObject
                 {
@@ -148,9 +159,9 @@ public sealed class FanOutCheck(TestSession session)
                 Redactor = redactor,
                 Timeout = session.CaseTimeout,
             }, cancellationToken);
-            await session.KeepAsync(suite, $"{testCase.Name}.reduce-{ranges.Count}", outcome.Result, redactor, cancellationToken);
+            await session.KeepAsync(suite, $"{testCase.Name}.reduce-{ranges.Count}", outcome.Result, redactor);
             var failure = outcome.Failure(redactor);
-            return new RunOutcome(reduceOutput, ScrapReader.Read(outcome.Result.Notebook), failure is null ? null : failure with { Message = $"the reduce {Path.GetFileName(reduce.Path)} {failure.Message}" });
+            return new RunOutcome(reduceOutput, ScrapReader.Read(outcome.Result.Notebook), failure is null ? null : failure with { Message = $"the reduce {reduce.Name} {failure.Message}" });
         }
 
         private async Task<ChunkOutcome> RunChunkAsync(string root, string runId, string label, int index, int count, (long Start, long End) range, CancellationToken cancellationToken)
@@ -162,7 +173,7 @@ public sealed class FanOutCheck(TestSession session)
             await reader.WriteChunkAsync(header, range.Start, range.End, inputPath, cancellationToken);
             var outcome = await session.RunAsync(new SampleExecution
             {
-                Notebook = notebook,
+                Notebook = notebook(),
                 Label = $"{suite.DisplayName} [{testCase.Name}, chunk {index} of {label}]",
                 Parameters = testCase.Parameters,
                 Reserved = SampleInputs.Reserved(inputPath, outputDir, index, count, runId),
@@ -171,7 +182,7 @@ public sealed class FanOutCheck(TestSession session)
                 Redactor = redactor,
                 Timeout = session.CaseTimeout,
             }, cancellationToken);
-            await session.KeepAsync(suite, $"{testCase.Name}.{count}-chunks.{index}", outcome.Result, redactor, cancellationToken);
+            await session.KeepAsync(suite, $"{testCase.Name}.{count}-chunks.{index}", outcome.Result, redactor);
             var failure = outcome.Failure(redactor);
             var files = Directory.EnumerateFiles(outputDir, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(outputDir, f).Replace('\\', '/')).ToList();
             return new ChunkOutcome(index, outputDir, files, ScrapReader.Read(outcome.Result.Notebook),

@@ -36,6 +36,19 @@ public static class FileChecks
             return failures;
         }
 
+        // A link out of output_dir (to /dev/zero, to the sample) is not the notebook's output, and could not be read to the end.
+        if (LocalPaths.Problem(outputDir, path) is { } problem)
+        {
+            failures.Add(new TestFailure($"output file '{expected.Path}' {problem.Replace("the test file's folder", "output_dir", StringComparison.Ordinal)}"));
+            return failures;
+        }
+
+        if (new FileInfo(path).Length > LocalPaths.MaxInputBytes)
+        {
+            failures.Add(new TestFailure($"output file '{expected.Path}' is over {LocalPaths.MaxInputBytes >> 30} GiB: too large to check"));
+            return failures;
+        }
+
         if (expected.Rows is { } rows || expected.Columns is not null)
         {
             var (header, count) = await CountAsync(path, cancellationToken);

@@ -45,31 +45,37 @@ public sealed class NotebookTestRunner(TestSession session, TestRunOptions optio
     private List<Func<Task<TestResult>>> Plan(TestSuite suite, CancellationToken cancellationToken)
     {
         Notebook notebook;
+        string text;
         try
         {
-            notebook = NotebookReader.Parse(File.ReadAllText(suite.NotebookPath, Encoding.UTF8), suite.DisplayName);
+            text = File.ReadAllText(suite.NotebookPath, Encoding.UTF8);
+            notebook = NotebookReader.Parse(text, suite.DisplayName);
         }
         catch (Exception e) when (e is NotebookFormatException or IOException or UnauthorizedAccessException)
         {
             return [() => Task.FromResult(new TestResult(suite.DisplayName, "notebook", TestKind.Regression, TestOutcome.Error, [new TestFailure(e.Message)], TimeSpan.Zero))];
         }
 
+        // Every execution gets a notebook of its own, parsed from the text: tests run at once, and a JSON tree is not
+        // safe to read from several threads (its nodes materialise on first access).
+        Notebook Fresh() => NotebookReader.Parse(text, suite.DisplayName);
         var tests = new List<Func<Task<TestResult>>>();
         if (suite.Regression ?? RegressionRunner.HasSavedOutputs(notebook))
-            tests.Add(() => new RegressionRunner(session).RunAsync(suite, notebook, options, cancellationToken));
+            tests.Add(() => new RegressionRunner(session).RunAsync(suite, Fresh(), options, cancellationToken));
         foreach (var testCase in suite.Cases)
         {
             if (testCase.FanOut is { } fanOut)
             {
-                tests.Add(() => new FanOutCheck(session).RunAsync(suite, notebook, testCase, fanOut, cancellationToken));
+                tests.Add(() => new FanOutCheck(session).RunAsync(suite, Fresh, testCase, fanOut, cancellationToken));
                 continue;
             }
 
-            tests.Add(() => new CaseRunner(session).RunAsync(suite, notebook, testCase, cancellationToken));
-            if (options.FanOut is { } chunks && testCase.Input is { } input && File.Exists(input) && LineFiles.IsLineFile(input))
+            tests.Add(() => new CaseRunner(session).RunAsync(suite, Fresh(), testCase, cancellationToken));
+            // A case that expects an error has no results to compare: --fanout leaves it alone.
+            if (options.FanOut is { } chunks && testCase.Expect.Error is null && testCase.Input is { } input && File.Exists(input) && LineFiles.IsLineFile(input))
             {
                 var fanned = testCase with { Name = $"{testCase.Name} (fan-out over {chunks})", Expect = new CaseExpectation() };
-                tests.Add(() => new FanOutCheck(session).RunAsync(suite, notebook, fanned, new FanOutExpectation(chunks, FanOutDefaults.Tolerance), cancellationToken));
+                tests.Add(() => new FanOutCheck(session).RunAsync(suite, Fresh, fanned, new FanOutExpectation(chunks, FanOutDefaults.Tolerance), cancellationToken));
             }
         }
 
@@ -88,9 +94,12 @@ public sealed class NotebookTestRunner(TestSession session, TestRunOptions optio
 /// <summary>Totals of a test run, and its exit code (0: all passed, 1: failures or errors).</summary>
 public sealed record TestTotals(int Passed, int Failed, int Errors, int Skipped, TimeSpan Duration)
 {
+    /// <summary>Stopped by the user (Ctrl+C) before every test ended: not a pass, whatever ended.</summary>
+    public bool Interrupted { get; init; }
+
     public int Total => Passed + Failed + Errors + Skipped;
 
-    public bool Succeeded => Failed == 0 && Errors == 0;
+    public bool Succeeded => Failed == 0 && Errors == 0 && !Interrupted;
 
     public static TestTotals Of(IReadOnlyList<TestResult> results, TimeSpan duration) => new(
         results.Count(r => r.Outcome == TestOutcome.Passed),
@@ -130,7 +139,7 @@ public sealed class RegressionRunner(TestSession session)
             WorkingDirectory = Path.GetDirectoryName(suite.NotebookPath),
             AllowErrors = true,
         }, cancellationToken);
-        await session.KeepAsync(suite, CaseName, result, Secrets.SecretRedactor.None, cancellationToken);
+        await session.KeepAsync(suite, CaseName, result, Secrets.SecretRedactor.None);
         if (result.Failure is { Kind: not Execution.FailureKind.CellError } stopped)
         {
             var failure = new SampleOutcome(result, null).Failure(Secrets.SecretRedactor.None)!;
@@ -139,6 +148,7 @@ public sealed class RegressionRunner(TestSession session)
 
         var mismatches = RegressionCheck.Compare(saved, result.Notebook, new RegressionOptions { Lax = suite.Lax || options.Lax, Sanitize = rules });
         var failures = mismatches.Select(m => new TestFailure(m.Summary, m.CellIndex, m.CellId, m.ExecutionCount, m.Diff)).ToList();
-        return Result(failures.Count == 0 ? TestOutcome.Passed : TestOutcome.Failed, failures);
+        // Its own time, not the time it waited for a kernel slot.
+        return Result(failures.Count == 0 ? TestOutcome.Passed : TestOutcome.Failed, failures) with { Duration = result.Duration };
     }
 }

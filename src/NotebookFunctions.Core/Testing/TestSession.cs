@@ -53,17 +53,36 @@ public sealed partial class TestSession(NotebookExecutor executor, ISecretSource
         return (values, SecretRedactor.For(values.Values));
     }
 
-    /// <summary>Writes an executed notebook (secrets masked) under <see cref="KeepFolder"/>, so a failure can be opened and read.</summary>
-    public async Task KeepAsync(TestSuite suite, string label, ExecutionResult result, SecretRedactor redactor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes an executed notebook (secrets masked) under <see cref="KeepFolder"/>, so a failure can be opened and read.
+    /// Not cancellable: a run interrupted with Ctrl+C still keeps what it executed.
+    /// </summary>
+    public async Task KeepAsync(TestSuite suite, string label, ExecutionResult result, SecretRedactor redactor)
     {
         if (KeepFolder is null) return;
-        var folder = Path.Combine(KeepFolder, SafeName(Path.GetFileNameWithoutExtension(suite.NotebookPath)));
+        var folder = Path.Combine(KeepFolder, SafeName(suite.DisplayName.Length > 0 ? suite.DisplayName : Path.GetFileName(suite.NotebookPath)));
         Directory.CreateDirectory(folder);
-        await NotebookWriter.WriteAtomicallyAsync(redactor.RedactNotebook(result.Notebook), Path.Combine(folder, SafeName(label) + ".ipynb"), cancellationToken);
+        await NotebookWriter.WriteAtomicallyAsync(redactor.RedactNotebook(result.Notebook), Path.Combine(folder, UniqueName(label) + ".ipynb"), CancellationToken.None);
     }
 
     /// <summary>A case name as a file name: anything but letters, digits, '.', '-' and '_' becomes '-'.</summary>
     public static string SafeName(string name) => Unsafe().Replace(name, "-").Trim('-', '.') is { Length: > 0 } safe ? safe : "case";
+
+    /// <summary>
+    /// <see cref="SafeName"/>, then a short hash of the exact name whenever characters were replaced, so that "a/b" and
+    /// "a-b" (or two names of emoji) do not write over each other; "regression" is the regression's alone.
+    /// </summary>
+    public static string UniqueName(string label)
+    {
+        var safe = SafeName(label);
+        return safe == label ? safe : $"{safe}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(label)))[..8]}";
+    }
+
+    /// <summary>
+    /// Loads the reduce notebook a map names, for the fan-out check: by default a .ipynb file beside the map (what nbf
+    /// publishes with it); a backend loads published ones instead.
+    /// </summary>
+    public Func<NotebookReduce, string, CancellationToken, Task<Notebook>>? ReduceLoader { get; init; }
 
     public void Dispose() => _slots.Dispose();
 

@@ -81,7 +81,7 @@ public static partial class TestSuiteReader
         var secrets = item["secrets"] switch
         {
             null => [],
-            JsonArray list => list.Select((s, i) => Text(s, source, $"{at}.secrets[{i}]")).ToList(),
+            JsonArray list => list.Select((s, i) => SecretName(s, source, $"{at}.secrets[{i}]")).ToList(),
             _ => throw new TestFileException(source, $"{at}.secrets", "must be a list of secret names"),
         };
         var input = item["input"] is { } given ? inputs(Text(given, source, $"{at}.input"), $"{at}.input") : null;
@@ -90,6 +90,8 @@ public static partial class TestSuiteReader
             throw new TestFileException(source, $"{at}.expect", "a fan-out case compares the fanned-out results with the whole run; put expectations in a case of their own");
         if (fanOut is not null && input is null)
             throw new TestFileException(source, $"{at}.input", "a fan-out case needs a sample 'input' to cut into chunks");
+        if (fanOut is not null && (!File.Exists(input) || !Chunks.LineFiles.IsLineFile(input!)))
+            throw new TestFileException(source, $"{at}.input", $"fan-out cuts one line-based file ({Chunks.LineFiles.Described}), not '{item["input"]}'");
         return new TestCase
         {
             Name = name,
@@ -151,6 +153,14 @@ public static partial class TestSuiteReader
             JsonValue v when v.GetValueKind() == JsonValueKind.String => new ExpectedError(name, null, v.GetValue<string>()),
             var cell => new ExpectedError(name, (int)Integer(cell, source, $"{at}.cell", 0, 100_000), null),
         };
+    }
+
+    /// <summary>The run service's rule for secret names: 1 to 127 letters, digits, '_' or '-'.</summary>
+    private static string SecretName(JsonNode? node, string source, string at)
+    {
+        var name = Text(node, source, at);
+        return name.Length is > 0 and <= 127 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') ? name
+            : throw new TestFileException(source, at, $"secret name '{name}' must be 1 to 127 letters, digits, '_' or '-'");
     }
 
     private static string ExceptionName(JsonNode? node, string source, string at)
@@ -219,6 +229,9 @@ public static partial class TestSuiteReader
         var path = Path.GetFullPath(Path.Combine(folder, given));
         if (mustBeFile ? !File.Exists(path) : !File.Exists(path) && !Directory.Exists(path))
             throw new TestFileException(source, at, $"'{given}' does not exist (relative to {folder})");
+        if (LocalPaths.Problem(folder, path) is { } problem) throw new TestFileException(source, at, $"'{given}' {problem}");
+        if (!mustBeFile && LocalPaths.Size(path) > LocalPaths.MaxInputBytes)
+            throw new TestFileException(source, at, $"'{given}' is over {LocalPaths.MaxInputBytes >> 30} GiB: a test's sample should be small");
         return path;
     }
 

@@ -70,6 +70,49 @@ public sealed class CaseRunnerTests
     }
 
     [Fact]
+    public async Task Many_cases_of_one_notebook_run_at_once_each_on_a_whole_copy_of_it()
+    {
+        using var folder = new NotebookTestFolder();
+        // Many cells, many cases, two at a time: every case must see every cell (a shared copy once lost some).
+        var cells = Enumerable.Range(0, 80).Select(i => $"n = n + 1  # cell {i}").Prepend("n = start").Append("assert n == 80 + start, n").ToArray();
+        folder.Write("many.ipynb", TestNotebooks.Text("start = 0", cells));
+        var cases = new System.Text.Json.Nodes.JsonArray(Enumerable.Range(0, 12).Select(i => (System.Text.Json.Nodes.JsonNode?)new JsonObject { ["name"] = $"case {i}", ["parameters"] = new JsonObject { ["start"] = i } }).ToArray());
+        var suite = folder.Suite("many.ipynb", new JsonObject { ["cases"] = cases });
+
+        var results = await NotebookTestFolder.RunAsync(suite);
+
+        Assert.Equal(12, results.Count);
+        Assert.All(results, r => Assert.True(r.Outcome == TestOutcome.Passed, $"{r.Case}: {string.Join("; ", r.Failures.Select(f => f.Summary))}"));
+    }
+
+    [Fact]
+    public async Task A_secret_in_a_scrap_or_a_column_never_reaches_the_failure_messages()
+    {
+        using var folder = new NotebookTestFolder();
+        var name = $"NBF_TEST_SECRET_{Guid.NewGuid():N}";
+        Environment.SetEnvironmentVariable(name, "hunter2-very-secret-value");
+        try
+        {
+            folder.Write("leaky.ipynb", TestNotebooks.Text("output_dir = 'out'",
+                $"import os\nfrom IPython.display import display\nvalue = os.environ['{name}']\nopen(os.path.join(output_dir, 'x.csv'), 'w').write('a,' + value + '\\n1,2\\n')\n"
+                    + "display({'application/scrapbook.scrap.json+json': {'name': 'token', 'data': value, 'encoder': 'json', 'version': 1}}, raw=True)"));
+            var suite = folder.Suite("leaky.ipynb", JsonNode.Parse("""
+                {"cases": [{"name": "leak", "secrets": ["SECRET_NAME"], "expect": {"scraps": {"token": "nope"}, "files": {"x.csv": {"columns": ["a", "b"]}}}}]}
+                """.Replace("SECRET_NAME", name, StringComparison.Ordinal))!.AsObject());
+
+            var result = Assert.Single(await NotebookTestFolder.RunAsync(suite));
+
+            Assert.Equal(2, result.Failures.Count);
+            Assert.All(result.Failures, f => Assert.DoesNotContain("hunter2", f.Message + f.Detail, StringComparison.Ordinal));
+            Assert.Contains("***", result.Failures[0].Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+    }
+
+    [Fact]
     public async Task Limits_on_time_and_memory_fail_a_case_that_passes_them()
     {
         using var folder = new NotebookTestFolder();

@@ -21,6 +21,9 @@ public sealed class TestSuiteReaderTests
     [InlineData("""{"cases": [{"name": "a", "fanout": 4}]}""", "cases[0].input", "needs a sample 'input'")]
     [InlineData("""{"cases": [{"name": "a", "fanout": 1000}]}""", "cases[0].fanout", "out of range")]
     [InlineData("""{"regression": "yes"}""", "regression", "true or false")]
+    [InlineData("""{"cases": [{"name": "a", "input": "/etc/hostname"}]}""", "cases[0].input", "must be inside")]
+    [InlineData("""{"cases": [{"name": "a", "input": ".."}]}""", "cases[0].input", "must be inside")]
+    [InlineData("""{"cases": [{"name": "a", "secrets": ["A=B"]}]}""", "cases[0].secrets[0]", "secret name 'A=B'")]
     public void A_file_that_cannot_be_used_is_refused_naming_the_field(string json, string field, string says)
     {
         var folder = Directory.CreateTempSubdirectory("nbf-suite-reader-").FullName;
