@@ -67,7 +67,7 @@ public static partial class RequestJson
             var owner = segments.Count > 0 && segments[^1] == name ? segments[..^1] : segments;
             var field = string.Join('.', owner.Append(name));
             var known = TypeAt(model, owner) is { } type ? JsonNames(type) : [];
-            var nearest = Orchestration.Runs.NearestName.To(name, known);
+            var nearest = Core.Notebooks.NearestName.To(name, known);
             var hint = nearest is not null ? $"; did you mean '{string.Join('.', owner.Append(nearest))}'?" : known.Count > 0 ? $"; known fields here: {string.Join(", ", known)}" : string.Empty;
             return ApiException.BadRequest($"the {what} has an unknown field '{field}'{hint}", field);
         }

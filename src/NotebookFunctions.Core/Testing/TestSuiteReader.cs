@@ -240,25 +240,9 @@ public static partial class TestSuiteReader
         foreach (var (key, _) in item)
         {
             if (members.Contains(key, StringComparer.Ordinal)) continue;
-            var near = members.OrderBy(m => Distance(m.ToLowerInvariant(), key.ToLowerInvariant())).First();
-            var hint = Distance(near.ToLowerInvariant(), key.ToLowerInvariant()) <= 2 ? $"; did you mean '{near}'?" : $"; known: {string.Join(", ", members)}";
+            var hint = NearestName.To(key, members) is { } near ? $"; did you mean '{near}'?" : $"; known: {string.Join(", ", members)}";
             throw new TestFileException(source, at.Length == 0 ? key : $"{at}.{key}", $"unknown member{hint}");
         }
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            previous = current;
-        }
-
-        return previous[b.Length];
     }
 
     private static string Text(JsonNode? node, string source, string at) =>

@@ -1,3 +1,4 @@
+using NotebookFunctions.Core.Notebooks;
 using NotebookFunctions.Orchestration.Runs;
 
 namespace NotebookFunctions.Orchestration.Pipelines;

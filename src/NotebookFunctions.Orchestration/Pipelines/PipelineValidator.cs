@@ -1,3 +1,4 @@
+using NotebookFunctions.Core.Notebooks;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;

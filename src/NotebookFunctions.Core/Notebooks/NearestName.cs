@@ -1,4 +1,4 @@
-namespace NotebookFunctions.Orchestration.Runs;
+namespace NotebookFunctions.Core.Notebooks;
 
 /// <summary>"Did you mean": the known name nearest to a misspelled one, for refusals of unknown fields.</summary>
 public static class NearestName
