@@ -53,27 +53,16 @@ public static class LocalTestRun
         var done = 0;
         var total = 0;
         var gate = new object();
-        var ended = new List<TestResult>();
         Console.Error.WriteLine($"{who}: {suites.Count} notebook(s), {options.Parallel} kernel(s) at a time");
-        IReadOnlyList<TestResult> results;
-        var interrupted = false;
-        try
-        {
-            results = await new NotebookTestRunner(session, options.Run).RunAsync(suites, Finished, cancellationToken, planned => total = planned);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Ctrl+C: the kernels are stopped and the work folders removed by each test on its way out; what ended is reported.
-            interrupted = true;
-            lock (gate) results = [.. ended];
-            Console.Error.WriteLine($"{who}: interrupted after {results.Count} of {total} test(s)");
-        }
+        // Interrupted (Ctrl+C, SIGTERM), each test stops its kernel, removes its work folder and ends as skipped.
+        var results = await new NotebookTestRunner(session, options.Run).RunAsync(suites, Finished, cancellationToken, planned => total = planned);
+        var interrupted = cancellationToken.IsCancellationRequested;
+        if (interrupted) Console.Error.WriteLine($"{who}: interrupted; {results.Count(r => r.SkipReason != NotebookTestRunner.Interrupted)} of {total} test(s) had ended");
 
         void Finished(TestResult result)
         {
             lock (gate)
             {
-                ended.Add(result);
                 done++;
                 var mark = result.Outcome switch { TestOutcome.Passed => "pass", TestOutcome.Failed => "FAIL", TestOutcome.Error => "ERROR", _ => "skip" };
                 var note = result.Outcome == TestOutcome.Skipped ? $" ({result.SkipReason})" : string.Create(CultureInfo.InvariantCulture, $" {result.Duration.TotalSeconds:0.0} s");

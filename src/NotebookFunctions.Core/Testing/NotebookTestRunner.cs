@@ -24,6 +24,9 @@ public sealed record TestRunOptions
 /// </summary>
 public sealed class NotebookTestRunner(TestSession session, TestRunOptions options)
 {
+    /// <summary>The skip reason of a test the user stopped (Ctrl+C) before it ended.</summary>
+    public const string Interrupted = "interrupted before it ended";
+
     /// <summary>
     /// All tests of <paramref name="suites"/>; <paramref name="planned"/> is told how many there are before the first
     /// starts, and <paramref name="finished"/> of each result as it is known (for a live summary), from several threads.
@@ -34,15 +37,29 @@ public sealed class NotebookTestRunner(TestSession session, TestRunOptions optio
         planned?.Invoke(plan.Count);
         var tests = plan.Select(test => Task.Run(async () =>
         {
-            var result = await test();
+            TestResult result;
+            try
+            {
+                result = await test.Run();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                result = new TestResult(test.Notebook, test.Case, test.Kind, TestOutcome.Skipped, [], TimeSpan.Zero);
+            }
+
+            // Stopped by the user, a test neither passed nor failed: it did not run to its end.
+            if (cancellationToken.IsCancellationRequested)
+                result = result with { Outcome = TestOutcome.Skipped, Failures = [], SkipReason = Interrupted };
             finished?.Invoke(result);
             return result;
-        }, cancellationToken)).ToList();
+        }, CancellationToken.None)).ToList();
         return await Task.WhenAll(tests);
     }
 
     /// <summary>The tests of one suite; a notebook that cannot be read is one error, and a suite with nothing to run one skip.</summary>
-    private List<Func<Task<TestResult>>> Plan(TestSuite suite, CancellationToken cancellationToken)
+    private sealed record PlannedTest(string Notebook, string Case, TestKind Kind, Func<Task<TestResult>> Run);
+
+    private List<PlannedTest> Plan(TestSuite suite, CancellationToken cancellationToken)
     {
         Notebook notebook;
         string text;
@@ -53,29 +70,30 @@ public sealed class NotebookTestRunner(TestSession session, TestRunOptions optio
         }
         catch (Exception e) when (e is NotebookFormatException or IOException or UnauthorizedAccessException)
         {
-            return [() => Task.FromResult(new TestResult(suite.DisplayName, "notebook", TestKind.Regression, TestOutcome.Error, [new TestFailure(e.Message)], TimeSpan.Zero))];
+            return [new(suite.DisplayName, "notebook", TestKind.Regression,
+                () => Task.FromResult(new TestResult(suite.DisplayName, "notebook", TestKind.Regression, TestOutcome.Error, [new TestFailure(e.Message)], TimeSpan.Zero)))];
         }
 
         // Every execution gets a notebook of its own, parsed from the text: tests run at once, and a JSON tree is not
         // safe to read from several threads (its nodes materialise on first access).
         Notebook Fresh() => NotebookReader.Parse(text, suite.DisplayName);
-        var tests = new List<Func<Task<TestResult>>>();
+        var tests = new List<PlannedTest>();
         if (suite.Regression ?? RegressionRunner.HasSavedOutputs(notebook))
-            tests.Add(() => new RegressionRunner(session).RunAsync(suite, Fresh(), options, cancellationToken));
+            tests.Add(new(suite.DisplayName, RegressionRunner.CaseName, TestKind.Regression, () => new RegressionRunner(session).RunAsync(suite, Fresh(), options, cancellationToken)));
         foreach (var testCase in suite.Cases)
         {
             if (testCase.FanOut is { } fanOut)
             {
-                tests.Add(() => new FanOutCheck(session).RunAsync(suite, Fresh, testCase, fanOut, cancellationToken));
+                tests.Add(new(suite.DisplayName, testCase.Name, TestKind.FanOut, () => new FanOutCheck(session).RunAsync(suite, Fresh, testCase, fanOut, cancellationToken)));
                 continue;
             }
 
-            tests.Add(() => new CaseRunner(session).RunAsync(suite, Fresh(), testCase, cancellationToken));
+            tests.Add(new(suite.DisplayName, testCase.Name, TestKind.Case, () => new CaseRunner(session).RunAsync(suite, Fresh(), testCase, cancellationToken)));
             // A case that expects an error has no results to compare: --fanout leaves it alone.
             if (options.FanOut is { } chunks && testCase.Expect.Error is null && testCase.Input is { } input && File.Exists(input) && LineFiles.IsLineFile(input))
             {
                 var fanned = testCase with { Name = $"{testCase.Name} (fan-out over {chunks})", Expect = new CaseExpectation() };
-                tests.Add(() => new FanOutCheck(session).RunAsync(suite, Fresh, fanned, new FanOutExpectation(chunks, FanOutDefaults.Tolerance), cancellationToken));
+                tests.Add(new(suite.DisplayName, fanned.Name, TestKind.FanOut, () => new FanOutCheck(session).RunAsync(suite, Fresh, fanned, new FanOutExpectation(chunks, FanOutDefaults.Tolerance), cancellationToken)));
             }
         }
 
@@ -84,7 +102,8 @@ public sealed class NotebookTestRunner(TestSession session, TestRunOptions optio
             var reason = suite.TestFilePath is null
                 ? $"no tests: no saved outputs to compare and no {Path.GetFileNameWithoutExtension(suite.NotebookPath)}.test.yaml beside it"
                 : $"no tests: no saved outputs to compare (regression) and no cases in {Path.GetFileName(suite.TestFilePath)}";
-            tests.Add(() => Task.FromResult(new TestResult(suite.DisplayName, "notebook", TestKind.Regression, TestOutcome.Skipped, [], TimeSpan.Zero) { SkipReason = reason }));
+            tests.Add(new(suite.DisplayName, "notebook", TestKind.Regression,
+                () => Task.FromResult(new TestResult(suite.DisplayName, "notebook", TestKind.Regression, TestOutcome.Skipped, [], TimeSpan.Zero) { SkipReason = reason })));
         }
 
         return tests;
