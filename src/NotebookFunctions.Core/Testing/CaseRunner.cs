@@ -54,7 +54,10 @@ public sealed class CaseRunner(TestSession context)
         }
         catch (Exception e) when (e is ParameterException or SecretNotFoundException or IOException or UnauthorizedAccessException)
         {
-            return new TestResult(suite.DisplayName, testCase.Name, TestKind.Case, TestOutcome.Error, [new TestFailure(e.Message)], clock.Elapsed);
+            // The result is titled with the notebook and case already; the parameter check's message starts with both.
+            var label = $"{suite.DisplayName} [{testCase.Name}]: ";
+            var message = e.Message.StartsWith(label, StringComparison.Ordinal) ? e.Message[label.Length..] : e.Message;
+            return new TestResult(suite.DisplayName, testCase.Name, TestKind.Case, TestOutcome.Error, [new TestFailure(message)], clock.Elapsed);
         }
         finally
         {
