@@ -43,7 +43,7 @@ public static class ApiHost
         new ApiKeyAccess(apiKeys, sessions).UseIn(app);
         if (sessions is not null) app.MapGet("/app/signin", (HttpContext context) => sessions.SignIn(context));
         var catalog = new CatalogListing(blobs, clock);
-        app.MapNotebookFunctionsApi(new NotebooksApi(blobs, options, catalog, new PublishTests(blobs, new Core.Execution.NotebookExecutor(), secrets ?? new Core.Secrets.EnvironmentSecretSource())), new RunsApi(blobs, options, clock, secrets, journal), new PipelinesApi(blobs, options, clock, secrets, journal, catalog), new SchedulesApi(blobs, clock, secrets), new CatalogApi(blobs, catalog, clock, secrets), new UploadsApi(blobs, options, clock), client);
+        app.MapNotebookFunctionsApi(new NotebooksApi(blobs, options, catalog, new PublishTestGate(blobs, new Core.Execution.NotebookExecutor())), new RunsApi(blobs, options, clock, secrets, journal), new PipelinesApi(blobs, options, clock, secrets, journal, catalog), new SchedulesApi(blobs, clock, secrets), new CatalogApi(blobs, catalog, clock, secrets), new UploadsApi(blobs, options, clock), client);
         app.MapWebApp();
         return app;
     }

@@ -29,7 +29,7 @@ public static class NotebookFunctionsServices
             o.PlatformAuthentication = string.Equals(configuration["WEBSITE_AUTH_ENABLED"], "True", StringComparison.OrdinalIgnoreCase);
             o.RunsInAzure = !string.IsNullOrEmpty(configuration["WEBSITE_INSTANCE_ID"]);
         });
-        services.AddSingleton<PublishTests>();
+        services.AddSingleton<PublishTestGate>();
         services.AddSingleton<NotebooksApi>();
         services.AddSingleton<RunsApi>();
         services.AddSingleton<PipelinesApi>();

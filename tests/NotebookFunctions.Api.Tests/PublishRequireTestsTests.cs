@@ -67,6 +67,7 @@ public sealed class PublishRequireTestsTests
         var (typo, typoProblem) = await api.PublishAsync(name + "?requireTests=true", Carrying(new JsonObject { ["case"] = new JsonArray() }));
         var (secret, secretProblem) = await api.PublishAsync(name + "?requireTests=true", Carrying(new JsonObject { ["cases"] = new JsonArray(new JsonObject { ["name"] = "a", ["secrets"] = new JsonArray("HOME") }) }));
         var (twice, twiceProblem) = await api.PublishAsync(name + "?requireTests=true&requireTests=false", Carrying(null));
+        var (typoParameter, typoParameterProblem) = await api.PublishAsync(name + "?requireTests=true", Carrying(new JsonObject { ["cases"] = new JsonArray(new JsonObject { ["name"] = "a", ["parameters"] = new JsonObject { ["input_pth"] = "x" } }) }));
 
         Assert.Equal((HttpStatusCode.UnprocessableEntity, "requireTests"), (none.StatusCode, noneProblem["field"]!.GetValue<string>()));
         Assert.Contains("carries no tests", noneProblem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -78,6 +79,8 @@ public sealed class PublishRequireTestsTests
         Assert.Equal((HttpStatusCode.BadRequest, "metadata.notebook_functions.tests.case"), (typo.StatusCode, typoProblem["field"]!.GetValue<string>()));
         Assert.Equal((HttpStatusCode.BadRequest, "metadata.notebook_functions.tests.cases[0].secrets"), (secret.StatusCode, secretProblem["field"]!.GetValue<string>()));
         Assert.Equal((HttpStatusCode.BadRequest, "requireTests"), (twice.StatusCode, twiceProblem["field"]!.GetValue<string>()));
+        // Checked against the notebook's schema before any sample is downloaded or kernel started.
+        Assert.Equal((HttpStatusCode.BadRequest, "metadata.notebook_functions.tests.cases[0].parameters.input_pth"), (typoParameter.StatusCode, typoParameterProblem["field"]!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.NotFound, (await api.SendAsync(HttpMethod.Get, $"/api/notebooks/{name}")).Response.StatusCode);
     }
 }

@@ -9,7 +9,7 @@ using NotebookFunctions.Core.Storage;
 namespace NotebookFunctions.Api.Endpoints;
 
 /// <summary>Publishing notebooks (validated, linted, scanned for credentials, content-addressed) and reading them back.</summary>
-public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options, CatalogListing? catalog = null, PublishTests? tests = null)
+public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options, CatalogListing? catalog = null, PublishTestGate? tests = null)
 {
     /// <summary>Request header: the full id of the git commit the published notebook file came from.</summary>
     public const string SourceCommitHeader = "X-Nbf-Source-Commit";
@@ -34,13 +34,13 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options, Ca
     /// PUT /api/notebooks/{name}[?dryRun=true][&amp;requireTests=true]: the body is the .ipynb; the X-Nbf-Source-* headers,
     /// when sent, say where it came from. A dry run checks it all (validation, credentials, lint) and says what publishing
     /// would store, storing nothing: what the web app shows a publisher before they confirm. With requireTests, the
-    /// notebook's tests run first (<see cref="PublishTests"/>), and nothing is stored unless they all pass.
+    /// notebook's tests run first (<see cref="PublishTestGate"/>), and nothing is stored unless they all pass.
     /// </summary>
     public Task<IResult> PublishAsync(HttpRequest request, string name) => ApiProblems.GuardAsync(request, async () =>
     {
         CheckName(name);
         var dryRun = DryRun(request);
-        var requireTests = PublishTests.Required(request);
+        var requireTests = PublishTestGate.Required(request);
         var source = ReadSource(request);
         var bytes = await ReadLimitedAsync(request, options.MaxNotebookBytes, name);
         var notebook = NotebookReader.Parse(Encoding.UTF8.GetString(bytes), name);

@@ -20,7 +20,7 @@ public static class TestCommand
         var lax = new Option<bool>("--lax") { Description = "Regression compares only cells marked nbval-check-output (nbval's --nbval-lax)." };
         var sanitize = new Option<string?>("--sanitize-with") { Description = "An nbval sanitize file (regex/replace sections) applied to outputs before comparing." };
         var keep = new Option<string?>("--keep") { Description = "Write every test's executed notebook under this folder (NOTEBOOK/CASE.ipynb)." };
-        var timeout = new Option<double>("--timeout") { Description = "Seconds one execution may take when its case sets no maxSeconds.", DefaultValueFactory = _ => 600 };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds any one execution may take (a case's maxSeconds can only shorten it).", DefaultValueFactory = _ => 600 };
         var command = new Command("test", "Test notebooks: regression against saved outputs (nbval-compatible), parameter cases from NAME.test.yaml, fan-out equivalence. Exit 1 on failures.")
         {
             paths, parallel, junit, fanOut, lax, sanitize, keep, timeout,
@@ -52,7 +52,7 @@ public static class TestCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var (_, totals) = await LocalTestRun.RunAsync(suites, new LocalTestOptions
+            var (_, totals) = await LocalTestRun.RunOrSayAsync(suites, new LocalTestOptions
             {
                 Parallel = parse.GetValue(parallel),
                 JUnitFile = parse.GetValue(junit),
@@ -60,6 +60,7 @@ public static class TestCommand
                 CaseTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 Run = new TestRunOptions { FanOut = parse.GetValue(fanOut), Lax = parse.GetValue(lax), SanitizeFile = parse.GetValue(sanitize) is { } file ? Path.GetFullPath(file) : null },
             }, "nbf test", cancellationToken);
+            if (totals is null) return ExitCodes.KernelUnavailable;
             return totals.Interrupted ? ExitCodes.Cancelled : totals.Succeeded ? ExitCodes.Success : ExitCodes.NotebookFailed;
         });
         return command;

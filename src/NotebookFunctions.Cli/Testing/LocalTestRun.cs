@@ -40,6 +40,20 @@ public static class LocalTestRun
     public static string Printable(string text) =>
         string.Concat(Ansi.Strip(text).Where(c => !char.IsControl(c) || c == '\t'));
 
+    /// <summary><see cref="RunAsync"/>, or null (having said why) when no kernel can be started here at all.</summary>
+    public static async Task<(IReadOnlyList<TestResult> Results, TestTotals? Totals)> RunOrSayAsync(IReadOnlyList<TestSuite> suites, LocalTestOptions options, string who, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunAsync(suites, options, who, cancellationToken);
+        }
+        catch (KernelStartException e)
+        {
+            Console.Error.WriteLine($"{who}: no kernel to test with: {e.Message}");
+            return ([], null);
+        }
+    }
+
     public static async Task<(IReadOnlyList<TestResult> Results, TestTotals Totals)> RunAsync(IReadOnlyList<TestSuite> suites, LocalTestOptions options, string who, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();

@@ -5,7 +5,8 @@ namespace NotebookFunctions.Cli.Testing;
 
 /// <summary>
 /// <c>nbf publish --require-tests</c>: every notebook about to be published (those given, and those a pipeline file
-/// names) is tested here first; nothing is published unless each has at least one test and all pass.
+/// names) is tested here first, with the NAME.test.yaml beside it; nothing is published unless each has at least one
+/// test and all pass.
 /// </summary>
 public static class PublishGate
 {
@@ -23,7 +24,8 @@ public static class PublishGate
             return ExitCodes.InvalidInput;
         }
 
-        var (results, totals) = await LocalTestRun.RunAsync(suites, new LocalTestOptions(), "nbf publish --require-tests", cancellationToken);
+        var (results, totals) = await LocalTestRun.RunOrSayAsync(suites, new LocalTestOptions(), "nbf publish --require-tests", cancellationToken);
+        if (totals is null) return ExitCodes.KernelUnavailable;
         if (totals.Interrupted) return ExitCodes.Cancelled;
         var untested = suites.Where(s => results.Where(r => r.Notebook == s.DisplayName).All(r => r.Outcome == TestOutcome.Skipped)).ToList();
         foreach (var suite in untested)

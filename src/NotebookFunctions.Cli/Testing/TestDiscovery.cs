@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NotebookFunctions.Core.Notebooks;
-using NotebookFunctions.Core.Parameters;
 using NotebookFunctions.Core.Testing;
 using YamlDotNet.Core;
 
@@ -66,18 +65,16 @@ public static class TestDiscovery
     }
 
     /// <summary>The notebook's suite: its test file's when it has one, else regression only.</summary>
-    /// <exception cref="TestFileException">The test file beside it cannot be used, or names another notebook.</exception>
+    /// <exception cref="TestFileException">Not a .ipynb file, or the test file beside it cannot be used, or names another notebook.</exception>
     public static TestSuite ForNotebook(string notebook)
     {
+        if (!notebook.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase) || !File.Exists(notebook))
+            throw new TestFileException(notebook, string.Empty, "not a notebook file (.ipynb)");
         var stem = notebook[..^".ipynb".Length];
         var testFiles = TestFileSuffixes.Select(s => stem + s).Where(File.Exists).ToList();
         if (testFiles.Count > 1) throw new TestFileException(notebook, string.Empty, $"two test files test it ({string.Join(", ", testFiles.Select(Path.GetFileName))}): keep one");
         if (testFiles.Count == 0) return new TestSuite { NotebookPath = Path.GetFullPath(notebook), DisplayName = Display(notebook) };
-        var suite = ReadTestFile(testFiles[0], notebook);
-        // NAME.test.yaml beside NAME.ipynb tests NAME.ipynb: one naming another notebook would pass for this one.
-        if (suite.NotebookPath != Path.GetFullPath(notebook))
-            throw new TestFileException(testFiles[0], "notebook", $"a test file beside {Path.GetFileName(notebook)} tests {Path.GetFileName(notebook)}; name other notebooks from a test file of another name");
-        return suite;
+        return ReadTestFile(testFiles[0], notebook);
     }
 
     private static TestSuite ReadTestFile(string path, string notebook)
@@ -109,14 +106,15 @@ public static class TestDiscovery
         };
         var suite = TestSuiteReader.Read(json, path, notebook);
         if (!File.Exists(suite.NotebookPath)) throw new TestFileException(path, "notebook", $"the notebook it tests is not there ({suite.NotebookPath})");
+        // NAME.test.yaml beside NAME.ipynb tests NAME.ipynb: one naming another notebook would let NAME.ipynb pass untested.
+        var beside = NotebookBeside(path);
+        if (File.Exists(beside) && suite.NotebookPath != Path.GetFullPath(beside))
+            throw new TestFileException(path, "notebook", $"a test file beside {Path.GetFileName(beside)} tests {Path.GetFileName(beside)}; name other notebooks from a test file of another name");
         CheckAgainstNotebook(suite, path);
         return suite with { DisplayName = Display(suite.NotebookPath) };
     }
 
-    /// <summary>
-    /// What can be checked before a kernel starts is checked here, so a typo is bad input (exit 2) naming the file and
-    /// field: the notebook can be read, each case's parameters fit its schema, the sanitize file has rules.
-    /// </summary>
+    /// <summary>The notebook can be read, and the cases fit it (<see cref="TestSuiteReader.CheckAgainst"/>): bad input, exit 2.</summary>
     private static void CheckAgainstNotebook(TestSuite suite, string path)
     {
         Notebook notebook;
@@ -129,31 +127,7 @@ public static class TestDiscovery
             throw new TestFileException(path, "notebook", e.Message);
         }
 
-        var schema = ParameterSchema.Infer(notebook);
-        for (var i = 0; i < suite.Cases.Count; i++)
-        {
-            try
-            {
-                ParameterValidator.Validate(Path.GetFileName(suite.NotebookPath), schema, suite.Cases[i].Parameters, ReservedParameters.Names);
-            }
-            catch (ParameterException e)
-            {
-                var field = e.Problems.Count > 0 ? $"cases[{i}].parameters.{e.Problems[0].Parameter}" : $"cases[{i}].parameters";
-                throw new TestFileException(path, field, e.Message);
-            }
-        }
-
-        if (suite.SanitizeFile is { } sanitize)
-        {
-            try
-            {
-                SanitizeRules.Load(sanitize);
-            }
-            catch (SanitizeFileException e)
-            {
-                throw new TestFileException(path, "sanitize", e.Message);
-            }
-        }
+        TestSuiteReader.CheckAgainst(suite, notebook, path);
     }
 
     private static string NotebookBeside(string testFile)

@@ -50,7 +50,12 @@ public static class ResultMergeRules
         foreach (var open in sources)
         {
             await using var source = await open(cancellationToken);
-            if (lastByte != '\n') target.WriteByte((byte)'\n');
+            if (lastByte != '\n')
+            {
+                target.WriteByte((byte)'\n');
+                lastByte = '\n';
+            }
+
             lastByte = await CopyAsync(source, target, skipFirstLine: skipHeaders && !first, lastByte, cancellationToken);
             first = false;
         }

@@ -39,13 +39,32 @@ public static class CarriedTests
         return inputs;
     }
 
+    /// <summary>
+    /// The checks that need no download and no kernel: the tests' shape, and each case against the notebook's schema
+    /// (<see cref="TestSuiteReader.CheckAgainst"/>), fields named under <see cref="MetadataPath"/>.
+    /// </summary>
+    /// <exception cref="TestFileException">Anything that cannot be used.</exception>
+    public static void Check(JsonObject tests, string name, Notebook notebook)
+    {
+        var inputs = Inputs(tests, name).Select(i => $"{i.Container}/{i.Blob}").Distinct(StringComparer.Ordinal).ToDictionary(i => i, i => i, StringComparer.Ordinal);
+        var suite = Read(tests, name, name + ".ipynb", inputs);
+        try
+        {
+            TestSuiteReader.CheckAgainst(suite, notebook, name);
+        }
+        catch (TestFileException e)
+        {
+            throw new TestFileException(name, $"{MetadataPath}.{e.Field}", e.Problem);
+        }
+    }
+
     /// <summary>The suite, each case's input read from <paramref name="downloaded"/> (blob name as written → local file).</summary>
     /// <exception cref="TestFileException">Anything in the tests that cannot be used, named under <see cref="MetadataPath"/>.</exception>
     public static TestSuite Read(JsonObject tests, string name, string notebookPath, IReadOnlyDictionary<string, string> downloaded)
     {
         try
         {
-            return TestSuiteReader.Read(tests, notebookPath, notebookPath, (given, _) => downloaded[given]) with { DisplayName = name, TestFilePath = null };
+            return TestSuiteReader.Read(tests, notebookPath, notebookPath, (given, _) => downloaded[given], carried: true) with { DisplayName = name, TestFilePath = null };
         }
         catch (TestFileException e)
         {

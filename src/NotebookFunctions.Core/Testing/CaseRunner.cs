@@ -48,8 +48,10 @@ public sealed class CaseRunner(TestSession context)
             }
 
             failures.AddRange(Limits(testCase.Expect, outcome.Result));
+            // A kernel that did not start is an error of the run, not a difference the notebook made.
+            var kind = outcome.Result.Failure?.Kind == FailureKind.KernelStart ? TestOutcome.Error : failures.Count == 0 ? TestOutcome.Passed : TestOutcome.Failed;
             // A scrap, a column name or a row may hold a secret's value: nothing leaves with it (console, JUnit, API).
-            return new TestResult(suite.DisplayName, testCase.Name, TestKind.Case, failures.Count == 0 ? TestOutcome.Passed : TestOutcome.Failed,
+            return new TestResult(suite.DisplayName, testCase.Name, TestKind.Case, kind,
                 [.. failures.Select(f => Redact(f, redactor))], outcome.Result.Duration);
         }
         catch (Exception e) when (e is ParameterException or SecretNotFoundException or IOException or UnauthorizedAccessException)

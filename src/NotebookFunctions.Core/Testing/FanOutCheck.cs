@@ -41,9 +41,11 @@ public sealed class FanOutCheck(TestSession session)
             var run = new FannedRun(session, suite, notebook, testCase, work, reader, header, environment, redactor);
             var wholeTask = run.RunAsync("whole", [(header, reader.Length)], reduce, cancellationToken);
             var fannedTask = run.RunAsync($"{ranges.Count} chunks", ranges, reduce, cancellationToken);
+            // Both halves end before either is read: the work folder goes when this returns, with nothing still writing in it.
+            await Task.WhenAll(wholeTask, fannedTask);
             var (whole, fanned) = (await wholeTask, await fannedTask);
             if (whole.Failure is { } wholeFailure)
-                return Result(TestOutcome.Failed, [CaseRunner.Redact(wholeFailure with { Message = $"over the whole sample, {wholeFailure.Message}" }, redactor)]);
+                return Result(whole.KernelDidNotStart ? TestOutcome.Error : TestOutcome.Failed, [CaseRunner.Redact(wholeFailure with { Message = $"over the whole sample, {wholeFailure.Message}" }, redactor)]);
             if (fanned.Failure is { } fannedFailure)
             {
                 return Result(TestOutcome.Failed, [CaseRunner.Redact(fannedFailure with
@@ -102,7 +104,7 @@ public sealed class FanOutCheck(TestSession session)
     private sealed record ReduceFile(string Name, string Text, JsonObject Parameters);
 
     /// <summary>Where one run's final results are (reduce outputs, or merged results), its final scraps, or how it failed.</summary>
-    private sealed record RunOutcome(string Folder, JsonObject Scraps, TestFailure? Failure);
+    private sealed record RunOutcome(string Folder, JsonObject Scraps, TestFailure? Failure, bool KernelDidNotStart = false);
 
     /// <summary>One run of the notebook over a given cut of the sample, in its own folder, like a run's chunks and fan-in.</summary>
     private sealed class FannedRun(
@@ -114,7 +116,7 @@ public sealed class FanOutCheck(TestSession session)
             var root = Directory.CreateDirectory(Path.Combine(work, ranges.Count == 1 ? "whole" : "fanned")).FullName;
             var runId = $"test-{TestSession.SafeName(testCase.Name)}-{ranges.Count}";
             var chunks = await Task.WhenAll(ranges.Select((range, index) => RunChunkAsync(root, runId, label, index, ranges.Count, range, cancellationToken)));
-            if (chunks.FirstOrDefault(c => c.Failure is not null) is { } failed) return new RunOutcome(root, new JsonObject(), failed.Failure);
+            if (chunks.FirstOrDefault(c => c.Failure is not null) is { } failed) return new RunOutcome(root, new JsonObject(), failed.Failure, failed.KernelDidNotStart);
 
             // Fan-in, as MergeResults and ExecuteReduce lay it out: merged files at the top, scraps.json, chunks/N/, chunks.json.
             var results = Directory.CreateDirectory(Path.Combine(root, "results")).FullName;
@@ -186,7 +188,8 @@ public sealed class FanOutCheck(TestSession session)
             var failure = outcome.Failure(redactor);
             var files = Directory.EnumerateFiles(outputDir, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(outputDir, f).Replace('\\', '/')).ToList();
             return new ChunkOutcome(index, outputDir, files, ScrapReader.Read(outcome.Result.Notebook),
-                failure is null ? null : failure with { Message = count == 1 ? failure.Message : $"chunk {index} {failure.Message}" });
+                failure is null ? null : failure with { Message = count == 1 ? failure.Message : $"chunk {index} {failure.Message}" },
+                outcome.Result.Failure?.Kind == FailureKind.KernelStart);
         }
 
         private static void CopyFolder(string from, string to)
@@ -201,5 +204,5 @@ public sealed class FanOutCheck(TestSession session)
         }
     }
 
-    private sealed record ChunkOutcome(int Index, string OutputDir, IReadOnlyList<string> Files, JsonObject Scraps, TestFailure? Failure);
+    private sealed record ChunkOutcome(int Index, string OutputDir, IReadOnlyList<string> Files, JsonObject Scraps, TestFailure? Failure, bool KernelDidNotStart);
 }

@@ -8,7 +8,8 @@ namespace NotebookFunctions.Core.Testing;
 /// <summary>Checks a case's output files: present or absent, rows, columns, checksum. Tables are read as CSV (quoted line breaks included).</summary>
 public static class FileChecks
 {
-    public static bool IsTable(string path) => Path.GetExtension(path).ToLowerInvariant() is ".csv" or ".tsv";
+    /// <summary>A table: a line file with a header line (.csv, .tsv), the same rule the splitter and the merge use.</summary>
+    public static bool IsTable(string path) => Chunks.LineFiles.HasHeader(path);
 
     /// <summary>A CSV (or TSV) parser over <paramref name="reader"/> that returns every record as read, the header included.</summary>
     public static CsvParser TableParser(TextReader reader, string path) => new(reader, new CsvConfiguration(CultureInfo.InvariantCulture)

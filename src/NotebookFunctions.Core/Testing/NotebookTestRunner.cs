@@ -35,16 +35,32 @@ public sealed class NotebookTestRunner(TestSession session, TestRunOptions optio
     {
         var plan = suites.SelectMany(s => Plan(s, cancellationToken)).ToList();
         planned?.Invoke(plan.Count);
+        // As many tests under way as kernels run at once: a test copies its sample (and a fan-out its chunks) before it
+        // waits for a kernel, and forty copies of a big sample should not sit in the temp folder together.
+        using var underWay = new SemaphoreSlim(session.Parallel, session.Parallel);
         var tests = plan.Select(test => Task.Run(async () =>
         {
             TestResult result;
             try
             {
-                result = await test.Run();
+                await underWay.WaitAsync(cancellationToken);
+                try
+                {
+                    result = await test.Run();
+                }
+                finally
+                {
+                    underWay.Release();
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 result = new TestResult(test.Notebook, test.Case, test.Kind, TestOutcome.Skipped, [], TimeSpan.Zero);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One test that breaks in an unforeseen way (a disk full, a vault unreachable) is its own error, not the run's end.
+                result = new TestResult(test.Notebook, test.Case, test.Kind, TestOutcome.Error, [new TestFailure($"{e.GetType().Name}: {e.Message}")], TimeSpan.Zero);
             }
 
             // Stopped by the user, a test neither passed nor failed: it did not run to its end.
@@ -116,8 +132,6 @@ public sealed record TestTotals(int Passed, int Failed, int Errors, int Skipped,
     /// <summary>Stopped by the user (Ctrl+C) before every test ended: not a pass, whatever ended.</summary>
     public bool Interrupted { get; init; }
 
-    public int Total => Passed + Failed + Errors + Skipped;
-
     public bool Succeeded => Failed == 0 && Errors == 0 && !Interrupted;
 
     public static TestTotals Of(IReadOnlyList<TestResult> results, TimeSpan duration) => new(
@@ -165,7 +179,17 @@ public sealed class RegressionRunner(TestSession session)
             return Result(stopped.Kind == Execution.FailureKind.KernelStart ? TestOutcome.Error : TestOutcome.Failed, [failure]);
         }
 
-        var mismatches = RegressionCheck.Compare(saved, result.Notebook, new RegressionOptions { Lax = suite.Lax || options.Lax, Sanitize = rules });
+        IReadOnlyList<RegressionMismatch> mismatches;
+        try
+        {
+            mismatches = RegressionCheck.Compare(saved, result.Notebook, new RegressionOptions { Lax = suite.Lax || options.Lax, Sanitize = rules });
+        }
+        catch (SanitizeFileException e)
+        {
+            // A pattern that ran past its time on an output: the sanitize file's fault, said as such.
+            return Result(TestOutcome.Error, [new TestFailure(e.Message)]);
+        }
+
         var failures = mismatches.Select(m => new TestFailure(m.Summary, m.CellIndex, m.CellId, m.ExecutionCount, m.Diff)).ToList();
         // Its own time, not the time it waited for a kernel slot.
         return Result(failures.Count == 0 ? TestOutcome.Passed : TestOutcome.Failed, failures) with { Duration = result.Duration };

@@ -14,7 +14,10 @@ public sealed partial class TestSession(NotebookExecutor executor, ISecretSource
 {
     private readonly SemaphoreSlim _slots = new(Math.Max(1, parallel), Math.Max(1, parallel));
 
-    /// <summary>Longest one execution may take when its case sets no maxSeconds.</summary>
+    /// <summary>Kernels that run at once.</summary>
+    public int Parallel { get; } = Math.Max(1, parallel);
+
+    /// <summary>Longest any one execution may take (a case's maxSeconds may only shorten it).</summary>
     public TimeSpan CaseTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Where the executed notebooks of every test are written (NOTEBOOK/CASE.ipynb); not kept when null.</summary>
@@ -60,7 +63,7 @@ public sealed partial class TestSession(NotebookExecutor executor, ISecretSource
     public async Task KeepAsync(TestSuite suite, string label, ExecutionResult result, SecretRedactor redactor)
     {
         if (KeepFolder is null) return;
-        var folder = Path.Combine(KeepFolder, SafeName(suite.DisplayName.Length > 0 ? suite.DisplayName : Path.GetFileName(suite.NotebookPath)));
+        var folder = Path.Combine(KeepFolder, UniqueName(suite.DisplayName.Length > 0 ? suite.DisplayName : Path.GetFileName(suite.NotebookPath)));
         Directory.CreateDirectory(folder);
         await NotebookWriter.WriteAtomicallyAsync(redactor.RedactNotebook(result.Notebook), Path.Combine(folder, UniqueName(label) + ".ipynb"), CancellationToken.None);
     }

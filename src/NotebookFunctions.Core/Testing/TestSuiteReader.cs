@@ -35,12 +35,13 @@ public static partial class TestSuiteReader
     /// Turns a case's <c>input</c> into a local path (given the text and the field); null: a path relative to the file's
     /// folder that must exist. Tests a notebook carries name blobs instead (see <see cref="CarriedTests"/>).
     /// </param>
+    /// <param name="carried">Tests a notebook carries: they name no local file (no notebook, no sanitize file).</param>
     /// <exception cref="TestFileException">Anything in the file that cannot be used.</exception>
-    public static TestSuite Read(JsonObject json, string source, string notebookPath, Func<string, string, string>? inputs = null)
+    public static TestSuite Read(JsonObject json, string source, string notebookPath, Func<string, string, string>? inputs = null, bool carried = false)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(source))!;
         Known(json, TopMembers, source, string.Empty);
-        if (inputs is not null && json.Select(p => p.Key).FirstOrDefault(k => k is "notebook" or "sanitize") is { } local)
+        if (carried && json.Select(p => p.Key).FirstOrDefault(k => k is "notebook" or "sanitize") is { } local)
             throw new TestFileException(source, local, "tests a notebook carries test that notebook, with no local files; put this in a NAME.test.yaml for nbf test");
         inputs ??= (given, at) => LocalPath(JsonValue.Create(given), folder, source, at, mustBeFile: false);
         if (json["notebook"] is { } named) notebookPath = LocalPath(named, folder, source, "notebook", mustBeFile: true);
@@ -63,12 +64,48 @@ public static partial class TestSuiteReader
         };
     }
 
+    /// <summary>
+    /// What can be checked against the notebook before a kernel starts, so a typo is bad input naming its field: each
+    /// case's parameters fit the notebook's schema, and the sanitize file has rules.
+    /// </summary>
+    /// <exception cref="TestFileException">A case's parameters do not fit, or the sanitize file cannot be used.</exception>
+    public static void CheckAgainst(TestSuite suite, Notebook notebook, string source)
+    {
+        var schema = ParameterSchema.Infer(notebook);
+        for (var i = 0; i < suite.Cases.Count; i++)
+        {
+            try
+            {
+                ParameterValidator.Validate(Path.GetFileName(suite.NotebookPath), schema, suite.Cases[i].Parameters, ReservedParameters.Names);
+            }
+            catch (ParameterException e)
+            {
+                var field = e.Problems.Count > 0 ? $"cases[{i}].parameters.{e.Problems[0].Parameter}" : $"cases[{i}].parameters";
+                throw new TestFileException(source, field, e.Message);
+            }
+        }
+
+        if (suite.SanitizeFile is { } sanitize)
+        {
+            try
+            {
+                SanitizeRules.Load(sanitize);
+            }
+            catch (SanitizeFileException e)
+            {
+                throw new TestFileException(source, "sanitize", e.Message);
+            }
+        }
+    }
+
     private static TestCase ReadCase(JsonNode? node, Func<string, string, string> inputs, string source, string at)
     {
         if (node is not JsonObject item) throw new TestFileException(source, at, "a case is a mapping with 'name', 'parameters', 'input', 'secrets', 'expect' or 'fanout'");
         Known(item, CaseMembers, source, at);
         var name = Text(item["name"], source, $"{at}.name");
         if (name.Length is 0 or > 200 || name.Any(char.IsControl)) throw new TestFileException(source, $"{at}.name", "a case name is 1 to 200 printable characters");
+        // Results name the regression "regression", and a notebook that cannot be read "notebook".
+        if (name is RegressionRunner.CaseName or "notebook") throw new TestFileException(source, $"{at}.name", $"'{name}' names nbf test's own results; give the case another name");
         var parameters = item["parameters"] switch
         {
             null => new JsonObject(),
@@ -104,7 +141,7 @@ public static partial class TestSuiteReader
     }
 
     /// <summary>"fanout: 4", or "fanout: {chunks: 4, tolerance: 1e-6}".</summary>
-    public static FanOutExpectation ReadFanOut(JsonNode node, string source, string at)
+    private static FanOutExpectation ReadFanOut(JsonNode node, string source, string at)
     {
         if (node is JsonObject spec)
         {

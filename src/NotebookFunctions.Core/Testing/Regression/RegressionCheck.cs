@@ -108,7 +108,7 @@ public static partial class RegressionCheck
     private static string Traceback(JsonObject error)
     {
         var text = error["traceback"] is JsonArray frames ? string.Join("\n", frames.Select(f => Str(f) ?? string.Empty)) : string.Empty;
-        var lines = AnsiEscape().Replace(text, string.Empty).Split('\n');
+        var lines = Ansi.Strip(text).Split('\n');
         if (lines.Length <= MaxTracebackLines) return string.Join("\n", lines);
         return $"... ({lines.Length - (MaxTracebackLines - 1)} earlier lines)\n" + string.Join("\n", lines[^(MaxTracebackLines - 1)..]);
     }
@@ -116,7 +116,4 @@ public static partial class RegressionCheck
     private static string FirstLine(string text) => text.Split('\n')[0];
 
     private static string? Str(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
-
-    [GeneratedRegex(@"\x1b\[[0-9;?]*[ -/]*[@-~]")]
-    private static partial Regex AnsiEscape();
 }

@@ -17,8 +17,14 @@ namespace NotebookFunctions.Api.Endpoints;
 /// name secrets (a failing test's message would carry what the code made of them); and the gate is bounded: one
 /// notebook's tests at a time, a capped number of cases and chunks, each execution within <see cref="ExecutionLimit"/>.
 /// </summary>
-public sealed class PublishTests(BlobServiceClient blobs, NotebookExecutor executor, ISecretSource secrets)
+public sealed class PublishTestGate(BlobServiceClient blobs, NotebookExecutor executor)
 {
+    /// <summary>Carried cases may not name secrets, so the gate's kernels get none: a source that knows no name.</summary>
+    private static readonly ISecretSource NoSecrets = new CompositeSecretSource([]);
+
+    /// <summary>Largest sample blob a carried case may name: it is downloaded to this host's temporary folder.</summary>
+    public const long MaxSampleBytes = 256L << 20;
+
     /// <summary>Kernels the gate runs at once; publishing is rare, and runs share the host.</summary>
     private const int Parallel = 2;
 
@@ -52,8 +58,18 @@ public sealed class PublishTests(BlobServiceClient blobs, NotebookExecutor execu
                 new Dictionary<string, object?> { ["field"] = "requireTests" });
         }
 
-        JsonTests(notebook, name, out var carried);
-        if (carried is not null) CheckBounds(carried, name);
+        var carried = Read(() => CarriedTests.Of(notebook, name));
+        if (carried is not null)
+        {
+            // Everything about the tests themselves is checked before this waits its turn or downloads a byte.
+            CheckBounds(carried, name);
+            Read(() =>
+            {
+                CarriedTests.Check(carried, name, notebook);
+                return true;
+            });
+        }
+
         await _one.WaitAsync(cancellationToken);
         var work = ChunkWorkFolders.Create("publish-tests");
         try
@@ -68,8 +84,10 @@ public sealed class PublishTests(BlobServiceClient blobs, NotebookExecutor execu
                 suite = Read(() => CarriedTests.Read(carried, name, notebookPath, downloaded));
             }
 
-            using var session = new TestSession(executor, secrets, Parallel) { CaseTimeout = ExecutionLimit, ReduceLoader = LoadReduceAsync };
+            using var session = new TestSession(executor, NoSecrets, Parallel) { CaseTimeout = ExecutionLimit, ReduceLoader = LoadReduceAsync };
             var results = await new NotebookTestRunner(session, new TestRunOptions()).RunAsync([suite], null, cancellationToken);
+            // A request given up on ends here: tests it interrupted count for nothing, and nothing is stored.
+            cancellationToken.ThrowIfCancellationRequested();
             if (results.All(r => r.Outcome == TestOutcome.Skipped))
             {
                 throw new ApiException(422, "No tests", $"requireTests=true, but notebook '{name}' carries no tests: no saved outputs to compare and no cases in {CarriedTests.MetadataPath}",
@@ -142,9 +160,6 @@ public sealed class PublishTests(BlobServiceClient blobs, NotebookExecutor execu
         return NotebookReader.Parse(System.Text.Encoding.UTF8.GetString(bytes), $"{name}@{version}");
     }
 
-    private static void JsonTests(Notebook notebook, string name, out System.Text.Json.Nodes.JsonObject? carried) =>
-        carried = Read(() => CarriedTests.Of(notebook, name));
-
     /// <summary>Each case's sample blob, downloaded once, under a folder of its own so that two of the same name do not meet.</summary>
     private async Task<Dictionary<string, string>> DownloadInputsAsync(System.Text.Json.Nodes.JsonObject carried, string name, string folder, CancellationToken cancellationToken)
     {
@@ -158,7 +173,12 @@ public sealed class PublishTests(BlobServiceClient blobs, NotebookExecutor execu
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             try
             {
-                await blobs.GetBlobContainerClient(container).GetBlobClient(blob).DownloadToAsync(target, cancellationToken);
+                var client = blobs.GetBlobContainerClient(container).GetBlobClient(blob);
+                var properties = await client.GetPropertiesAsync(cancellationToken: cancellationToken);
+                if (properties.Value.ContentLength > MaxSampleBytes)
+                    throw ApiException.BadRequest($"the sample input blob '{given}' is {properties.Value.ContentLength:N0} bytes; the publish gate takes samples of at most {MaxSampleBytes >> 20} MiB", field);
+                // The version checked is the version read.
+                await client.DownloadToAsync(target, new Azure.Storage.Blobs.Models.BlobDownloadToOptions { Conditions = new Azure.Storage.Blobs.Models.BlobRequestConditions { IfMatch = properties.Value.ETag } }, cancellationToken);
             }
             catch (RequestFailedException e) when (e.Status is 404 or 400)
             {
