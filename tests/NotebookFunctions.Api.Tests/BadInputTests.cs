@@ -108,6 +108,7 @@ public sealed class BadInputTests
             new("empty notebook", HttpMethod.Put, $"/api/notebooks/{notebook}-empty", string.Empty, 400, "body"),
             new("notebook that is not JSON", HttpMethod.Put, $"/api/notebooks/{notebook}-broken", "{\"cells\": [", 400, "notebook"),
             new("nbformat 3 notebook", HttpMethod.Put, $"/api/notebooks/{notebook}-v3", "{\"nbformat\": 3, \"nbformat_minor\": 0, \"metadata\": {}, \"worksheets\": []}", 400, "notebook"),
+            new("notebook with a malformed requirement", HttpMethod.Put, $"/api/notebooks/{notebook}-reqs", BadRequirement(), 400, "notebook", Says: "metadata.notebook_functions.requirements[0]"),
             new("notebook holding a credential", HttpMethod.Put, $"/api/notebooks/{notebook}-leaky", leaky, 422, null),
             new("notebook over the size limit", HttpMethod.Put, $"/api/notebooks/{notebook}-big", ApiHarness.NotebookText(Sum, "x = '" + new string('x', 70 * 1024) + "'"), 413, null),
             new("malformed source commit", HttpMethod.Put, $"/api/notebooks/{notebook}-src", ApiHarness.NotebookText(Sum), 400, "X-Nbf-Source-Commit", new() { ["X-Nbf-Source-Commit"] = "xyz", ["X-Nbf-Source-Path"] = "a.ipynb", ["X-Nbf-Source-Dirty"] = "false" }),
@@ -142,6 +143,14 @@ public sealed class BadInputTests
 
         var (_, runs) = await api.SendAsync(HttpMethod.Get, $"/api/runs?notebook={notebook}");
         Assert.Empty(runs["runs"]!.AsArray());
+    }
+
+    /// <summary>A notebook whose requirements list a string that is no requirement.</summary>
+    private static string BadRequirement()
+    {
+        var notebook = NotebookFunctions.Tests.Shared.TestNotebooks.Build("x = 1", "print(x)");
+        notebook.Metadata["notebook_functions"] = new System.Text.Json.Nodes.JsonObject { ["requirements"] = new System.Text.Json.Nodes.JsonArray("pandas >= = 2") };
+        return notebook.ToText();
     }
 
     [Fact]

@@ -165,4 +165,23 @@ public sealed class NotebookRunOrchestratorTests
         Assert.DoesNotContain("AKIAIOSFODNN7EXAMPLE", result.Error);
         Assert.Null(await RunHarness.ReadRunBlobAsync($"{result.RunId}/chunks/0/output.ipynb"));
     }
+
+    [Fact]
+    public async Task A_notebook_whose_requirements_the_kernel_does_not_meet_fails_at_once_listing_required_and_found()
+    {
+        var source = Core.Notebooks.NotebookReader.Parse(TestNotebooks.Text(FilterNotebookParameters, FilterNotebookCells), "nb.ipynb");
+        source.Metadata["notebook_functions"] = new JsonObject { ["requirements"] = new JsonArray("pandas>=1", "numpy<1", "no-such-package-nbf>=2") };
+        var notebook = await RunHarness.PublishAsync(source);
+        var container = await RunHarness.UploadInputAsync("data.csv", Csv(10));
+        await using var harness = await RunHarness.StartAsync();
+
+        var (result, _) = await harness.RunAsync(Request(notebook, container.Name, split: 1000));
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Equal(0, result.ChunkCount);
+        Assert.Contains("does not meet its requirements: numpy<1: found ", result.Error);
+        Assert.Contains("no-such-package-nbf>=2: not installed", result.Error);
+        Assert.DoesNotContain("pandas>=1", result.Error);
+        Assert.Null(await RunHarness.ReadRunBlobAsync($"{result.RunId}/chunks/0/output.ipynb"));
+    }
 }

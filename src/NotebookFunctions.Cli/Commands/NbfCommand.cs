@@ -21,5 +21,6 @@ public static class NbfCommand
         ScanCommand.Create(),
         PublishCommand.Create(),
         TestCommand.Create(),
+        EnvCommand.Create(),
     };
 }

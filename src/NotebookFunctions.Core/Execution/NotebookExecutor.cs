@@ -107,6 +107,30 @@ public sealed class NotebookExecutor
         return run.Finish(failure);
     }
 
+    /// <summary>
+    /// Checks <paramref name="requirements"/> on a kernel of the spec a run would use, from this executor's provider
+    /// (a warm one from the pool), which is then thrown away like any other.
+    /// </summary>
+    /// <exception cref="KernelStartException">No kernel of that spec could be started.</exception>
+    /// <exception cref="EnvironmentCheckException">The kernel cannot run the check.</exception>
+    public async Task<EnvironmentReport> CheckEnvironmentAsync(string? kernelName, IReadOnlyList<string> requirements, CancellationToken cancellationToken)
+    {
+        var spec = _specs.Find(kernelName);
+        var kernel = await _kernels.AcquireAsync(spec, new KernelStartOptions(), cancellationToken);
+        try
+        {
+            return await EnvironmentCheck.RunAsync(kernel, requirements, cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new EnvironmentCheckException("the kernel did not answer the requirements check within 60 s");
+        }
+        finally
+        {
+            await _kernels.ReleaseAsync(kernel);
+        }
+    }
+
     private static async Task<JsonObject?> ProbeEnvironmentAsync(Kernel kernel, KernelSpec spec, CancellationToken cancellationToken)
     {
         var probe = KernelSetupCode.EnvironmentProbe(spec.Language);

@@ -25,6 +25,50 @@ public static class KernelSetupCode
         _ => null,
     };
 
+    /// <summary>
+    /// Defines <c>_nbf_requirements_check(requirements)</c> in a Python kernel: each requirement parsed by
+    /// <c>packaging</c> (PEP 508/440, as pip reads it), its package looked up by normalised name among the installed
+    /// distributions, its specifier applied; an environment marker that does not hold here skips it. The result's repr
+    /// is JSON, so <see cref="Kernel.EvaluateAsync"/> reads it whole.
+    /// </summary>
+    public const string RequirementsCheck = """
+        def _nbf_requirements_check(texts):
+            import json, sys
+            import importlib.metadata as metadata
+
+            class _Json:
+                def __init__(self, value):
+                    self.value = value
+
+                def __repr__(self):
+                    return json.dumps(self.value)
+
+            try:
+                from packaging.requirements import Requirement
+                from packaging.utils import canonicalize_name
+            except ImportError:
+                return _Json({'error': "the kernel's Python has no 'packaging' module, which checks requirements: install it (python3-packaging, or pip install packaging)"})
+            installed = {}
+            for dist in metadata.distributions():
+                name = dist.metadata['Name']
+                if name:
+                    installed.setdefault(canonicalize_name(name), dist.version)
+            items = []
+            for text in texts:
+                try:
+                    requirement = Requirement(text)
+                except Exception as error:
+                    items.append({'requirement': text, 'satisfied': False, 'note': f'not a requirement: {error}'})
+                    continue
+                found = installed.get(canonicalize_name(requirement.name))
+                if requirement.marker is not None and not requirement.marker.evaluate():
+                    items.append({'requirement': text, 'name': requirement.name, 'found': found, 'satisfied': True, 'note': 'its marker does not apply here'})
+                    continue
+                ok = found is not None and requirement.specifier.contains(found, prereleases=True)
+                items.append({'requirement': text, 'name': requirement.name, 'found': found, 'satisfied': ok})
+            return _Json({'python': sys.version.split()[0], 'executable': sys.executable, 'items': items})
+        """;
+
     private static string PythonString(string s) => "'" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
 
     private static string CSharpString(string s) => "@\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

@@ -2,6 +2,7 @@ using Azure.Storage.Blobs;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using NotebookFunctions.Core.Chunks;
+using NotebookFunctions.Core.Execution;
 using NotebookFunctions.Core.Notebooks;
 using NotebookFunctions.Core.Parameters;
 using NotebookFunctions.Core.Secrets;
@@ -17,7 +18,7 @@ public sealed record PlanChunksInput(string RunId, RunRequest Request);
 /// Checks everything that can be checked before a kernel starts (the notebook version exists, parameters fit its
 /// schema, secrets resolve) and cuts the input into chunks. Any failure here fails the run with a clear message.
 /// </summary>
-public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets, ILogger<PlanChunks> logger) : TaskActivity<PlanChunksInput, ChunkPlan>
+public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets, NotebookExecutor executor, ILogger<PlanChunks> logger) : TaskActivity<PlanChunksInput, ChunkPlan>
 {
     public override async Task<ChunkPlan> RunAsync(TaskActivityContext context, PlanChunksInput input)
     {
@@ -60,11 +61,39 @@ public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets, I
         }
 
         await SecretResolver.ResolveAsync(secrets, request.Secrets, CancellationToken.None);
+        // The packages the notebooks require, checked on a kernel like the chunks' before any chunk runs: a mismatch
+        // fails the run at once, listing each package with what is required and what was found.
+        await CheckRequirementsAsync($"{request.Notebook}@{request.Version[..Math.Min(12, request.Version.Length)]}", notebook, request.Kernel);
+        if (request.Reduce is { } named)
+        {
+            var reducer = await PublishedNotebooks.LoadAsync(blobs, named.Notebook, named.Version);
+            await CheckRequirementsAsync($"reduce notebook {named.Notebook}@{named.Version[..Math.Min(12, named.Version.Length)]}", reducer, null);
+        }
+
         var plan = request.RepairOf is null
             ? new ChunkPlan(await new ChunkPlanner(blobs).PlanAsync(request.Input))
             : await RepairPlans.PlanAsync(blobs, request.RepairOf, request.OnlyChunks ?? []);
         await PlannedRequests.SaveAsync(blobs, input.RunId, request);
         await store.UploadTextAsync(StorageLayout.PlanBlob(input.RunId), System.Text.Json.JsonSerializer.Serialize(plan));
         return plan;
+    }
+
+    /// <exception cref="InvalidOperationException">The environment does not meet the requirements, or they cannot be checked.</exception>
+    private async Task CheckRequirementsAsync(string label, Notebook notebook, string? kernel)
+    {
+        var requirements = NotebookRequirements.Of(notebook, label);
+        if (requirements.Count == 0) return;
+        EnvironmentReport report;
+        try
+        {
+            report = await executor.CheckEnvironmentAsync(kernel ?? notebook.KernelName, requirements, CancellationToken.None);
+        }
+        catch (EnvironmentCheckException e)
+        {
+            throw new InvalidOperationException($"{label}: its requirements could not be checked: {e.Message}");
+        }
+
+        if (!report.Satisfied)
+            throw new InvalidOperationException($"{label}: the kernel's environment (python {report.PythonVersion}) does not meet its requirements: {report.Problems}");
     }
 }
