@@ -31,6 +31,7 @@ public static class ApiRoutes
         api.MapGet("/runs/{id}/chunks/{index:int}/view", (HttpRequest r, string id, int index) => runs.ChunkNotebookPageAsync(r, client, id, index)).WithName(ApiOperations.ViewChunkNotebook);
         api.MapGet("/runs/{id}/reduce/view", (HttpRequest r, string id) => runs.ReduceNotebookPageAsync(r, client, id)).WithName(ApiOperations.ViewReduceNotebook);
         api.MapGet("/runs/{id}/files", (HttpRequest r, string id) => runs.FilesAsync(r, client, id)).WithName(ApiOperations.ListRunFiles);
+        api.MapGet("/runs/{id}/environment", (HttpRequest r, string id) => runs.EnvironmentAsync(r, client, id)).WithName(ApiOperations.GetRunEnvironment);
         api.MapGet("/runs/{id}/files/{*path}", (HttpRequest r, string id, string path) => runs.FileAsync(r, client, id, path)).WithName(ApiOperations.GetRunFile);
         api.MapPut("/pipelines/{name}", (HttpRequest r, string name) => pipelines.PublishAsync(r, client, name)).WithName(ApiOperations.PublishPipeline);
         api.MapGet("/pipelines", (HttpRequest r) => pipelines.ListAsync(r, client)).WithName(ApiOperations.ListPipelines);

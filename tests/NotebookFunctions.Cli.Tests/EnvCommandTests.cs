@@ -35,4 +35,27 @@ public sealed class EnvCommandTests
         Assert.Equal(2, malformed.ExitCode);
         Assert.Contains("metadata.notebook_functions.requirements[0]", malformed.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Env_diff_compares_the_environments_two_runs_recorded_and_refuses_an_unknown_run()
+    {
+        var folder = NbfProcess.TempFolder();
+        var environment = new Dictionary<string, string> { ["NBF_TASK_HUB"] = $"nbfe{Guid.NewGuid():N}"[..16] };
+        var notebook = TestNotebooks.Write(folder, "echo.ipynb", "input_path = 'x'\noutput_dir = 'out'", "print(open(input_path).read())");
+        var data = Path.Combine(folder, "data.csv");
+        await File.WriteAllTextAsync(data, "a\n1\n");
+        var (a, b) = ($"enva-{Guid.NewGuid():N}"[..16], $"envb-{Guid.NewGuid():N}"[..16]);
+        var first = await NbfProcess.RunAsync(environment, "run", notebook, "--input", data, "--run-id", a);
+        var second = await NbfProcess.RunAsync(environment, "run", notebook, "--input", data, "--run-id", b);
+        Assert.True(first.ExitCode == 0 && second.ExitCode == 0, first.Stderr + second.Stderr);
+
+        var same = await NbfProcess.RunAsync(environment, "env", "diff", a, b);
+        var unknown = await NbfProcess.RunAsync(environment, "env", "diff", a, "no-such-run");
+
+        Assert.True(same.ExitCode == 0, same.Stdout + same.Stderr);
+        Assert.Matches(@"^python 3\.\d+\.\d+ -> 3\.\d+\.\d+ \(same\)\n$", same.Stdout);
+        Assert.Contains("the same environment", same.Stderr, StringComparison.Ordinal);
+        Assert.Equal(5, unknown.ExitCode);
+        Assert.Contains("no run with id 'no-such-run'", unknown.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -18,6 +18,7 @@ public static class ApiOperations
     public const string ViewChunkNotebook = nameof(ViewChunkNotebook);
     public const string ViewReduceNotebook = nameof(ViewReduceNotebook);
     public const string ListRunFiles = nameof(ListRunFiles);
+    public const string GetRunEnvironment = nameof(GetRunEnvironment);
     public const string GetRunFile = nameof(GetRunFile);
     public const string PublishPipeline = nameof(PublishPipeline);
     public const string ListPipelines = nameof(ListPipelines);
@@ -45,6 +46,7 @@ public static class ApiOperations
         [ViewChunkNotebook] = NotebookRoles.Reader,
         [ViewReduceNotebook] = NotebookRoles.Reader,
         [ListRunFiles] = NotebookRoles.Reader,
+        [GetRunEnvironment] = NotebookRoles.Reader,
         [GetRunFile] = NotebookRoles.Reader,
         // A pipeline is published, read and run with the roles its notebooks are.
         [PublishPipeline] = NotebookRoles.Publisher,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using NotebookFunctions.Orchestration.Runs;
@@ -53,6 +54,43 @@ public sealed class RunsApi(Azure.Storage.Blobs.BlobServiceClient blobs, ApiOpti
     {
         var started = await Service(client).RepairAsync(id, request.HttpContext.RequestAborted);
         return new LocatedResult(Results.Json(started, ApiJson.Options, statusCode: 202), started.Links.Self);
+    });
+
+    /// <summary>
+    /// GET /api/runs/{id}/environment[?against=OTHER]: the kernel environment the run recorded; with <c>against</c>, what
+    /// changed from the other run's to this one's (packages added, removed, at another version; the Python version).
+    /// </summary>
+    public Task<IResult> EnvironmentAsync(HttpRequest request, DurableTaskClient client, string id) => ApiProblems.GuardAsync(request, async () =>
+    {
+        var against = request.Query["against"] switch
+        {
+            { Count: 0 } => null,
+            { Count: 1 } one when !string.IsNullOrEmpty(one[0]) => one[0],
+            _ => throw ApiException.BadRequest("'against' is one run id", "against"),
+        };
+        var service = Service(client);
+        var environment = await service.EnvironmentAsync(id, request.HttpContext.RequestAborted);
+        if (against is null) return Results.Json(new { run = id, environment }, ApiJson.Options);
+        JsonObject other;
+        try
+        {
+            other = await service.EnvironmentAsync(against, request.HttpContext.RequestAborted);
+        }
+        catch (Orchestration.Runs.RunRefusalException e)
+        {
+            // The other run is named by the query, so its refusal names that field.
+            throw new ApiException(e.Kind == Orchestration.Runs.RunRefusalKind.NotFound ? 404 : 409, e.Title, e.Message, new Dictionary<string, object?> { ["field"] = "against" });
+        }
+
+        var difference = Core.Execution.EnvironmentDiff.Compare(other, environment);
+        return Results.Json(new
+        {
+            run = id,
+            against,
+            same = difference.Same,
+            python = new { run = difference.PythonAfter, against = difference.PythonBefore },
+            changes = difference.Packages.Select(p => new { name = p.Name, against = p.Before, run = p.After }),
+        }, ApiJson.Options);
     });
 
     /// <summary>GET /api/runs/{id}/files: what a caller may download of a run (merged results, manifest, executed chunk notebooks).</summary>

@@ -42,6 +42,10 @@ public sealed class RunHttpFunctions(RunsApi runs)
     public async Task<IActionResult> ViewReduceNotebook([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/runs/{id}/reduce/view")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
         new ResultAction(await runs.ReduceNotebookPageAsync(request, client, id));
 
+    [Function(ApiOperations.GetRunEnvironment)]
+    public async Task<IActionResult> GetRunEnvironment([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/runs/{id}/environment")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
+        new ResultAction(await runs.EnvironmentAsync(request, client, id));
+
     [Function(ApiOperations.ListRunFiles)]
     public async Task<IActionResult> ListRunFiles([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/runs/{id}/files")] HttpRequest request, [DurableClient] DurableTaskClient client, string id) =>
         new ResultAction(await runs.FilesAsync(request, client, id));

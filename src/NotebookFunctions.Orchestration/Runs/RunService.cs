@@ -224,6 +224,19 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
         return ids;
     }
 
+    /// <summary>
+    /// The kernel environment a run recorded in its manifest (language version and installed packages), read when the
+    /// run has ended; a run still going, or one that never started a kernel, is refused saying so.
+    /// </summary>
+    public async Task<JsonObject> EnvironmentAsync(string runId, CancellationToken cancellationToken)
+    {
+        await FindAsync(runId, cancellationToken);
+        var text = await _runs.DownloadTextAsync(StorageLayout.ManifestBlob(runId), cancellationToken)
+            ?? throw RunRefusalException.Conflict("Not ended", $"run '{runId}' has no manifest yet: its environment is recorded when it ends");
+        return JsonNode.Parse(text)?["environment"] as JsonObject
+            ?? throw RunRefusalException.Conflict("No environment", $"run '{runId}' recorded no environment (no chunk started a kernel)");
+    }
+
     /// <summary>The files of a run a caller may download (merged results, manifest, executed chunk notebooks), paths relative to the run.</summary>
     public async Task<List<RunFile>> FilesAsync(string runId, CancellationToken cancellationToken)
     {
