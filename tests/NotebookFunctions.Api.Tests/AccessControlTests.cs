@@ -34,7 +34,8 @@ public sealed class AccessControlTests
     [Fact]
     public void Every_operation_needs_exactly_one_of_the_three_roles_except_who_am_i()
     {
-        Assert.Equal(24, ApiOperations.RequiredRole.Count);
+        Assert.Equal(25, ApiOperations.RequiredRole.Count);
+        Assert.Equal(NotebookRoles.Reader, ApiOperations.RequiredRole[ApiOperations.GetRunEnvironment]);
         Assert.Equal(NotebookRoles.SignedIn, ApiOperations.RequiredRole[ApiOperations.GetSignedInUser]);
         Assert.Equal(NotebookRoles.Runner, ApiOperations.RequiredRole[ApiOperations.UploadInput]);
         Assert.Equal(NotebookRoles.Reader, ApiOperations.RequiredRole[ApiOperations.ViewChunkNotebook]);
