@@ -31,6 +31,7 @@ public static class RunManifest
             ["attempts"] = r.Attempts,
             ["started_at"] = r.StartedAt == default ? null : r.StartedAt.ToString("O"),
             ["duration_seconds"] = r.DurationSeconds,
+            ["peak_memory_mb"] = r.PeakMemoryMB,
             ["notebook"] = r.NotebookBlob,
             ["files"] = new JsonArray(r.Files.Select(f => (JsonNode?)f).ToArray()),
             ["error"] = r.Error is null ? null : JsonSerializer.SerializeToNode(r.Error),

@@ -63,6 +63,8 @@ public sealed class NotebookRunOrchestratorTests
         Assert.Contains(manifest["environment"]!["packages"]!.AsArray(), p => p!.GetValue<string>().StartsWith("pandas==", StringComparison.Ordinal));
         Assert.Single(manifest["inputs"]!.AsArray());
         Assert.Equal(result.ChunkCount, manifest["chunks"]!.AsArray().Count);
+        // Each chunk's kernel peak, read from /proc before the kernel went: a pandas kernel holds tens of MB at least.
+        Assert.All(manifest["chunks"]!.AsArray(), c => Assert.InRange(c!["peak_memory_mb"]!.GetValue<double>(), 10, 4096));
         Assert.NotNull(await RunHarness.ReadRunBlobAsync($"{result.RunId}/chunks/0/output.ipynb"));
         Assert.Contains("\"Planned\":", metadata.SerializedCustomStatus);
     }

@@ -43,6 +43,7 @@ public static class NotebookTelemetry
         public const string ExecutionCount = "nbf.cell.execution_count";
         public const string SourceExcerpt = "nbf.cell.source_excerpt";
         public const string Status = "nbf.status";
+        public const string PeakMemoryMB = "nbf.kernel.peak_memory_mb";
         public const string Kernel = "nbf.kernel";
         public const string Forked = "nbf.kernel.forked";
         public const string ExceptionType = "exception.type";

@@ -79,6 +79,7 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
                 NotebookBlob = StorageLayout.ChunkNotebookBlob(runId, chunk.Index),
                 StartedAt = started,
                 DurationSeconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
+                PeakMemoryMB = outcome.Result.PeakMemoryBytes is { } peak ? Math.Round(peak / 1048576.0, 1) : null,
                 Environment = outcome.Result.Environment,
             };
         }

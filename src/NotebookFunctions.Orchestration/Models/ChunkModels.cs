@@ -37,6 +37,9 @@ public sealed record ChunkResult
 
     public double DurationSeconds { get; init; }
 
+    /// <summary>The kernel's highest resident memory in MB (VmHWM), when the host could read it.</summary>
+    public double? PeakMemoryMB { get; init; }
+
     /// <summary>Kernel language, version and packages; captured by chunk 0 only.</summary>
     public JsonObject? Environment { get; init; }
 

@@ -43,6 +43,7 @@ public static class RunSpans
         if (!result.Succeeded) ChunksFailed.Add(1, notebook);
         if (activity is null) return;
         activity.SetTag(Attributes.Status, status.Value);
+        if (result.PeakMemoryMB is { } peak) activity.SetTag(Attributes.PeakMemoryMB, peak);
         if (result.Error is { } error)
         {
             // Already redacted by the activity: error records never hold a secret's value.
