@@ -186,7 +186,7 @@ public sealed class FanOutCheck(TestSession session)
             }, cancellationToken);
             await session.KeepAsync(suite, $"{testCase.Name}.{count}-chunks.{index}", outcome.Result, redactor);
             var failure = outcome.Failure(redactor);
-            var files = Directory.EnumerateFiles(outputDir, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(outputDir, f).Replace('\\', '/')).ToList();
+            var files = LocalPaths.RelativeFiles(outputDir);
             return new ChunkOutcome(index, outputDir, files, ScrapReader.Read(outcome.Result.Notebook),
                 failure is null ? null : failure with { Message = count == 1 ? failure.Message : $"chunk {index} {failure.Message}" },
                 outcome.Result.Failure?.Kind == FailureKind.KernelStart);

@@ -95,7 +95,7 @@ public static class FileChecks
     private static string Written(string outputDir)
     {
         var files = Directory.Exists(outputDir)
-            ? Directory.EnumerateFiles(outputDir, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(outputDir, f).Replace('\\', '/')).Order(StringComparer.Ordinal).Take(10).ToList()
+            ? LocalPaths.RelativeFiles(outputDir).Order(StringComparer.Ordinal).Take(10).ToList()
             : [];
         return files.Count == 0 ? " (output_dir is empty)" : $" (output_dir has {string.Join(", ", files)})";
     }

@@ -33,6 +33,10 @@ public static class LocalPaths
         ? new FileInfo(path).Length
         : Files(path).Sum(f => new FileInfo(f).Length);
 
+    /// <summary>Every file under a folder, all depths, as paths relative to it with '/' (as output_dir's files are named in results).</summary>
+    public static List<string> RelativeFiles(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/')).ToList();
+
     /// <summary>The files under a folder, all depths, skipping symbolic links to files and folders.</summary>
     public static IEnumerable<string> Files(string folder) =>
         Directory.EnumerateFiles(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true });

@@ -60,7 +60,7 @@ public static class ResultComparer
     }
 
     private static List<string> Files(string folder) => Directory.Exists(folder)
-        ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/')).ToList()
+        ? LocalPaths.RelativeFiles(folder)
         : [];
 
     private static async Task<TestFailure?> CompareTablesAsync(string name, string left, string right, string over, double tolerance, CancellationToken cancellationToken)

@@ -23,25 +23,18 @@ public sealed partial class TestSession(NotebookExecutor executor, ISecretSource
     /// <summary>Where the executed notebooks of every test are written (NOTEBOOK/CASE.ipynb); not kept when null.</summary>
     public string? KeepFolder { get; init; }
 
-    public async Task<SampleOutcome> RunAsync(SampleExecution execution, CancellationToken cancellationToken)
-    {
-        await _slots.WaitAsync(cancellationToken);
-        try
-        {
-            return await execution.RunAsync(executor, cancellationToken);
-        }
-        finally
-        {
-            _slots.Release();
-        }
-    }
+    public Task<SampleOutcome> RunAsync(SampleExecution execution, CancellationToken cancellationToken) =>
+        InSlotAsync(() => execution.RunAsync(executor, cancellationToken), cancellationToken);
 
-    public async Task<ExecutionResult> ExecuteAsync(Notebook notebook, ExecutionOptions options, CancellationToken cancellationToken)
+    public Task<ExecutionResult> ExecuteAsync(Notebook notebook, ExecutionOptions options, CancellationToken cancellationToken) =>
+        InSlotAsync(() => executor.ExecuteAsync(notebook, options with { Timeout = options.Timeout ?? CaseTimeout }, cancellationToken), cancellationToken);
+
+    private async Task<T> InSlotAsync<T>(Func<Task<T>> execute, CancellationToken cancellationToken)
     {
         await _slots.WaitAsync(cancellationToken);
         try
         {
-            return await executor.ExecuteAsync(notebook, options with { Timeout = options.Timeout ?? CaseTimeout }, cancellationToken);
+            return await execute();
         }
         finally
         {

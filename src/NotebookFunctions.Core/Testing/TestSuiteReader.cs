@@ -192,12 +192,11 @@ public static partial class TestSuiteReader
         };
     }
 
-    /// <summary>The run service's rule for secret names: 1 to 127 letters, digits, '_' or '-'.</summary>
+    /// <summary>A secret name, by the rule every request's is held to.</summary>
     private static string SecretName(JsonNode? node, string source, string at)
     {
         var name = Text(node, source, at);
-        return name.Length is > 0 and <= 127 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') ? name
-            : throw new TestFileException(source, at, $"secret name '{name}' must be 1 to 127 letters, digits, '_' or '-'");
+        return Secrets.SecretNames.IsValid(name) ? name : throw new TestFileException(source, at, $"secret name '{name}' must be {Secrets.SecretNames.Rule}");
     }
 
     private static string ExceptionName(JsonNode? node, string source, string at)

@@ -191,11 +191,9 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
     private static List<string> CheckSecretNames(List<string> names)
     {
         if (names.Count > RunLimits.MaxSecrets) throw RunRefusalException.Invalid($"'secrets' names {names.Count} secrets; at most {RunLimits.MaxSecrets}", "secrets");
-        if (names.FirstOrDefault(s => !SecretName(s)) is { } bad) throw RunRefusalException.Invalid($"secret name '{bad}' must be 1 to 127 letters, digits, '_' or '-'", "secrets");
+        if (names.FirstOrDefault(s => !SecretNames.IsValid(s)) is { } bad) throw RunRefusalException.Invalid($"secret name '{bad}' must be {SecretNames.Rule}", "secrets");
         return names;
     }
-
-    private static bool SecretName(string name) => name.Length is > 0 and <= 127 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 
     /// <summary>The kernel the run would start (the request's, else the notebook's) must be installed where chunks run; else it would fail twice, late.</summary>
     private static void CheckKernel(string? requested, Notebook notebook)
