@@ -20,6 +20,9 @@ public enum FailureKind
 
     /// <summary>The caller cancelled the run.</summary>
     Cancelled,
+
+    /// <summary>The kernel ran into its memory limit: a MemoryError past a process limit, or killed by its cgroup.</summary>
+    OutOfMemory,
 }
 
 /// <summary>A failed run, naming the notebook, the cell (index, id, execution count) and the error.</summary>
@@ -42,7 +45,8 @@ public sealed record ExecutionFailure(
             var cell = CellIndex is null ? string.Empty
                 : $" in cell {CellIndex}{(CellId is null ? string.Empty : $" (id '{CellId}')")}{(ExecutionCount is null ? string.Empty : $", In [{ExecutionCount}]")}";
             var value = EValue.Contains('\n', StringComparison.Ordinal) ? EValue[..EValue.IndexOf('\n', StringComparison.Ordinal)] : EValue;
-            return $"{Notebook}: {KindText}{cell}: {EName}: {value}";
+            // The limit's own words (peak of limit) say more than the exception's name.
+            return Kind == FailureKind.OutOfMemory ? $"{Notebook}: {KindText}{cell}: {value}" : $"{Notebook}: {KindText}{cell}: {EName}: {value}";
         }
     }
 
@@ -54,6 +58,7 @@ public sealed record ExecutionFailure(
         FailureKind.KernelDied => "kernel died",
         FailureKind.KernelStart => "kernel did not start",
         FailureKind.Cancelled => "cancelled",
+        FailureKind.OutOfMemory => "out of memory",
         _ => Kind.ToString(),
     };
 

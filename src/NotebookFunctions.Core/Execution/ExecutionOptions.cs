@@ -33,6 +33,12 @@ public sealed record ExecutionOptions
     /// <summary>Extra environment variables for the kernel process.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The kernel's memory limit (it and what it starts), enforced by the host's mechanism; none when null. A cell that
+    /// runs into it fails the run as <see cref="FailureKind.OutOfMemory"/>, naming the cell and its peak.
+    /// </summary>
+    public long? MemoryLimitBytes { get; init; }
+
     /// <summary>After the cells, record the kernel's language version and installed packages in the result.</summary>
     public bool CaptureEnvironment { get; init; }
 

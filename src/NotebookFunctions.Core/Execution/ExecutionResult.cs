@@ -19,8 +19,14 @@ public sealed record ExecutionResult(
     /// <summary>Language version and installed packages, when asked for and the kernel could tell.</summary>
     public JsonObject? Environment { get; init; }
 
-    /// <summary>The kernel's highest resident memory, read as it finished; null where the host cannot tell (no /proc).</summary>
+    /// <summary>The kernel's highest resident memory over the run; null where the host cannot tell (no /proc).</summary>
     public long? PeakMemoryBytes { get; init; }
+
+    /// <summary>The kernel's resident memory before the first cell: what a chunk costs before its data.</summary>
+    public long? BaselineMemoryBytes { get; init; }
+
+    /// <summary>The memory limit the kernel ran under; null when it had none.</summary>
+    public long? MemoryLimitBytes { get; init; }
 
     public void ThrowIfFailed()
     {
@@ -29,4 +35,8 @@ public sealed record ExecutionResult(
 }
 
 /// <summary>One code cell's outcome.</summary>
-public sealed record CellResult(int CellIndex, CellStatus Status, int? ExecutionCount, TimeSpan Duration, long OutputBytesDropped);
+public sealed record CellResult(int CellIndex, CellStatus Status, int? ExecutionCount, TimeSpan Duration, long OutputBytesDropped)
+{
+    /// <summary>The kernel's peak resident memory while this cell ran; null where the host cannot tell.</summary>
+    public long? PeakMemoryBytes { get; init; }
+}

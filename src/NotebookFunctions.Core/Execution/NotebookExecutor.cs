@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using NotebookFunctions.Core.Kernels;
+using NotebookFunctions.Core.Kernels.Memory;
 using NotebookFunctions.Core.Notebooks;
 using NotebookFunctions.Core.Telemetry;
 
@@ -44,9 +45,12 @@ public sealed class NotebookExecutor
         var run = new Run(notebook, options, start);
         KernelSpec spec;
         Kernel kernel;
+        // A limited kernel first reserves its limit from the host's memory: the host never runs more than fit.
+        IDisposable? reserved = null;
         try
         {
             spec = _specs.Find(options.KernelName ?? notebook.KernelName);
+            if (options.MemoryLimitBytes is { } reserve) reserved = await HostMemoryBudget.Shared.ReserveAsync(reserve, runToken.Token);
             kernel = await _kernels.AcquireAsync(spec, new KernelStartOptions
             {
                 WorkingDirectory = options.WorkingDirectory,
@@ -55,17 +59,36 @@ public sealed class NotebookExecutor
         }
         catch (KernelStartException e)
         {
+            reserved?.Dispose();
             return run.Finish(new ExecutionFailure(FailureKind.KernelStart, options.NotebookName, null, null, null, "KernelStartError", e.Message, [], null));
         }
         catch (OperationCanceledException)
         {
+            reserved?.Dispose();
             var kind = cancellationToken.IsCancellationRequested ? FailureKind.Cancelled : FailureKind.NotebookTimeout;
             return run.Finish(new ExecutionFailure(kind, options.NotebookName, null, null, null, kind.ToString(), "before the kernel was ready", [], null));
         }
 
         ExecutionFailure? failure = null;
+        KernelMemoryWatch? memory = null;
         try
         {
+            if (options.MemoryLimitBytes is { } limit)
+            {
+                try
+                {
+                    kernel.LimitMemory(limit);
+                }
+                catch (InvalidOperationException e)
+                {
+                    return run.Finish(new ExecutionFailure(FailureKind.KernelStart, options.NotebookName, null, null, null, "MemoryLimitError", e.Message, [], null));
+                }
+
+                run.MemoryLimitBytes = limit;
+            }
+
+            memory = new KernelMemoryWatch(kernel);
+            run.BaselineMemoryBytes = memory.Baseline;
             run.KernelInfo = kernel.Info;
             RecordLanguageInfo(notebook, kernel);
             var codeCells = notebook.Cells.Count(IsRunnable);
@@ -83,7 +106,7 @@ public sealed class NotebookExecutor
 
                 ordinal++;
                 using var span = Telemetry.CellSpans.Start(options.NotebookName, index, cell.Id);
-                var outcome = await RunCellAsync(kernel, notebook, index, ordinal, codeCells, recorder, options, cancellationToken, notebookDeadline.Token, runToken.Token);
+                var outcome = await RunCellAsync(kernel, memory, notebook, index, ordinal, codeCells, recorder, options, cancellationToken, notebookDeadline.Token, runToken.Token);
                 var redact = options.Redactor;
                 var failed = outcome.Failure is { } f
                     ? new Telemetry.CellFailureRecord(f.CellId, redact.Redact(f.EName), redact.Redact(f.EValue), redact.Redact(Telemetry.NotebookTelemetry.Excerpt(cell.Source)))
@@ -96,12 +119,14 @@ public sealed class NotebookExecutor
             }
 
             // While the kernel still lives (also after a failure): what it took, and what it ran on.
-            run.PeakMemoryBytes = ProcessMemory.PeakResidentBytes(kernel.ProcessId);
+            run.PeakMemoryBytes = memory.Peak;
             if (options.CaptureEnvironment) run.Environment = await ProbeEnvironmentAsync(kernel, spec, runToken.Token);
         }
         finally
         {
+            if (memory is not null) await memory.DisposeAsync();
             await _kernels.ReleaseAsync(kernel);
+            reserved?.Dispose();
         }
 
         return run.Finish(failure);
@@ -149,7 +174,7 @@ public sealed class NotebookExecutor
     private static bool IsRunnable(Cell cell) => cell.IsCode && !string.IsNullOrWhiteSpace(cell.Source) && !cell.HasTag(SkipTag);
 
     private async Task<CellOutcome> RunCellAsync(
-        Kernel kernel, Notebook notebook, int index, int ordinal, int codeCells, OutputRecorder recorder, ExecutionOptions options,
+        Kernel kernel, KernelMemoryWatch memory, Notebook notebook, int index, int ordinal, int codeCells, OutputRecorder recorder, ExecutionOptions options,
         CancellationToken callerToken, CancellationToken notebookDeadline, CancellationToken runToken)
     {
         var cell = notebook.Cells[index];
@@ -157,6 +182,7 @@ public sealed class NotebookExecutor
         var allowErrors = options.AllowErrors || cell.HasTag(RaisesTag);
         options.Observer?.CellStarted(index, ordinal, codeCells, source);
         recorder.BeginCell(index);
+        memory.BeginCell();
         var started = DateTimeOffset.UtcNow;
 
         using var cellDeadline = new CancellationTokenSource();
@@ -183,6 +209,7 @@ public sealed class NotebookExecutor
         }
 
         var duration = DateTimeOffset.UtcNow - started;
+        var cellPeak = memory.EndCell();
         ExecutionFailure? failure = null;
         var status = CellStatus.Succeeded;
         var stopQuietly = false;
@@ -208,10 +235,19 @@ public sealed class NotebookExecutor
         else if (!request.Reply.IsCompletedSuccessfully)
         {
             var died = request.Reply.Exception?.InnerException as KernelDiedException ?? new KernelDiedException(null, kernel.StderrTail);
-            var evalue = $"the kernel died while running cell {index}: {died.Message}";
-            recorder.AddError("DeadKernelError", evalue);
             status = CellStatus.KernelDied;
-            failure = Failure(FailureKind.KernelDied, options, cell, index, recorder.ExecutionCount, "DeadKernelError", evalue, [], source);
+            if (memory.ExplainsFailure(FailureKind.KernelDied, string.Empty, died.StderrTail))
+            {
+                var evalue = $"{OutOfMemoryText(cellPeak, kernel)} (the kernel was killed)";
+                recorder.AddError("OutOfMemoryError", evalue);
+                failure = Failure(FailureKind.OutOfMemory, options, cell, index, recorder.ExecutionCount, "OutOfMemoryError", evalue, [], source);
+            }
+            else
+            {
+                var evalue = $"the kernel died while running cell {index}: {died.Message}";
+                recorder.AddError("DeadKernelError", evalue);
+                failure = Failure(FailureKind.KernelDied, options, cell, index, recorder.ExecutionCount, "DeadKernelError", evalue, [], source);
+            }
         }
         else
         {
@@ -235,13 +271,16 @@ public sealed class NotebookExecutor
                 {
                     status = CellStatus.Failed;
                     var traceback = content["traceback"] is JsonArray tb ? tb.Select(t => t?.GetValue<string>() ?? string.Empty).ToList() : [];
-                    failure = Failure(FailureKind.CellError, options, cell, index, recorder.ExecutionCount, ename, evalue, traceback, source);
+                    failure = memory.ExplainsFailure(FailureKind.CellError, ename, string.Empty)
+                        ? Failure(FailureKind.OutOfMemory, options, cell, index, recorder.ExecutionCount, ename, $"{OutOfMemoryText(cellPeak, kernel)} ({ename}: {evalue})", traceback, source)
+                        : Failure(FailureKind.CellError, options, cell, index, recorder.ExecutionCount, ename, evalue, traceback, source);
                 }
             }
         }
 
         recorder.EndCell();
-        var result = new CellResult(index, status, recorder.ExecutionCount, duration, recorder.DroppedBytes);
+        CellMemory.Record(cell, cellPeak);
+        var result = new CellResult(index, status, recorder.ExecutionCount, duration, recorder.DroppedBytes) { PeakMemoryBytes = cellPeak };
         return new CellOutcome(result, failure, stopQuietly);
     }
 
@@ -275,6 +314,10 @@ public sealed class NotebookExecutor
     private static ExecutionFailure Failure(FailureKind kind, ExecutionOptions options, Cell cell, int index, int? count, string ename, string evalue, IReadOnlyList<string> traceback, string source) =>
         new(kind, options.NotebookName, index, cell.Id, count, ename, evalue, traceback, source);
 
+    /// <summary>"peak X MB of Y MB limit": the words an out-of-memory failure carries everywhere it is shown.</summary>
+    private static string OutOfMemoryText(long? peak, Kernel kernel) =>
+        $"peak {(peak is { } p ? CellMemory.Megabytes(p).ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown")} MB of {kernel.MemoryLimit!.Bytes >> 20} MB limit";
+
     private static string Seconds(TimeSpan? t) => t is { } v ? $"{v.TotalSeconds:0.###} s" : "the limit";
 
     private static void ClearOutputs(Notebook notebook)
@@ -284,6 +327,7 @@ public sealed class NotebookExecutor
             cell.Outputs.Clear();
             cell.ExecutionCount = null;
             cell.Metadata.Remove("execution");
+            CellMemory.Clear(cell);
         }
     }
 
@@ -305,13 +349,17 @@ public sealed class NotebookExecutor
 
         public long? PeakMemoryBytes { get; set; }
 
+        public long? BaselineMemoryBytes { get; set; }
+
+        public long? MemoryLimitBytes { get; set; }
+
         public ExecutionResult Finish(ExecutionFailure? failure)
         {
             var end = DateTimeOffset.UtcNow;
             foreach (var cell in notebook.Cells) NbformatShape.SplitOutputLines(cell);
             if (failure is not null) ErrorBanner.Insert(notebook, failure);
             ExecutionMetadata.Record(notebook, options, KernelInfo, start, end, failure);
-            return new ExecutionResult(notebook, failure, start, end, Cells, KernelInfo) { Environment = Environment, PeakMemoryBytes = PeakMemoryBytes };
+            return new ExecutionResult(notebook, failure, start, end, Cells, KernelInfo) { Environment = Environment, PeakMemoryBytes = PeakMemoryBytes, BaselineMemoryBytes = BaselineMemoryBytes, MemoryLimitBytes = MemoryLimitBytes };
         }
     }
 }

@@ -297,6 +297,20 @@ public sealed class Kernel : IAsyncDisposable
     /// <summary>Kills the kernel process at once.</summary>
     public void Kill() => _process.Kill();
 
+    /// <summary>The memory limit put on this kernel for its run; null when it has none.</summary>
+    public Memory.IKernelMemoryLimit? MemoryLimit { get; private set; }
+
+    /// <summary>
+    /// Limits this kernel's memory (and what it starts from now on) by this host's mechanism. Called once, after the
+    /// kernel is acquired and before any of the run's code: pooled kernels are started before their run is known.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Already limited, or this host cannot limit it.</exception>
+    public void LimitMemory(long bytes)
+    {
+        if (MemoryLimit is not null) throw new InvalidOperationException("the kernel's memory is already limited");
+        MemoryLimit = Memory.KernelMemoryLimits.Apply(ProcessId, bytes);
+    }
+
     private void Dispatch(KernelChannel channel, JupyterMessage message)
     {
         var parent = message.ParentMsgId;
@@ -355,6 +369,8 @@ public sealed class Kernel : IAsyncDisposable
         if (IsAlive) await ShutdownAsync(TimeSpan.FromSeconds(2));
         _channels?.Dispose();
         _process.Dispose();
+        // After the exit: a cgroup can only be removed once its processes are gone.
+        MemoryLimit?.Dispose();
         try
         {
             File.Delete(_connectionFile);

@@ -9,14 +9,36 @@ public static class ProcessMemory
     /// The highest resident set size the process has reached (VmHWM). A kernel forked from the fork server counts the
     /// pages it shares with it (the preloaded imports) as its own, which is what it would cost started alone.
     /// </summary>
-    public static long? PeakResidentBytes(int processId)
+    public static long? PeakResidentBytes(int processId) => StatusKilobytes(processId, "VmHWM:");
+
+    /// <summary>The resident set size now (VmRSS).</summary>
+    public static long? ResidentBytes(int processId) => StatusKilobytes(processId, "VmRSS:");
+
+    /// <summary>
+    /// Starts the peak (VmHWM) afresh from the current resident size (writing 5 to /proc/PID/clear_refs), so the next
+    /// reading is the peak of what ran since: one cell's. False where it cannot (not Linux, gone, not ours).
+    /// </summary>
+    public static bool ResetPeak(int processId)
+    {
+        try
+        {
+            File.WriteAllText($"/proc/{processId}/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static long? StatusKilobytes(int processId, string field)
     {
         try
         {
             foreach (var line in File.ReadLines($"/proc/{processId}/status"))
             {
-                if (!line.StartsWith("VmHWM:", StringComparison.Ordinal)) continue;
-                var kilobytes = line["VmHWM:".Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+                if (!line.StartsWith(field, StringComparison.Ordinal)) continue;
+                var kilobytes = line[field.Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
                 return long.Parse(kilobytes, CultureInfo.InvariantCulture) * 1024;
             }
         }
