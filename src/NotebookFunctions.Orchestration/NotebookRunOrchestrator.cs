@@ -36,11 +36,14 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
         var succeeded = 0;
         var failedCount = 0;
         var stopScheduling = false;
-        var parallel = Math.Max(1, request.MaxParallelChunks);
+        // The host's memory may allow fewer kernels at once than asked for: the plan says so, and the run keeps to it.
+        var parallel = Math.Max(1, Math.Min(request.MaxParallelChunks, plan.KernelsAtOnce ?? int.MaxValue));
+        var warnings = plan.Warnings.ToList();
+        var memoryJudged = request.MemoryLimitMB is null;
 
         // Counters, not scans: this runs after every chunk of every replay, and runs can have thousands of chunks.
         var failures = new List<ChunkFailure>();
-        void Report() => context.SetCustomStatus(new RunProgress(chunks.Count, inFlight.Count, succeeded, failedCount, retries) { Failures = failures.ToList() });
+        void Report() => context.SetCustomStatus(new RunProgress(chunks.Count, inFlight.Count, succeeded, failedCount, retries) { Failures = failures.ToList(), Warnings = warnings.ToList() });
 
         Report();
         while ((next < chunks.Count && !stopScheduling) || inFlight.Count > 0)
@@ -56,6 +59,12 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
             var index = inFlight[done];
             inFlight.Remove(done);
             results[index] = await done;
+            if (!memoryJudged && MemoryAdvice(request, chunks, results[index]!) is { } judged)
+            {
+                memoryJudged = true;
+                if (judged.Length > 0) warnings.Add(judged);
+            }
+
             if (results[index]!.Succeeded)
             {
                 succeeded++;
@@ -77,7 +86,7 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
             : request.OnChunkFailure == FailurePolicy.Continue && failed.Count < whole ? RunStatus.CompletedWithFailures
             : RunStatus.Failed;
         var reduceFollows = request.Reduce is not null && status != RunStatus.Failed;
-        var mergeInput = new MergeInput(runId, request, chunks, finished, status, startedAt, null, plan.TraceParent) { Reused = plan.Reused, ReduceFollows = reduceFollows };
+        var mergeInput = new MergeInput(runId, request, chunks, finished, status, startedAt, null, plan.TraceParent) { Reused = plan.Reused, ReduceFollows = reduceFollows, Warnings = warnings };
         var output = await context.CallActivityAsync<MergeOutput>(nameof(MergeResults), mergeInput);
         var summary = failed.Count == 0 ? null : $"{failed.Count} of {whole} chunks failed; first: chunk {failed[0].Index}: {failed[0].Error}";
         ReduceResult? reduce = null;
@@ -95,7 +104,19 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
             output = output with { Manifest = manifest };
         }
 
-        return new RunResult(runId, status, whole, finished.Count(r => r.Succeeded) + plan.Reused.Count, failed.Count, failed, output.MergedFiles, output.Manifest, summary) { Reduce = reduce };
+        return new RunResult(runId, status, whole, finished.Count(r => r.Succeeded) + plan.Reused.Count, failed.Count, failed, output.MergedFiles, output.Manifest, summary) { Reduce = reduce, Warnings = warnings };
+    }
+
+    /// <summary>
+    /// From the first chunk that tells (it finished with a peak, or ran out of memory): the warning when the plan's
+    /// largest chunk will not fit the memory limit, an empty text when it will, null when this chunk cannot tell.
+    /// </summary>
+    private static string? MemoryAdvice(RunRequest request, IReadOnlyList<Core.Chunks.ChunkSpec> chunks, ChunkResult result)
+    {
+        var outOfMemory = result.Error?.Kind == ChunkError.OutOfMemory;
+        if (request.MemoryLimitMB is not { } limit || result.InputBytes is not { } bytes || (!outOfMemory && (!result.Succeeded || result.PeakMemoryMB is null))) return null;
+        var largest = chunks.Max(Core.Chunks.ChunkSizeAdvice.BytesOf);
+        return Core.Chunks.ChunkSizeAdvice.Judge(limit, (result.Index, bytes, result.BaselineMemoryMB ?? 0, result.PeakMemoryMB ?? limit, outOfMemory), largest, request.Input.Mode == Core.Chunks.ChunkMode.Split) ?? string.Empty;
     }
 
     /// <summary>The reduce, retried per the run's policy like a chunk (a kernel that dies can be bad luck; a cell that raises will raise again).</summary>

@@ -32,6 +32,7 @@ public static class RunManifest
             ["started_at"] = r.StartedAt == default ? null : r.StartedAt.ToString("O"),
             ["duration_seconds"] = r.DurationSeconds,
             ["peak_memory_mb"] = r.PeakMemoryMB,
+            ["baseline_memory_mb"] = r.BaselineMemoryMB,
             ["notebook"] = r.NotebookBlob,
             ["files"] = new JsonArray(r.Files.Select(f => (JsonNode?)f).ToArray()),
             ["error"] = r.Error is null ? null : JsonSerializer.SerializeToNode(r.Error),
@@ -58,6 +59,7 @@ public static class RunManifest
                 ["cell_timeout_seconds"] = request.CellTimeoutSeconds,
                 ["chunk_timeout_seconds"] = request.ChunkTimeoutSeconds,
                 ["kernel"] = request.Kernel,
+                ["memory_limit_mb"] = request.MemoryLimitMB,
                 ["secrets"] = new JsonArray(request.Secrets.Select(s => (JsonNode?)s).ToArray()),
                 ["reduce"] = request.Reduce is not { } asked ? null : new JsonObject
                 {
@@ -66,6 +68,7 @@ public static class RunManifest
                     ["parameters"] = asked.Parameters.DeepClone(),
                 },
             },
+            ["warnings"] = new JsonArray(input.Warnings.Select(w => (JsonNode?)w).ToArray()),
             ["environment"] = environment?.DeepClone(),
             ["inputs"] = new JsonArray(inputs),
             ["chunks"] = new JsonArray(chunks),

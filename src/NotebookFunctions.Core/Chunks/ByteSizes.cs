@@ -21,4 +21,11 @@ public static partial class ByteSizes
         if (!double.IsFinite(bytes) || bytes >= long.MaxValue) throw new FormatException($"'{text}' is larger than any size this can hold");
         return (long)bytes;
     }
+
+    /// <summary>Bytes as a size <see cref="Parse"/> reads back, rounded down to the unit ("48MB", "512KB", "2GB").</summary>
+    public static string Format(long bytes) =>
+        bytes >= 1L << 30 && bytes % (1L << 30) == 0 ? $"{bytes >> 30}GB"
+        : bytes >= 1L << 20 ? $"{bytes >> 20}MB"
+        : bytes >= 1L << 10 ? $"{bytes >> 10}KB"
+        : $"{bytes}B";
 }

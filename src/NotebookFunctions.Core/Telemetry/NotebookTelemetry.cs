@@ -44,6 +44,8 @@ public static class NotebookTelemetry
         public const string SourceExcerpt = "nbf.cell.source_excerpt";
         public const string Status = "nbf.status";
         public const string PeakMemoryMB = "nbf.kernel.peak_memory_mb";
+        public const string MemoryLimitMB = "nbf.kernel.memory_limit_mb";
+        public const string FailureKind = "nbf.failure.kind";
         public const string Kernel = "nbf.kernel";
         public const string Forked = "nbf.kernel.forked";
         public const string ExceptionType = "exception.type";

@@ -79,7 +79,9 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
                 NotebookBlob = StorageLayout.ChunkNotebookBlob(runId, chunk.Index),
                 StartedAt = started,
                 DurationSeconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
-                PeakMemoryMB = outcome.Result.PeakMemoryBytes is { } peak ? Math.Round(peak / 1048576.0, 1) : null,
+                PeakMemoryMB = outcome.Result.PeakMemoryBytes is { } peak ? CellMemory.Megabytes(peak) : null,
+                BaselineMemoryMB = outcome.Result.BaselineMemoryBytes is { } baseline ? CellMemory.Megabytes(baseline) : null,
+                InputBytes = ChunkSizeAdvice.BytesOf(chunk),
                 Environment = outcome.Result.Environment,
             };
         }

@@ -72,6 +72,7 @@ public sealed class NotebookOnKernel(BlobServiceClient blobs, NotebookExecutor e
             WorkingDirectory = work.WorkFolder,
             CellTimeout = Seconds(request.CellTimeoutSeconds),
             Timeout = Seconds(request.ChunkTimeoutSeconds),
+            MemoryLimitBytes = request.MemoryLimitMB is { } mb ? (long)mb << 20 : null,
             Environment = environment,
             CaptureEnvironment = work.CaptureEnvironment,
             Redactor = redactor,

@@ -73,9 +73,24 @@ public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets, N
         var plan = request.RepairOf is null
             ? new ChunkPlan(await new ChunkPlanner(blobs).PlanAsync(request.Input))
             : await RepairPlans.PlanAsync(blobs, request.RepairOf, request.OnlyChunks ?? []);
+        plan = WithinHostMemory(plan, request);
         await PlannedRequests.SaveAsync(blobs, input.RunId, request);
         await store.UploadTextAsync(StorageLayout.PlanBlob(input.RunId), System.Text.Json.JsonSerializer.Serialize(plan));
         return plan;
+    }
+
+    /// <summary>
+    /// Asked for more kernels at once than this host's available memory holds at the run's limit: the run keeps to
+    /// what fits, and says so. (Each kernel also reserves its limit from the host's budget as it starts.)
+    /// </summary>
+    private static ChunkPlan WithinHostMemory(ChunkPlan plan, RunRequest request)
+    {
+        if (request.MemoryLimitMB is not { } limit || Core.Kernels.Memory.HostMemory.AvailableBytes() is not { } available) return plan;
+        var asked = Math.Min(request.MaxParallelChunks, Math.Max(1, plan.Chunks.Count));
+        var fit = Core.Kernels.Memory.HostMemory.KernelsThatFit((long)limit << 20, available);
+        if (fit >= asked) return plan;
+        var warning = $"asked for {asked} chunks at once with a {limit} MB memory limit each, but this host has {available >> 20} MB available: running at most {fit} at once";
+        return plan with { KernelsAtOnce = fit, Warnings = [.. plan.Warnings, warning] };
     }
 
     /// <exception cref="InvalidOperationException">The environment does not meet the requirements, or they cannot be checked.</exception>

@@ -12,9 +12,16 @@ public sealed record ExecuteChunkInput(string RunId, ChunkSpec Chunk, int ChunkC
 /// <summary>Why a chunk failed: the cell and error, or the infrastructure error that stopped it.</summary>
 public sealed record ChunkError(string Kind, int? CellIndex, string? CellId, int? ExecutionCount, string EName, string EValue)
 {
+    /// <summary>The kind a kernel that ran into its memory limit fails with (FailureKind.OutOfMemory).</summary>
+    public const string OutOfMemory = nameof(Core.Execution.FailureKind.OutOfMemory);
+
     public override string ToString() =>
-        CellIndex is null ? $"{Kind}: {EName}: {EValue}"
-            : $"{Kind} in cell {CellIndex}{(CellId is null ? string.Empty : $" (id '{CellId}')")}{(ExecutionCount is null ? string.Empty : $", In [{ExecutionCount}]")}: {EName}: {EValue}";
+        Kind == OutOfMemory ? $"out of memory{Where}: {EValue}"
+        : CellIndex is null ? $"{Kind}: {EName}: {EValue}"
+            : $"{Kind}{Where}: {EName}: {EValue}";
+
+    private string Where => CellIndex is null ? string.Empty
+        : $" in cell {CellIndex}{(CellId is null ? string.Empty : $" (id '{CellId}')")}{(ExecutionCount is null ? string.Empty : $", In [{ExecutionCount}]")}";
 }
 
 /// <summary>What one chunk produced; small, because it is kept in orchestration history.</summary>
@@ -40,6 +47,12 @@ public sealed record ChunkResult
     /// <summary>The kernel's highest resident memory in MB (VmHWM), when the host could read it.</summary>
     public double? PeakMemoryMB { get; init; }
 
+    /// <summary>The kernel's resident memory in MB before the first cell: what the chunk cost before its data.</summary>
+    public double? BaselineMemoryMB { get; init; }
+
+    /// <summary>The bytes of input the chunk read (what memory per input byte is measured against).</summary>
+    public long? InputBytes { get; init; }
+
     /// <summary>Kernel language, version and packages; captured by chunk 0 only.</summary>
     public JsonObject? Environment { get; init; }
 
@@ -60,6 +73,12 @@ public sealed record ChunkPlan(IReadOnlyList<ChunkSpec> Chunks)
 
     /// <summary>A repair's: the chunks of the original run that succeeded and are kept as they are (merged and reduced with the repaired ones).</summary>
     public IReadOnlyList<ChunkResult> Reused { get; init; } = [];
+
+    /// <summary>How many chunks may run at once when the host's memory allows fewer than the run asked for; null when it allows them all.</summary>
+    public int? KernelsAtOnce { get; init; }
+
+    /// <summary>What the planner warns the run's users of (shown in status, the CLI and the manifest).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 /// <summary>Progress, published as the orchestration's custom status.</summary>
@@ -70,6 +89,9 @@ public sealed record RunProgress(int Planned, int Running, int Succeeded, int Fa
 
     /// <summary>The first chunks that failed all their attempts, with where and why (already redacted), while the run goes on.</summary>
     public IReadOnlyList<ChunkFailure> Failures { get; init; } = [];
+
+    /// <summary>What the run warns of as it goes: fewer kernels at once than asked for, chunks that will not fit the memory limit.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 /// <summary>A chunk that failed, as progress shows it before the manifest exists.</summary>
@@ -92,6 +114,9 @@ public sealed record MergeInput(string RunId, RunRequest Request, IReadOnlyList<
     /// <summary>A reduce follows: the manifest is written after it (by RecordRun), not by the merge.</summary>
     public bool ReduceFollows { get; init; }
 
+    /// <summary>What the run warned of (see <see cref="RunProgress.Warnings"/>).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Every succeeded chunk of the whole run (reused and run now), in chunk order.</summary>
     public IEnumerable<ChunkResult> Succeeded => Reused.Concat(Results.Where(r => r.Succeeded)).OrderBy(r => r.Index);
 }
@@ -113,4 +138,7 @@ public sealed record RunResult(
 {
     /// <summary>The reduce that made the final answer, when the run has one and got that far.</summary>
     public ReduceResult? Reduce { get; init; }
+
+    /// <summary>What the run warned of (see <see cref="RunProgress.Warnings"/>).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }

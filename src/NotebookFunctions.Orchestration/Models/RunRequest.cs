@@ -48,6 +48,12 @@ public sealed record RunRequest
     /// <summary>Kernelspec; the notebook's own when null.</summary>
     public string? Kernel { get; init; }
 
+    /// <summary>
+    /// Each kernel's memory limit in MB (chunks and reduce), resolved when the run is accepted (the request's, else the
+    /// notebook's metadata, else the host default); no limit when null.
+    /// </summary>
+    public int? MemoryLimitMB { get; init; }
+
     /// <summary>Names of secrets the kernel gets as environment variables (values are resolved in the activity).</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
 

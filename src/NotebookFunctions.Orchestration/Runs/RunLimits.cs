@@ -22,6 +22,10 @@ public static class RunLimits
 
     public const int MaxSecrets = 50;
 
+    public const int MinMemoryLimitMB = Core.Notebooks.NotebookMemoryLimit.MinMB;
+
+    public const int MaxMemoryLimitMB = Core.Notebooks.NotebookMemoryLimit.MaxMB;
+
     /// <summary>Parameters travel in the run's durable history with every checkpoint; data belongs in the input.</summary>
     public const int MaxParameterBytes = 64 * 1024;
 }

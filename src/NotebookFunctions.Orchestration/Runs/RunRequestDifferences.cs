@@ -34,6 +34,8 @@ public static class RunRequestDifferences
         Compare("cellTimeoutSeconds", earlier.CellTimeoutSeconds, again.CellTimeoutSeconds);
         Compare("chunkTimeoutSeconds", earlier.ChunkTimeoutSeconds, again.ChunkTimeoutSeconds);
         Compare("kernel", earlier.Kernel, again.Kernel);
+        // Asked for or not: the earlier run resolved an absent limit from the notebook or the host.
+        if (again.MemoryLimitMB is not null) Compare("memoryLimitMB", earlier.MemoryLimitMB, again.MemoryLimitMB);
         if (!earlier.Secrets.SequenceEqual(again.Secrets, StringComparer.Ordinal)) fields.Add("secrets");
         // A retry naming no reduce leaves it to the map notebook's metadata, as the first request may have: only a
         // reduce named explicitly can differ.

@@ -32,6 +32,9 @@ public sealed record RunSubmission
 
     public string? Kernel { get; init; }
 
+    /// <summary>Each kernel's memory limit in MB; the notebook's default (its metadata), then the host's, when omitted.</summary>
+    public int? MemoryLimitMB { get; init; }
+
     /// <summary>Names of secrets the kernels get as environment variables; never values.</summary>
     public List<string>? Secrets { get; init; }
 

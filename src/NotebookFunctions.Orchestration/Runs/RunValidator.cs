@@ -37,12 +37,39 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
             ?? throw RunRefusalException.NotFound($"notebook '{name}' has no version '{version}'", "version");
         var notebook = NotebookReader.Parse(Encoding.UTF8.GetString(bytes), $"{name}@{version}");
         CheckKernel(submission.Kernel, notebook);
+        var memoryLimit = MemoryLimitFor(shaped.MemoryLimitMB, notebook, $"{name}@{version[..12]}");
         ParameterValidator.Validate($"{name}@{version[..12]}", ParameterSchema.Infer(notebook, submission.Kernel), shaped.Parameters);
         var reduce = await ReduceAsync(shaped.Reduce, notebook, $"{name}@{version[..12]}", cancellationToken);
         if (checkInputBlobs) await CheckInputHasBlobsAsync(shaped.Input, cancellationToken);
         // Where this host can see the secret sources, an unknown name is refused now (by name; values are dropped).
         if (secrets is not null) await SecretResolver.ResolveAsync(secrets, shaped.Secrets, cancellationToken);
-        return shaped with { Version = version, Reduce = reduce };
+        return shaped with { Version = version, Reduce = reduce, MemoryLimitMB = memoryLimit };
+    }
+
+    /// <summary>
+    /// The kernels' memory limit: the request's, else the notebook's metadata, else the host default; refused when no
+    /// host of this backend could give a kernel that much.
+    /// </summary>
+    private static int? MemoryLimitFor(int? asked, Notebook notebook, string label)
+    {
+        int? limit;
+        string field;
+        try
+        {
+            (limit, field) = asked is { } a ? (a, "memoryLimitMB") : NotebookMemoryLimit.Of(notebook, label) is { } own ? (own, "notebook") : (MemoryLimitDefaults.HostDefaultMB(), "memoryLimitMB");
+        }
+        catch (NotebookFormatException e)
+        {
+            throw new RunRefusalException(RunRefusalKind.Invalid, "Invalid notebook", e.Message, "notebook");
+        }
+
+        if (limit is { } mb && Core.Kernels.Memory.HostMemory.TotalBytes() is { } total && ((long)mb << 20) > total)
+        {
+            var origin = field == "notebook" ? $"{NotebookMemoryLimit.MetadataPath} of {label}" : "'memoryLimitMB'";
+            throw RunRefusalException.Invalid($"{origin} is {mb} MB, more than this backend's hosts have ({total >> 20} MB): no kernel could get it", field);
+        }
+
+        return limit;
     }
 
     /// <summary>
@@ -60,6 +87,7 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
         CheckRange(submission.MaxAttempts, 1, RunLimits.MaxAttempts, "maxAttempts");
         CheckTimeout(submission.CellTimeoutSeconds, "cellTimeoutSeconds");
         CheckTimeout(submission.ChunkTimeoutSeconds, "chunkTimeoutSeconds");
+        CheckRange(submission.MemoryLimitMB, RunLimits.MinMemoryLimitMB, RunLimits.MaxMemoryLimitMB, "memoryLimitMB");
         return new RunRequest
         {
             Notebook = name,
@@ -77,6 +105,7 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
             CellTimeoutSeconds = submission.CellTimeoutSeconds,
             ChunkTimeoutSeconds = submission.ChunkTimeoutSeconds,
             Kernel = submission.Kernel,
+            MemoryLimitMB = submission.MemoryLimitMB,
             Secrets = CheckSecretNames(submission.Secrets ?? []),
             Reduce = ShapeReduce(submission.Reduce),
         };

@@ -44,8 +44,11 @@ public static class RunSpans
         if (activity is null) return;
         activity.SetTag(Attributes.Status, status.Value);
         if (result.PeakMemoryMB is { } peak) activity.SetTag(Attributes.PeakMemoryMB, peak);
+        if (request.MemoryLimitMB is { } limit) activity.SetTag(Attributes.MemoryLimitMB, limit);
         if (result.Error is { } error)
         {
+            // Out of memory is its own kind, so a query can count it apart from cells that raised and kernels that died.
+            activity.SetTag(Attributes.FailureKind, error.Kind);
             // Already redacted by the activity: error records never hold a secret's value.
             RecordFailure(activity, error.EName, error.EValue,
             [
@@ -55,6 +58,7 @@ public static class RunSpans
                 new(Attributes.CellIndex, error.CellIndex),
                 new(Attributes.CellId, error.CellId),
                 new(Attributes.ExecutionCount, error.ExecutionCount),
+                new(Attributes.FailureKind, error.Kind),
             ]);
         }
         else
