@@ -67,6 +67,9 @@ public sealed class BadInputTests
             new("unknown mode", HttpMethod.Post, "/api/runs", RunWithInput("\"mode\": \"sideways\""), 400, "input.mode"),
             new("unknown kernel", HttpMethod.Post, "/api/runs", RunWith("\"kernel\": \"no-such-kernel\""), 400, "kernel"),
             new("unknown failure policy", HttpMethod.Post, "/api/runs", RunWith("\"onChunkFailure\": \"sometimes\""), 400, "onChunkFailure"),
+            new("memory limit too small for a kernel", HttpMethod.Post, "/api/runs", RunWith("\"memoryLimitMB\": 64"), 400, "memoryLimitMB", Says: "from 128 to"),
+            new("memory limit past any host", HttpMethod.Post, "/api/runs", RunWith("\"memoryLimitMB\": 1000000"), 400, "memoryLimitMB", Says: "more than this backend's hosts have"),
+            new("memory limit as text", HttpMethod.Post, "/api/runs", RunWith("\"memoryLimitMB\": \"2GB\""), 400, "memoryLimitMB"),
             // Parameters.
             new("reserved parameter", HttpMethod.Post, "/api/runs", RunWith("\"parameters\": {\"input_path\": \"/etc/passwd\"}"), 400, "parameters.input_path"),
             new("parameter of the wrong type", HttpMethod.Post, "/api/runs", RunWith("\"parameters\": {\"scale\": \"ten\"}"), 400, "parameters.scale"),
@@ -109,6 +112,7 @@ public sealed class BadInputTests
             new("notebook that is not JSON", HttpMethod.Put, $"/api/notebooks/{notebook}-broken", "{\"cells\": [", 400, "notebook"),
             new("nbformat 3 notebook", HttpMethod.Put, $"/api/notebooks/{notebook}-v3", "{\"nbformat\": 3, \"nbformat_minor\": 0, \"metadata\": {}, \"worksheets\": []}", 400, "notebook"),
             new("notebook with a malformed requirement", HttpMethod.Put, $"/api/notebooks/{notebook}-reqs", BadRequirement(), 400, "notebook", Says: "metadata.notebook_functions.requirements[0]"),
+            new("notebook with a memory limit of words", HttpMethod.Put, $"/api/notebooks/{notebook}-mem", WithMetadata("memory_limit_mb", "lots"), 400, "notebook", Says: "metadata.notebook_functions.memory_limit_mb"),
             new("notebook holding a credential", HttpMethod.Put, $"/api/notebooks/{notebook}-leaky", leaky, 422, null),
             new("notebook over the size limit", HttpMethod.Put, $"/api/notebooks/{notebook}-big", ApiHarness.NotebookText(Sum, "x = '" + new string('x', 70 * 1024) + "'"), 413, null),
             new("malformed source commit", HttpMethod.Put, $"/api/notebooks/{notebook}-src", ApiHarness.NotebookText(Sum), 400, "X-Nbf-Source-Commit", new() { ["X-Nbf-Source-Commit"] = "xyz", ["X-Nbf-Source-Path"] = "a.ipynb", ["X-Nbf-Source-Dirty"] = "false" }),
@@ -143,6 +147,14 @@ public sealed class BadInputTests
 
         var (_, runs) = await api.SendAsync(HttpMethod.Get, $"/api/runs?notebook={notebook}");
         Assert.Empty(runs["runs"]!.AsArray());
+    }
+
+    /// <summary>A notebook with one member of metadata.notebook_functions set.</summary>
+    private static string WithMetadata(string member, string value)
+    {
+        var notebook = NotebookFunctions.Tests.Shared.TestNotebooks.Build("x = 1", "print(x)");
+        notebook.Metadata["notebook_functions"] = new System.Text.Json.Nodes.JsonObject { [member] = value };
+        return notebook.ToText();
     }
 
     /// <summary>A notebook whose requirements list a string that is no requirement.</summary>

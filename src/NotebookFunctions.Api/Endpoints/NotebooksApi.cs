@@ -46,6 +46,7 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options, Ca
         var notebook = NotebookReader.Parse(Encoding.UTF8.GetString(bytes), name);
         // Requirements that are not requirements would only fail its first run: refused now, naming the entry.
         NotebookRequirements.Of(notebook, name);
+        NotebookMemoryLimit.Of(notebook, name);
         var findings = SecretScanner.Scan(notebook);
         if (findings.Count > 0)
         {

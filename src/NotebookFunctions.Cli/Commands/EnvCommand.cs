@@ -27,6 +27,8 @@ public static class EnvCommand
             try
             {
                 read = NotebookReader.Read(path);
+                // What publishing would fold in: NAME.requirements.txt beside the notebook.
+                RequirementsFile.FoldSidecar(read, path);
                 requirements = NotebookRequirements.Of(read, path);
             }
             catch (NotebookFormatException e)

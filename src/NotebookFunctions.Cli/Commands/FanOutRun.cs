@@ -53,6 +53,9 @@ public sealed record FanOutOptions
 
     public double? ChunkTimeoutSeconds { get; init; }
 
+    /// <summary>Each kernel's memory limit in MB (--memory-limit); the notebook's or the host's default when null.</summary>
+    public int? MemoryLimitMB { get; init; }
+
     /// <summary>Names of secrets handed to the kernels as environment variables (resolved where the chunks run).</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
 
@@ -164,6 +167,7 @@ internal static class FanOutRun
         Kernel = options.Kernel,
         CellTimeoutSeconds = options.CellTimeoutSeconds,
         ChunkTimeoutSeconds = options.ChunkTimeoutSeconds,
+        MemoryLimitMB = options.MemoryLimitMB,
         Secrets = [.. options.Secrets],
     };
 

@@ -141,7 +141,13 @@ public static class PublishCommand
         try
         {
             bytes = await File.ReadAllBytesAsync(path, cancellationToken);
-            NotebookReader.Parse(System.Text.Encoding.UTF8.GetString(bytes), path);
+            var notebook = NotebookReader.Parse(System.Text.Encoding.UTF8.GetString(bytes), path);
+            // NAME.requirements.txt is published with the notebook: folded into the version's metadata, which every run checks.
+            if (RequirementsFile.FoldSidecar(notebook, path))
+            {
+                bytes = System.Text.Encoding.UTF8.GetBytes(notebook.ToText());
+                say($"{path}: requirements from {Path.GetFileName(RequirementsFile.SidecarOf(path))} published with it");
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotebookFormatException)
         {

@@ -41,6 +41,7 @@ public static class RunCommand
         var attempts = new Option<int>("--max-attempts") { Description = "Tries per chunk before it counts as failed.", DefaultValueFactory = _ => 2 };
         var continueOnFailure = new Option<bool>("--continue-on-failure") { Description = "Run all chunks even when some fail; merge the ones that succeeded." };
         var chunkTimeout = new Option<double?>("--chunk-timeout") { Description = "Seconds one chunk's notebook may run." };
+        var memoryLimit = new Option<string?>("--memory-limit") { Description = "Each kernel's memory limit, e.g. 2GB or 512MB (default: the notebook's metadata.notebook_functions.memory_limit_mb, else the host's NBF_KERNEL_MEMORY_LIMIT_MB, else none). A cell past it fails as out of memory, naming the cell and its peak." };
         var reduce = new Option<string?>("--reduce") { Description = "With --input: a notebook run once over the merged results for the final answer (a file, published with the notebook, or a published name). Default: the one the notebook names in metadata.notebook_functions.reduce." };
         var reduceParameters = new Option<string[]>("--reduce-parameter", "-r")
         {
@@ -57,7 +58,7 @@ public static class RunCommand
         var command = new Command("run", "Run a notebook on a fresh kernel and write the executed notebook.")
         {
             notebook, parameters, parameterFile, output, kernel, cwd, cellTimeout, timeout, allowErrors, logOutput,
-            input, split, perBlob, whole, glob, parallel, runId, idempotencyKey, version, publish, detach, attempts, continueOnFailure, chunkTimeout, secrets,
+            input, split, perBlob, whole, glob, parallel, runId, idempotencyKey, version, publish, detach, attempts, continueOnFailure, chunkTimeout, memoryLimit, secrets,
             reduce, reduceParameters,
         };
         connection.AddTo(command);
@@ -77,6 +78,12 @@ public static class RunCommand
                     Publish = parse.GetValue(publish),
                     Detach = parse.GetValue(detach),
                 }, connection, parse, cancellationToken));
+            }
+
+            if (!MemoryLimitOption.TryParse(parse.GetValue(memoryLimit), out var memoryLimitMB, out var memoryProblem))
+            {
+                Console.Error.WriteLine($"nbf run: {memoryProblem}");
+                return ExitCodes.InvalidInput;
             }
 
             // A notebook with a credential in it never runs: the value would end up in outputs and history.
@@ -104,6 +111,7 @@ public static class RunCommand
                     Kernel = parse.GetValue(kernel),
                     CellTimeoutSeconds = parse.GetValue(cellTimeout),
                     ChunkTimeoutSeconds = parse.GetValue(chunkTimeout),
+                    MemoryLimitMB = memoryLimitMB,
                     Secrets = parse.GetValue(secrets) ?? [],
                     Detach = parse.GetValue(detach),
                     Reduce = parse.GetValue(reduce),
@@ -124,11 +132,13 @@ public static class RunCommand
             }
 
             JsonObject values;
+            int? limitMB;
             try
             {
                 values = ParameterValues.Collect(parse.GetValue(parameterFile), parse.GetValue(parameters) ?? [], () => ParameterSchema.Infer(NotebookReader.Read(path), parse.GetValue(kernel)));
+                limitMB = Orchestration.Runs.MemoryLimitDefaults.Resolve(memoryLimitMB, NotebookReader.Read(path), path).MB;
             }
-            catch (Exception e) when (e is ParameterException or NotebookFormatException)
+            catch (Exception e) when (e is ParameterException or NotebookFormatException or InvalidOperationException)
             {
                 Console.Error.WriteLine($"nbf run: {e.Message}");
                 return ExitCodes.InvalidInput;
@@ -161,6 +171,7 @@ public static class RunCommand
                     AllowErrors = parse.GetValue(allowErrors),
                     Observer = new ProgressDisplay(parse.GetValue(logOutput), redactor),
                     Environment = secretValues,
+                    MemoryLimitBytes = limitMB is { } mb ? (long)mb << 20 : null,
                 },
                 Redactor = redactor,
             };
@@ -184,7 +195,7 @@ public static class RunCommand
 
         if (result.Succeeded)
         {
-            Console.Error.WriteLine($"nbf run: {request.NotebookPath} succeeded in {result.Duration.TotalSeconds:0.00} s; executed notebook: {request.OutputPath}");
+            Console.Error.WriteLine($"nbf run: {request.NotebookPath} succeeded in {result.Duration.TotalSeconds:0.00} s{PeakText(result)}; executed notebook: {request.OutputPath}");
             return ExitCodes.Success;
         }
 
@@ -198,6 +209,11 @@ public static class RunCommand
             _ => ExitCodes.NotebookFailed,
         };
     }
+
+    /// <summary>", peak 180 MB of 512 MB limit": what the kernel took, beside what it was allowed.</summary>
+    private static string PeakText(ExecutionResult result) =>
+        result.PeakMemoryBytes is not { } peak ? string.Empty
+        : $", peak {CellMemory.Megabytes(peak):0.#} MB{(result.MemoryLimitBytes is { } limit ? $" of {limit >> 20} MB limit" : string.Empty)}";
 
     private static string DefaultOutputPath(string notebookPath)
     {

@@ -15,7 +15,7 @@ internal static class RunFollower
         RunView final;
         if (Console.IsErrorRedirected)
         {
-            final = await PollAsync(backend, runId, p => say($"chunks: {p.Succeeded + p.Failed}/{p.Planned} done, {p.Running} running, {p.Failed} failed, {p.Retries} retries"), cancellationToken);
+            final = await PollAsync(backend, runId, p => say($"chunks: {p.Succeeded + p.Failed}/{p.Planned} done, {p.Running} running, {p.Failed} failed, {p.Retries} retries"), w => say($"warning: {w}"), cancellationToken);
         }
         else
         {
@@ -31,7 +31,7 @@ internal static class RunFollower
                         bar.MaxValue = Math.Max(1, p.Planned);
                         bar.Value = p.Succeeded + p.Failed;
                         bar.Description = $"{p.Succeeded + p.Failed}/{p.Planned} chunks, {p.Running} running, {p.Failed} failed, {p.Retries} retries";
-                    }, cancellationToken);
+                    }, w => console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}"), cancellationToken);
                     bar.Value = bar.MaxValue;
                 });
             final = last!;
@@ -47,7 +47,7 @@ internal static class RunFollower
         wait.CancelAfter(timeout);
         try
         {
-            return await PollAsync(backend, runId, _ => { }, wait.Token);
+            return await PollAsync(backend, runId, _ => { }, _ => { }, wait.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -55,10 +55,11 @@ internal static class RunFollower
         }
     }
 
-    /// <summary>Polls the run, reporting each new progress, until it has ended.</summary>
-    private static async Task<RunView> PollAsync(IRunBackend backend, string runId, Action<RunProgress> onProgress, CancellationToken cancellationToken)
+    /// <summary>Polls the run, reporting each new progress and each new warning (once), until it has ended.</summary>
+    private static async Task<RunView> PollAsync(IRunBackend backend, string runId, Action<RunProgress> onProgress, Action<string> onWarning, CancellationToken cancellationToken)
     {
         RunProgress? lastProgress = null;
+        var warned = 0;
         while (true)
         {
             var view = await backend.GetAsync(runId, cancellationToken);
@@ -67,6 +68,10 @@ internal static class RunFollower
                 lastProgress = progress;
                 onProgress(progress);
             }
+
+            // Warnings only grow while a run goes on; the final result holds them all.
+            var warnings = view.Result?.Warnings ?? view.Progress?.Warnings ?? [];
+            for (; warned < warnings.Count; warned++) onWarning(warnings[warned]);
 
             if (view.HasEnded) return view;
             await Task.Delay(PollInterval, cancellationToken);

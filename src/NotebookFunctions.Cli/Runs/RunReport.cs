@@ -57,6 +57,7 @@ internal static class RunReport
 
         if (run.RepairOf is not null) output.WriteLine($"repairs: {run.RepairOf}");
         if (Progress(run) is { Length: > 0 } progress) output.WriteLine($"chunks: {progress}");
+        foreach (var warning in run.Result?.Warnings ?? run.Progress?.Warnings ?? []) output.WriteLine($"warning: {warning}");
         if (run.Result is { } result)
         {
             output.WriteLine($"outcome: {result.Status}; {result.Succeeded} of {result.ChunkCount} chunks succeeded");

@@ -29,8 +29,7 @@ public static partial class NotebookRequirements
             var field = $"{MetadataPath}[{i}]";
             if (list[i] is not JsonValue value || value.GetValueKind() != JsonValueKind.String) throw Problem(source, field, "must be a requirement string");
             var text = value.GetValue<string>().Trim();
-            if (text.Length is 0 or > 200 || !Shape().IsMatch(text))
-                throw Problem(source, field, $"'{text}' is not a requirement: a package name, optionally [extras], then specifiers such as >=2.0,<3 (PEP 440)");
+            if (ShapeProblem(text) is { } problem) throw Problem(source, field, problem);
             requirements.Add(text);
         }
 
@@ -38,6 +37,11 @@ public static partial class NotebookRequirements
         if (twice is not null) throw Problem(source, MetadataPath, $"'{twice.Key}' is required twice ({string.Join(", ", twice)}): join the specifiers in one entry");
         return requirements;
     }
+
+    /// <summary>Why a text is not a requirement; null when it is one.</summary>
+    public static string? ShapeProblem(string text) =>
+        text.Length is > 0 and <= 200 && Shape().IsMatch(text) ? null
+            : $"'{text}' is not a requirement: a package name, optionally [extras], then specifiers such as >=2.0,<3 (PEP 440)";
 
     /// <summary>The package name a requirement names.</summary>
     public static string NameOf(string requirement) => Name().Match(requirement).Value;

@@ -56,7 +56,8 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
         string field;
         try
         {
-            (limit, field) = asked is { } a ? (a, "memoryLimitMB") : NotebookMemoryLimit.Of(notebook, label) is { } own ? (own, "notebook") : (MemoryLimitDefaults.HostDefaultMB(), "memoryLimitMB");
+            var resolved = MemoryLimitDefaults.Resolve(asked, notebook, label);
+            (limit, field) = (resolved.MB, resolved.From == "notebook" ? "notebook" : "memoryLimitMB");
         }
         catch (NotebookFormatException e)
         {

@@ -1,0 +1,35 @@
+using NotebookFunctions.Core.Chunks;
+using NotebookFunctions.Core.Notebooks;
+
+namespace NotebookFunctions.Cli;
+
+/// <summary>--memory-limit as people write sizes (2GB, 512MB, 1.5G), turned into the whole MB a run request carries.</summary>
+internal static class MemoryLimitOption
+{
+    /// <returns>False with the problem when the text is not a size in range; true with null MB when no limit was given.</returns>
+    public static bool TryParse(string? text, out int? megabytes, out string? problem)
+    {
+        (megabytes, problem) = (null, null);
+        if (text is null) return true;
+        long bytes;
+        try
+        {
+            bytes = ByteSizes.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            problem = $"--memory-limit: {e.Message}";
+            return false;
+        }
+
+        var mb = bytes >> 20;
+        if (mb is < NotebookMemoryLimit.MinMB or > NotebookMemoryLimit.MaxMB)
+        {
+            problem = $"--memory-limit is {text}; a kernel's memory limit is from {NotebookMemoryLimit.MinMB}MB to {NotebookMemoryLimit.MaxMB >> 10}GB";
+            return false;
+        }
+
+        megabytes = (int)mb;
+        return true;
+    }
+}

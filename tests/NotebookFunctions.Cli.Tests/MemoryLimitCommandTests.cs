@@ -1,0 +1,46 @@
+namespace NotebookFunctions.Cli.Tests;
+
+/// <summary>--memory-limit and requirements files as a user meets them in nbf.</summary>
+public sealed class MemoryLimitCommandTests
+{
+    [Fact]
+    public async Task A_cell_past_the_memory_limit_fails_the_run_naming_cell_and_peak_and_a_bad_limit_is_refused()
+    {
+        var folder = NbfProcess.TempFolder();
+        var notebook = TestNotebooks.Write(folder, "bomb.ipynb", null, "import numpy as np", "big = np.ones(200_000_000)  # 1.5 GiB", "print('never')");
+        var fits = TestNotebooks.Write(folder, "fits.ipynb", null, "print(1)");
+
+        var bombed = await NbfProcess.RunAsync("run", notebook, "--memory-limit", "512MB");
+        var passed = await NbfProcess.RunAsync("run", fits, "--memory-limit", "1GB");
+        var nonsense = await NbfProcess.RunAsync("run", fits, "--memory-limit", "lots");
+        var tiny = await NbfProcess.RunAsync("run", fits, "--memory-limit", "64MB");
+
+        Assert.Equal(1, bombed.ExitCode);
+        Assert.Matches(@"bomb\.ipynb: out of memory in cell 1 \(id 'c1'\), In \[2\]: peak \d+(\.\d)? MB of 512 MB limit \(MemoryError: Unable to allocate 1\.49 GiB", bombed.Stderr);
+        Assert.True(passed.ExitCode == 0, passed.Stderr);
+        Assert.Matches(@"succeeded in \d+\.\d\d s, peak \d+(\.\d)? MB of 1024 MB limit", passed.Stderr);
+        Assert.Equal(2, nonsense.ExitCode);
+        Assert.Contains("--memory-limit: 'lots' is not a size", nonsense.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, tiny.ExitCode);
+        Assert.Contains("a kernel's memory limit is from 128MB", tiny.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Env_checks_the_requirements_file_beside_the_notebook_and_names_its_bad_line()
+    {
+        var folder = NbfProcess.TempFolder();
+        var notebook = TestNotebooks.Write(folder, "sales.ipynb", null, "print(1)");
+        await File.WriteAllTextAsync(Path.Combine(folder, "sales.requirements.txt"), "# what sales needs\npandas>=1\nno-such-package-nbf>=2\n");
+
+        var unmet = await NbfProcess.RunAsync("env", notebook);
+        await File.WriteAllTextAsync(Path.Combine(folder, "sales.requirements.txt"), "pandas>=1\n--index-url https://example.com/simple\n");
+        var malformed = await NbfProcess.RunAsync("env", notebook);
+
+        Assert.Equal(1, unmet.ExitCode);
+        Assert.Contains("ok   pandas>=1: ok (", unmet.Stdout, StringComparison.Ordinal);
+        Assert.Contains("no-such-package-nbf>=2: not installed", unmet.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, malformed.ExitCode);
+        Assert.Contains("sales.requirements.txt", malformed.Stderr, StringComparison.Ordinal);
+        Assert.Contains("line 2: '--index-url https://example.com/simple' is a pip option", malformed.Stderr, StringComparison.Ordinal);
+    }
+}
