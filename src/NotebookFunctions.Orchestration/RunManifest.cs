@@ -13,10 +13,11 @@ public static class RunManifest
     /// <param name="source">Where the notebook version came from; null (kept as null) when it was published without one.</param>
     /// <param name="reduce">The reduce, when the run has one and got to it.</param>
     /// <param name="reduceScraps">What the reduce glued: the final answer's headline values.</param>
-    public static JsonObject Build(MergeInput input, IReadOnlyList<string> mergedFiles, NotebookSource? source, ReduceResult? reduce = null, JsonObject? reduceScraps = null)
+    /// <param name="drift">How the environment differs from the notebook's last successful run's, when it does.</param>
+    public static JsonObject Build(MergeInput input, IReadOnlyList<string> mergedFiles, NotebookSource? source, ReduceResult? reduce = null, JsonObject? reduceScraps = null, JsonObject? drift = null)
     {
         var request = input.Request;
-        var environment = input.Results.FirstOrDefault(r => r.Environment is not null)?.Environment;
+        var environment = EnvironmentOf(input);
         var inputs = input.Chunks.SelectMany(c => c.Sources.Select(s => (c.Container, s.Blob, s.ETag))).Distinct().Select(g => (JsonNode)new JsonObject
         {
             ["container"] = g.Container,
@@ -70,6 +71,7 @@ public static class RunManifest
             },
             ["warnings"] = new JsonArray(input.Warnings.Select(w => (JsonNode?)w).ToArray()),
             ["environment"] = environment?.DeepClone(),
+            ["environment_changed"] = drift?.DeepClone(),
             ["inputs"] = new JsonArray(inputs),
             ["chunks"] = new JsonArray(chunks),
             ["results"] = new JsonArray(mergedFiles.Select(f => (JsonNode?)f).ToArray()),
@@ -102,10 +104,14 @@ public static class RunManifest
         // Headline values belong in the record; a reduce that glued megabytes keeps them in reduce/scraps.json only.
         if (reduce is not null && await store.DownloadTextAsync(StorageLayout.ReduceScrapsBlob(input.RunId)) is { Length: <= MaxScrapBytesInManifest } text)
             scraps = JsonNode.Parse(text) as JsonObject;
+        var drift = await Runs.EnvironmentDrift.SinceLastSuccessAsync(blobs, input.Request.Notebook, input.RunId, EnvironmentOf(input), CancellationToken.None);
         var manifest = StorageLayout.ManifestBlob(input.RunId);
-        await store.UploadTextAsync(manifest, Core.Notebooks.CanonicalJsonWriter.Write(Build(input, mergedFiles, version?.Source, reduce, scraps)) + "\n");
+        await store.UploadTextAsync(manifest, Core.Notebooks.CanonicalJsonWriter.Write(Build(input, mergedFiles, version?.Source, reduce, scraps, drift)) + "\n");
         return manifest;
     }
 
     private const int MaxScrapBytesInManifest = 64 * 1024;
+
+    /// <summary>The kernel environment the run recorded (chunk 0 captures it).</summary>
+    private static JsonObject? EnvironmentOf(MergeInput input) => input.Results.FirstOrDefault(r => r.Environment is not null)?.Environment;
 }

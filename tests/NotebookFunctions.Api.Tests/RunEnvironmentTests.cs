@@ -1,46 +1,58 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using NotebookFunctions.Core.Storage;
 
 namespace NotebookFunctions.Api.Tests;
 
-/// <summary>GET /api/runs/{id}/environment[?against=]: the environment a run recorded, and what changed from another run's.</summary>
+/// <summary>
+/// GET /api/runs/{id}/environment[?against=]: the environment a run recorded, and what changed from another run's; and
+/// the "environment changed" note a run carries when its environment differs from its notebook's last successful run.
+/// </summary>
 public sealed class RunEnvironmentTests
 {
     [Fact]
-    public async Task A_runs_environment_is_shown_and_compared_package_by_package_with_another_runs()
+    public async Task Two_runs_on_different_package_sets_are_compared_package_by_package_and_the_later_one_says_its_environment_changed()
     {
         await using var api = await ApiHarness.StartAsync();
-        var text = ApiHarness.NotebookText("input_path = 'x'\noutput_dir = 'out'", "print(open(input_path).read())");
-        var first = await api.RunOnceAsync("env-a", text);
-        var second = await api.RunOnceAsync("env-b", text);
-        // Two environments on one machine cannot be made for real: the first run's record is given an older pandas
-        // and a package the second lacks, as a run on last month's image would have recorded.
-        var runs = ApiHarness.Blobs.GetBlobContainerClient(StorageLayout.RunsContainer);
-        var manifestBlob = runs.GetBlobClient(StorageLayout.ManifestBlob(first));
-        var manifest = JsonNode.Parse((await manifestBlob.DownloadContentAsync()).Value.Content.ToString())!.AsObject();
-        var packages = manifest["environment"]!["packages"]!.AsArray();
-        var pandas = packages.Single(p => p!.GetValue<string>().StartsWith("pandas==", StringComparison.OrdinalIgnoreCase))!.GetValue<string>();
-        var index = packages.Select(p => p!.GetValue<string>()).ToList().IndexOf(pandas);
-        packages[index] = "pandas==0.25.3";
-        packages.Add("legacy-tool==1.0");
-        await manifestBlob.UploadAsync(BinaryData.FromString(manifest.ToJsonString()), overwrite: true);
+        // A second package set for real: a distribution that importlib.metadata finds once its folder is on the
+        // kernel's path, put there by the notebook when asked (the environment is recorded after the cells ran).
+        var site = Directory.CreateTempSubdirectory("nbf-site-").FullName;
+        var dist = Directory.CreateDirectory(Path.Combine(site, "nbf_drift_probe-2.5.dist-info")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(dist, "METADATA"), "Metadata-Version: 2.1\nName: nbf-drift-probe\nVersion: 2.5\n");
+        var name = ApiHarness.NewName("env");
+        await api.PublishAsync(name, ApiHarness.NotebookText("input_path = 'x'\noutput_dir = 'out'\nextra_site = ''", "import sys\nif extra_site:\n    sys.path.insert(0, extra_site)"));
+        var input = await ApiHarness.UploadInputAsync("data.csv", "a\n1\n");
 
-        var (shown, environment) = await api.SendAsync(HttpMethod.Get, $"/api/runs/{second}/environment");
-        var (same, sameBody) = await api.SendAsync(HttpMethod.Get, $"/api/runs/{second}/environment?against={second}");
-        var (compared, difference) = await api.SendAsync(HttpMethod.Get, $"/api/runs/{second}/environment?against={first}");
-        var (unknown, unknownProblem) = await api.SendAsync(HttpMethod.Get, $"/api/runs/{second}/environment?against=no-such-run-{Guid.NewGuid():N}");
+        async Task<JsonObject> RunAsync(string extraSite)
+        {
+            var (_, started) = await api.SendAsync(HttpMethod.Post, "/api/runs", new { notebook = name, input = new { container = input.Name, prefix = "data.csv" }, maxAttempts = 1, parameters = new { extra_site = extraSite } });
+            var done = await api.WaitForRunAsync(started["id"]!.GetValue<string>());
+            Assert.Equal("Completed", done["status"]!.GetValue<string>());
+            return done;
+        }
+
+        var first = await RunAsync(string.Empty);
+        var second = await RunAsync(site);
+        var third = await RunAsync(site);
+        var (a, b) = (first["id"]!.GetValue<string>(), second["id"]!.GetValue<string>());
+
+        var (shown, environment) = await api.SendAsync(HttpMethod.Get, $"/api/runs/{b}/environment");
+        var (_, sameBody) = await api.SendAsync(HttpMethod.Get, $"/api/runs/{b}/environment?against={b}");
+        var (compared, difference) = await api.SendAsync(HttpMethod.Get, $"/api/runs/{b}/environment?against={a}");
+        var (unknown, unknownProblem) = await api.SendAsync(HttpMethod.Get, $"/api/runs/{b}/environment?against=no-such-run-{Guid.NewGuid():N}");
 
         Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
-        Assert.Contains(environment["environment"]!["packages"]!.AsArray(), p => p!.GetValue<string>() == pandas);
+        Assert.Contains(environment["environment"]!["packages"]!.AsArray(), p => p!.GetValue<string>() == "nbf-drift-probe==2.5");
         Assert.True(sameBody["same"]!.GetValue<bool>());
         Assert.Equal(HttpStatusCode.OK, compared.StatusCode);
         Assert.False(difference["same"]!.GetValue<bool>());
-        var changes = difference["changes"]!.AsArray().ToDictionary(c => c!["name"]!.GetValue<string>(), c => c!);
-        Assert.Equal(2, changes.Count);
-        Assert.Equal(("0.25.3", pandas[(pandas.IndexOf("==", StringComparison.Ordinal) + 2)..]), (changes[pandas[..pandas.IndexOf("==", StringComparison.Ordinal)]]["against"]!.GetValue<string>(), changes[pandas[..pandas.IndexOf("==", StringComparison.Ordinal)]]["run"]!.GetValue<string>()));
-        Assert.Equal("1.0", changes["legacy-tool"]["against"]!.GetValue<string>());
-        Assert.Null(changes["legacy-tool"]["run"]);
+        var change = Assert.Single(difference["changes"]!.AsArray());
+        Assert.Equal(("nbf-drift-probe", null, "2.5"), (change!["name"]!.GetValue<string>(), change["against"]?.GetValue<string>(), change["run"]!.GetValue<string>()));
         Assert.Equal((HttpStatusCode.NotFound, "against"), (unknown.StatusCode, unknownProblem["field"]!.GetValue<string>()));
+
+        // The run after the change says so, against the last successful run; the one after it has nothing new to say.
+        Assert.Null(first["environmentChanged"]);
+        Assert.Equal($"environment changed since run {a} (the notebook's last successful run): + nbf-drift-probe==2.5", second["environmentChanged"]!.GetValue<string>());
+        Assert.Null(third["environmentChanged"]);
+        Directory.Delete(site, recursive: true);
     }
 }

@@ -24,6 +24,7 @@ internal static class RunReport
             if (result.Error is not null && result.ChunkCount == 0) say($"  {result.Error}");
             say($"results: {StorageLayout.RunsContainer}/{StorageLayout.ResultsPrefix(run.Id)} ({string.Join(", ", result.MergedFiles.DefaultIfEmpty("no merged files"))}); manifest: {StorageLayout.RunsContainer}/{result.Manifest}");
             if (Final(run.Id, result) is { } final) say(final);
+            if (run.EnvironmentChanged is { } drift) say($"note: {drift}");
         }
         else
         {
@@ -58,6 +59,7 @@ internal static class RunReport
         if (run.RepairOf is not null) output.WriteLine($"repairs: {run.RepairOf}");
         if (Progress(run) is { Length: > 0 } progress) output.WriteLine($"chunks: {progress}");
         foreach (var warning in run.Result?.Warnings ?? run.Progress?.Warnings ?? []) output.WriteLine($"warning: {warning}");
+        if (run.EnvironmentChanged is { } drift) output.WriteLine($"note: {drift}");
         if (run.Result is { } result)
         {
             output.WriteLine($"outcome: {result.Status}; {result.Succeeded} of {result.ChunkCount} chunks succeeded");

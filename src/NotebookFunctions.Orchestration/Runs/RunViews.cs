@@ -31,6 +31,9 @@ public sealed record RunView
 
     public IReadOnlyList<ChunkView>? Chunks { get; init; }
 
+    /// <summary>"environment changed since run X ...": set when this run's kernel environment differs from its notebook's last successful run's.</summary>
+    public string? EnvironmentChanged { get; init; }
+
     /// <summary>A pipeline run's pipeline name (then <see cref="Version"/> is the pipeline's, and <see cref="Steps"/> its graph).</summary>
     public string? Pipeline { get; init; }
 

@@ -489,6 +489,9 @@
       h('div', { class: 'progress', role: 'progressbar', 'aria-label': 'Chunks finished', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(done) }, h('span', { style: null })),
       actions,
       run.error ? h('div', { class: 'banner bad', role: 'alert' }, run.error) : null,
+      // What the run warned of (fewer kernels at once, chunks that will not fit their memory) and how its environment drifted.
+      ((run.result && run.result.warnings) || (run.progress && run.progress.warnings) || []).map((w) => h('div', { class: 'banner info', role: 'status' }, `Warning: ${w}`)),
+      run.environmentChanged ? h('div', { class: 'banner info', role: 'status', id: 'environment-changed' }, `Note: ${run.environmentChanged}`) : null,
       run.steps ? [h('h2', {}, 'Steps'), h('ul', { class: 'plain' }, run.steps.map((s) => h('li', {}, statusBadge(s.status), ' ', h('strong', {}, s.name), s.notebook ? ` (${s.notebook})` : '')))] : null,
       (run.chunks || []).length ? [h('h2', {}, 'Chunks'), grid] : null,
       failures.length ? [h('h2', {}, 'Failed chunks'), h('ul', { class: 'plain', id: 'failures' }, failures.map((c) => h('li', {},
