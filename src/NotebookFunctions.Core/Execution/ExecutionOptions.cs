@@ -39,6 +39,12 @@ public sealed record ExecutionOptions
     /// </summary>
     public long? MemoryLimitBytes { get; init; }
 
+    /// <summary>
+    /// Follow the kernel's memory: each cell's peak (in its metadata), the run's peak and baseline. Always on under a
+    /// memory limit (its failures name the peak); off only to measure what following costs.
+    /// </summary>
+    public bool RecordMemory { get; init; } = true;
+
     /// <summary>After the cells, record the kernel's language version and installed packages in the result.</summary>
     public bool CaptureEnvironment { get; init; }
 

@@ -18,12 +18,17 @@ internal sealed class KernelMemoryWatch : IAsyncDisposable
     private long _cellPeak;
     private long _peak;
 
-    public KernelMemoryWatch(Kernel kernel)
+    private readonly bool _enabled;
+
+    /// <param name="kernel">The kernel to follow.</param>
+    /// <param name="enabled">False: follow nothing (no sampler, no per-cell reset), every figure null.</param>
+    public KernelMemoryWatch(Kernel kernel, bool enabled = true)
     {
         _kernel = kernel;
-        Baseline = ProcessMemory.ResidentBytes(kernel.ProcessId);
+        _enabled = enabled;
+        Baseline = enabled ? ProcessMemory.ResidentBytes(kernel.ProcessId) : null;
         _peak = Baseline ?? 0;
-        _sampler = SampleAsync(_stop.Token);
+        _sampler = enabled ? SampleAsync(_stop.Token) : Task.CompletedTask;
     }
 
     /// <summary>The kernel's resident size before any of the run's code (interpreter, ipykernel, pre-imports).</summary>
@@ -34,6 +39,7 @@ internal sealed class KernelMemoryWatch : IAsyncDisposable
     {
         get
         {
+            if (!_enabled) return null;
             var seen = Math.Max(Interlocked.Read(ref _peak), ProcessMemory.PeakResidentBytes(_kernel.ProcessId) ?? 0);
             var together = _kernel.MemoryLimit?.PeakBytes ?? 0;
             var peak = Math.Max(seen, together);
@@ -43,6 +49,7 @@ internal sealed class KernelMemoryWatch : IAsyncDisposable
 
     public void BeginCell()
     {
+        if (!_enabled) return;
         ProcessMemory.ResetPeak(_kernel.ProcessId);
         Interlocked.Exchange(ref _cellPeak, ProcessMemory.ResidentBytes(_kernel.ProcessId) ?? 0);
     }
@@ -50,6 +57,7 @@ internal sealed class KernelMemoryWatch : IAsyncDisposable
     /// <summary>The cell's peak: what the kernel reached since <see cref="BeginCell"/> (the last sample when it died).</summary>
     public long? EndCell()
     {
+        if (!_enabled) return null;
         Sample();
         var peak = Interlocked.Read(ref _cellPeak);
         return peak > 0 ? peak : null;

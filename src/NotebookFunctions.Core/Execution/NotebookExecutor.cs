@@ -87,7 +87,7 @@ public sealed class NotebookExecutor
                 run.MemoryLimitBytes = limit;
             }
 
-            memory = new KernelMemoryWatch(kernel);
+            memory = new KernelMemoryWatch(kernel, options.RecordMemory || options.MemoryLimitBytes is not null);
             run.BaselineMemoryBytes = memory.Baseline;
             run.KernelInfo = kernel.Info;
             RecordLanguageInfo(notebook, kernel);
