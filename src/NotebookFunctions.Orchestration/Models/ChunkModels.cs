@@ -113,4 +113,7 @@ public sealed record RunResult(
 {
     /// <summary>The reduce that made the final answer, when the run has one and got that far.</summary>
     public ReduceResult? Reduce { get; init; }
+
+    /// <summary>How the run's notifications were delivered (those whose states include the run's), after it ended.</summary>
+    public IReadOnlyList<Notifications.NotificationOutcome> Notifications { get; init; } = [];
 }

@@ -35,6 +35,7 @@ public static class RunRequestDifferences
         Compare("chunkTimeoutSeconds", earlier.ChunkTimeoutSeconds, again.ChunkTimeoutSeconds);
         Compare("kernel", earlier.Kernel, again.Kernel);
         if (!earlier.Secrets.SequenceEqual(again.Secrets, StringComparer.Ordinal)) fields.Add("secrets");
+        if (!earlier.Notify.Select(n => n.Identity).SequenceEqual(again.Notify.Select(n => n.Identity), StringComparer.Ordinal)) fields.Add("notify");
         // A retry naming no reduce leaves it to the map notebook's metadata, as the first request may have: only a
         // reduce named explicitly can differ.
         if (again.Reduce is { } reduce)
