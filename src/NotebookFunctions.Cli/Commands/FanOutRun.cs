@@ -63,6 +63,9 @@ public sealed record FanOutOptions
     public string? Reduce { get; init; }
 
     public IReadOnlyList<string> ReduceParameterPairs { get; init; } = [];
+
+    /// <summary>--notify values, each URL[,on=...][,format=...][,secret=...].</summary>
+    public IReadOnlyList<string> Notify { get; init; } = [];
 }
 
 /// <summary>
@@ -165,6 +168,7 @@ internal static class FanOutRun
         CellTimeoutSeconds = options.CellTimeoutSeconds,
         ChunkTimeoutSeconds = options.ChunkTimeoutSeconds,
         Secrets = [.. options.Secrets],
+        Notify = NotifyOption.Parse(options.Notify),
     };
 
     /// <summary>
