@@ -1,0 +1,149 @@
+using System.Text.Json.Nodes;
+
+namespace NotebookFunctions.Cli.Tests;
+
+/// <summary>
+/// Notifications of fan-out runs on the local durable host, to a receiver on loopback (allowed by
+/// NBF_NOTIFY_ALLOW_PRIVATE for these hosts only), on a private Azurite: one event per notification whose states include
+/// the run's, each signed as Standard Webhooks sign (checked here with its own HMAC), secrets masked; and a delivery
+/// cut short by a SIGKILLed host delivered after `nbf resume`, with the same event id.
+/// </summary>
+public sealed class NotificationDeliveryTests
+{
+    private const string Parameters = "input_path = 'in.csv'\noutput_dir = 'out'\nchunk_index = 0";
+    private const string HookKey = "hook-signing-key-7c1f9a";
+    private const string ChunkSecret = "chunk-secret-value-4d2e";
+
+    private static async Task<(string Notebook, string Data, Dictionary<string, string> Environment)> PrepareAsync(string folder, PrivateAzurite azurite, params string[] cells)
+    {
+        var notebook = TestNotebooks.Write(folder, "notified.ipynb", Parameters, cells);
+        var data = Path.Combine(folder, "data.csv");
+        await File.WriteAllTextAsync(data, "v\n" + string.Concat(Enumerable.Range(0, 90).Select(i => $"{i}\n")));
+        var environment = new Dictionary<string, string>
+        {
+            ["NBF_STORAGE"] = azurite.ConnectionString,
+            ["NBF_AZURITE_DATA"] = Path.Combine(folder, "azurite"),
+            ["NBF_TASK_HUB"] = $"nbfn{Guid.NewGuid():N}"[..16],
+            ["NBF_NOTIFY_ALLOW_PRIVATE"] = "true",
+            ["HOOK_KEY"] = HookKey,
+            ["CHUNK_SECRET"] = ChunkSecret,
+        };
+        return (notebook, data, environment);
+    }
+
+    [Fact]
+    public async Task A_run_that_ends_with_failures_sends_one_signed_event_to_each_notification_naming_that_state_and_none_to_the_others()
+    {
+        var folder = NbfProcess.TempFolder();
+        await using var azurite = await PrivateAzurite.StartAsync(Path.Combine(folder, "azurite"));
+        using var receiver = WebhookReceiver.Start();
+        var (notebook, data, environment) = await PrepareAsync(folder, azurite,
+            "import os\nif chunk_index == 1:\n    raise ValueError('row rejected by ' + os.environ['CHUNK_SECRET'])\nopen(os.path.join(output_dir, 'ok.txt'), 'w').write('ok')");
+
+        var run = await NbfProcess.RunAsync(environment, "run", notebook, "--input", data, "--split", "100B", "--continue-on-failure", "--max-attempts", "1", "--secret", "CHUNK_SECRET",
+            "--notify", $"{receiver.Url("events")},on=failed+completedWithFailures,secret=HOOK_KEY",
+            "--notify", $"{receiver.Url("slack")},on=completedWithFailures,format=slack",
+            "--notify", $"{receiver.Url("teams")},on=completedWithFailures,format=teams,secret=HOOK_KEY",
+            "--notify", $"{receiver.Url("never")},on=completed");
+
+        Assert.True(run.ExitCode == 4, run.Stderr);
+        var runId = run.Stdout.Trim();
+        Assert.Single(receiver.On("events"));
+        Assert.Single(receiver.On("slack"));
+        Assert.Single(receiver.On("teams"));
+        Assert.Empty(receiver.On("never"));
+
+        var cloudEvent = receiver.On("events")[0];
+        Assert.StartsWith("application/cloudevents+json", cloudEvent.Header("content-type"));
+        Assert.True(WebhookReceiver.SignatureIsValid(cloudEvent, HookKey), $"signature does not verify: {cloudEvent.Header("webhook-signature")}");
+        Assert.False(WebhookReceiver.SignatureIsValid(cloudEvent, HookKey + "x"));
+        var body = JsonNode.Parse(cloudEvent.Text)!;
+        Assert.Equal("1.0", body["specversion"]!.GetValue<string>());
+        Assert.Equal(cloudEvent.Header("webhook-id"), body["id"]!.GetValue<string>());
+        Assert.Equal("io.notebookfunctions.run.completedWithFailures", body["type"]!.GetValue<string>());
+        Assert.Equal($"/notebook-functions/runs/{runId}", body["source"]!.GetValue<string>());
+        Assert.Equal("notified", body["subject"]!.GetValue<string>());
+        Assert.Equal("application/json", body["datacontenttype"]!.GetValue<string>());
+        var eventData = body["data"]!;
+        Assert.Equal(runId, eventData["runId"]!.GetValue<string>());
+        Assert.Equal("notified", eventData["notebook"]!.GetValue<string>());
+        Assert.Matches("^[0-9a-f]{64}$", eventData["version"]!.GetValue<string>());
+        Assert.Equal("CompletedWithFailures", eventData["status"]!.GetValue<string>());
+        Assert.Equal(1, eventData["chunks"]!["failed"]!.GetValue<int>());
+        Assert.True(eventData["chunks"]!["total"]!.GetValue<int>() >= 3);
+        var failed = eventData["failedChunks"]!.AsArray().Single()!;
+        Assert.Equal(1, failed["index"]!.GetValue<int>());
+        Assert.Equal("ValueError", failed["exceptionName"]!.GetValue<string>());
+        Assert.Equal("row rejected by ***", failed["exceptionValue"]!.GetValue<string>());
+        Assert.NotNull(failed["cell"]);
+        Assert.NotNull(failed["cellId"]);
+        Assert.Equal($"/api/runs/{runId}", eventData["links"]!["run"]!.GetValue<string>());
+
+        var slack = receiver.On("slack")[0];
+        Assert.Null(slack.Header("webhook-signature"));
+        Assert.NotEqual(cloudEvent.Header("webhook-id"), slack.Header("webhook-id"));
+        var slackBody = JsonNode.Parse(slack.Text)!;
+        Assert.Contains(runId, slackBody["text"]!.GetValue<string>());
+        Assert.Contains(slackBody["blocks"]!.AsArray(), b => b!["text"]?["text"]?.GetValue<string>().Contains("ValueError", StringComparison.Ordinal) == true);
+        var teams = receiver.On("teams")[0];
+        Assert.True(WebhookReceiver.SignatureIsValid(teams, HookKey));
+        Assert.Equal("application/vnd.microsoft.card.adaptive", JsonNode.Parse(teams.Text)!["attachments"]![0]!["contentType"]!.GetValue<string>());
+        foreach (var request in receiver.Received)
+        {
+            Assert.DoesNotContain(ChunkSecret, request.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain(HookKey, request.Text, StringComparison.Ordinal);
+        }
+
+        // The run's record says how each went; the signing key and the target's path are nowhere in it.
+        var status = await NbfProcess.RunAsync(environment, "status", runId);
+        Assert.Contains($"notify[0] delivered to http://127.0.0.1:{receiver.Port}/… (1 attempt(s), event {cloudEvent.Header("webhook-id")})", status.Stdout);
+        Assert.Contains("notify[2] delivered", status.Stdout);
+        Assert.DoesNotContain("notify[3]", status.Stdout);
+        Assert.DoesNotContain(HookKey, status.Stdout + status.Stderr + run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_delivery_cut_short_by_a_killed_host_is_delivered_after_resume_with_the_same_event_id()
+    {
+        var folder = NbfProcess.TempFolder();
+        await using var azurite = await PrivateAzurite.StartAsync(Path.Combine(folder, "azurite"));
+        var firstHeld = new TaskCompletionSource();
+        var held = 0;
+        // The first delivery is held open until its host is dead; every later one is answered 200.
+        using var receiver = WebhookReceiver.Start(async request =>
+        {
+            if (Interlocked.Increment(ref held) == 1)
+            {
+                await firstHeld.Task;
+                return 500;
+            }
+
+            return 200;
+        });
+        var (notebook, data, environment) = await PrepareAsync(folder, azurite, "open(output_dir + '/ok.txt', 'w').write('ok')");
+        var runId = $"notified-{Guid.NewGuid():N}"[..20];
+
+        using (var host = NbfProcess.Start(environment, "run", notebook, "--input", data, "--split", "200B", "--run-id", runId,
+            "--notify", $"{receiver.Url("events")},on=completed,secret=HOOK_KEY"))
+        {
+            _ = host.StandardOutput.ReadToEndAsync();
+            _ = host.StandardError.ReadToEndAsync();
+            await receiver.WaitForAsync("events", 1, TimeSpan.FromMinutes(3));
+            host.Kill(entireProcessTree: false);
+            await host.WaitForExitAsync();
+        }
+
+        firstHeld.SetResult();
+        var resumed = await NbfProcess.RunAsync(environment, "resume");
+
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Contains($"run {runId} Completed", resumed.Stderr);
+        var deliveries = receiver.On("events");
+        Assert.True(deliveries.Count >= 2, $"{deliveries.Count} deliveries");
+        Assert.Single(deliveries.Select(d => d.Header("webhook-id")).Distinct());
+        Assert.Single(deliveries.Select(d => JsonNode.Parse(d.Text)!["id"]!.GetValue<string>()).Distinct());
+        Assert.Equal(deliveries[0].Header("webhook-id"), JsonNode.Parse(deliveries[^1].Text)!["id"]!.GetValue<string>());
+        Assert.All(deliveries, d => Assert.True(WebhookReceiver.SignatureIsValid(d, HookKey)));
+        Assert.Contains("notify[0] delivered", resumed.Stderr);
+    }
+}
