@@ -103,6 +103,39 @@ public sealed class NotificationDeliveryTests
     }
 
     [Fact]
+    public async Task A_pipeline_run_tells_of_its_own_end_once_with_its_failed_step()
+    {
+        var folder = NbfProcess.TempFolder();
+        await using var azurite = await PrivateAzurite.StartAsync(Path.Combine(folder, "azurite"));
+        using var receiver = WebhookReceiver.Start();
+        var (_, _, environment) = await PrepareAsync(folder, azurite, "pass");
+        TestNotebooks.Write(folder, "ok.ipynb", "output_dir = 'out'", "open(output_dir + '/ok.txt', 'w').write('ok')");
+        TestNotebooks.Write(folder, "breaks.ipynb", "input_path = 'in'\noutput_dir = 'out'", "raise KeyError('region')");
+        var pipeline = Path.Combine(folder, "told.pipeline.yaml");
+        await File.WriteAllTextAsync(pipeline, """
+            steps:
+              first: {notebook: ok.ipynb}
+              second: {notebook: breaks.ipynb, depends_on: [first], input: {step: first}, max_attempts: 1}
+            """);
+
+        var run = await NbfProcess.RunAsync(environment, "run", pipeline,
+            "--notify", $"{receiver.Url("pipeline")},on=failed+completedWithFailures,secret=HOOK_KEY",
+            "--notify", $"{receiver.Url("ok")},on=completed");
+
+        Assert.True(run.ExitCode == 1, run.Stderr);
+        var delivery = Assert.Single(receiver.On("pipeline"));
+        Assert.Empty(receiver.On("ok"));
+        Assert.True(WebhookReceiver.SignatureIsValid(delivery, HookKey));
+        var body = JsonNode.Parse(delivery.Text)!;
+        Assert.Equal("io.notebookfunctions.pipeline.failed", body["type"]!.GetValue<string>());
+        Assert.Equal("told", body["data"]!["pipeline"]!.GetValue<string>());
+        var step = Assert.Single(body["data"]!["failedSteps"]!.AsArray())!;
+        Assert.Equal("second", step["name"]!.GetValue<string>());
+        Assert.Contains("KeyError", step["error"]!.GetValue<string>());
+        Assert.Contains("notify[0] delivered", run.Stderr);
+    }
+
+    [Fact]
     public async Task A_delivery_cut_short_by_a_killed_host_is_delivered_after_resume_with_the_same_event_id()
     {
         var folder = NbfProcess.TempFolder();

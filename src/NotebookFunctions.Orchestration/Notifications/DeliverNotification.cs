@@ -18,6 +18,9 @@ public sealed class DeliverNotification(ISecretSource secrets, ILogger<DeliverNo
     {
         var target = input.Target;
         var shown = NotificationEvents.Shown(target.Url);
+        // The host that delivers may be stricter than the one that accepted the run (a run moved to Azure): its rule holds.
+        if (NotificationTargetPolicy.FromEnvironment().RequireHttps && !target.Url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            return GaveUp(input, shown, null, "this host sends notifications to https:// URLs only");
         string? key = null;
         if (target.Secret is { } name)
         {

@@ -30,5 +30,6 @@ public sealed record Notification
     public string? Secret { get; init; }
 
     /// <summary>A text that is equal for equal notifications (the lists make record equality reference equality).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Identity => $"{Url}\n{string.Join(',', On)}\n{Format}\n{Secret}";
 }
