@@ -103,6 +103,59 @@ public sealed class NotificationDeliveryTests
     }
 
     [Fact]
+    public async Task A_receiver_error_is_retried_with_the_same_event_a_refusal_is_not_and_neither_changes_the_run()
+    {
+        var folder = NbfProcess.TempFolder();
+        await using var azurite = await PrivateAzurite.StartAsync(Path.Combine(folder, "azurite"));
+        var flaky = 0;
+        using var receiver = WebhookReceiver.Start(request => Task.FromResult(request.Path switch
+        {
+            "/flaky" => Interlocked.Increment(ref flaky) == 1 ? 503 : 200,
+            "/gone" => 410,
+            _ => 200,
+        }));
+        var (notebook, data, environment) = await PrepareAsync(folder, azurite, "open(output_dir + '/ok.txt', 'w').write('ok')");
+
+        var run = await NbfProcess.RunAsync(environment, "run", notebook, "--input", data, "--split", "200B",
+            "--notify", $"{receiver.Url("flaky")},on=completed,secret=HOOK_KEY",
+            "--notify", $"{receiver.Url("gone")},on=completed+failed");
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var flakyDeliveries = receiver.On("flaky");
+        Assert.Equal(2, flakyDeliveries.Count);
+        Assert.Single(flakyDeliveries.Select(d => d.Header("webhook-id")).Distinct());
+        Assert.Equal(flakyDeliveries[0].Text, flakyDeliveries[1].Text);
+        Assert.Single(receiver.On("gone"));
+        Assert.Contains("notify[0] delivered to", run.Stderr);
+        Assert.Contains("(2 attempt(s)", run.Stderr);
+        Assert.Contains("notify[1] gave up on", run.Stderr);
+        Assert.Contains("the receiver answered 410", run.Stderr);
+        var status = await NbfProcess.RunAsync(environment, "status", run.Stdout.Trim());
+        Assert.Contains(": Completed", status.Stdout);
+    }
+
+    [Fact]
+    public async Task A_host_that_does_not_allow_private_targets_refuses_to_connect_to_one_a_run_was_accepted_with()
+    {
+        var folder = NbfProcess.TempFolder();
+        await using var azurite = await PrivateAzurite.StartAsync(Path.Combine(folder, "azurite"));
+        using var receiver = WebhookReceiver.Start();
+        var (notebook, data, environment) = await PrepareAsync(folder, azurite, "open(output_dir + '/ok.txt', 'w').write('ok')");
+
+        // Accepted by a host that allows loopback targets, then run by one that does not: as if the name now pointed inside.
+        var accepted = await NbfProcess.RunAsync(environment, "run", notebook, "--input", data, "--split", "200B", "--detach",
+            "--notify", $"{receiver.Url("inside")},on=completed");
+        Assert.True(accepted.ExitCode == 0, accepted.Stderr);
+        environment.Remove("NBF_NOTIFY_ALLOW_PRIVATE");
+        var resumed = await NbfProcess.RunAsync(environment, "resume");
+
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Empty(receiver.Received);
+        Assert.Contains("notify[0] gave up on", resumed.Stderr);
+        Assert.Contains("resolves to 127.0.0.1, a loopback address", resumed.Stderr);
+    }
+
+    [Fact]
     public async Task A_pipeline_run_tells_of_its_own_end_once_with_its_failed_step()
     {
         var folder = NbfProcess.TempFolder();
