@@ -4,17 +4,17 @@ using NotebookFunctions.Orchestration.Runs;
 namespace NotebookFunctions.Cli;
 
 /// <summary>
-/// <c>--notify URL[,on=STATE+STATE][,format=F][,secret=NAME]</c>: one notification as nbf's command line writes it,
+/// <c>--notify URL|urlSecret=NAME[,on=STATE+STATE][,format=F][,secret=NAME]</c>: one notification as nbf's command line writes it,
 /// translated into the request's notify entry. Only the syntax is checked here; the run service's NotificationRules
 /// checks the rest (states, format, URL, target addresses), so nbf and the API refuse alike.
 /// </summary>
 internal static class NotifyOption
 {
     public const string Description =
-        "Tell someone when the run ends (repeatable): URL[,on=failed+completedWithFailures+completed][,format=cloudevents|slack|teams][,secret=NAME]. " +
+        "Tell someone when the run ends (repeatable): URL or urlSecret=NAME (a secret holding the URL), then ,on=failed+completedWithFailures+completed[,format=cloudevents|slack|teams][,secret=NAME]. " +
         "'on' is required; a named secret signs each delivery (HMAC-SHA256, Standard Webhooks headers).";
 
-    private static readonly string[] Keys = ["on", "format", "secret"];
+    private static readonly string[] Keys = ["on", "format", "secret", "urlSecret"];
 
     public static List<NotificationSubmission?>? Parse(IReadOnlyList<string> specs)
     {
@@ -27,7 +27,7 @@ internal static class NotifyOption
         // The URL runs up to the first ",key=": a URL's own commas (rare in webhooks) stay in it.
         var parts = spec.Split(',');
         var urlParts = parts.TakeWhile(p => !Keys.Any(k => p.StartsWith(k + "=", StringComparison.OrdinalIgnoreCase)) && !LooksLikeKey(p)).Count();
-        var submission = new NotificationSubmission { Url = string.Join(',', parts.Take(urlParts)) };
+        var submission = new NotificationSubmission { Url = urlParts == 0 ? null : string.Join(',', parts.Take(urlParts)) };
         foreach (var part in parts.Skip(urlParts))
         {
             var (key, value) = part.Split('=', 2) is [var k, var v] ? (k.Trim().ToLowerInvariant(), v.Trim()) : (part, string.Empty);
@@ -36,8 +36,9 @@ internal static class NotifyOption
                 "on" => submission with { On = value.Split('+', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList() },
                 "format" => submission with { Format = value },
                 "secret" => submission with { Secret = value },
+                "urlsecret" => submission with { UrlSecret = value },
                 _ => throw RunRefusalException.Invalid(
-                    $"--notify: unknown option '{key}'{(Core.Notebooks.NearestName.To(key, Keys) is { } nearest ? $"; did you mean '{nearest}'?" : string.Empty)} (URL,on=...,format=...,secret=...)",
+                    $"--notify: unknown option '{key}'{(Core.Notebooks.NearestName.To(key, Keys) is { } nearest ? $"; did you mean '{nearest}'?" : string.Empty)} (URL or urlSecret=NAME, then on=..., format=..., secret=...)",
                     field),
             };
         }

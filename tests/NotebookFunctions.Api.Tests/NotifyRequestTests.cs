@@ -30,6 +30,9 @@ public sealed class NotifyRequestTests
         var (published, body) = await PipelineApiTests.PutAsync(api, pipeline, PipelineApiTests.TwoSteps($"{notebook}-step"));
         Assert.True(published.IsSuccessStatusCode, body.ToJsonString());
 
+        // A secret holding a URL inside: refused as the URL itself would be, without the value (the hook's key) in the answer.
+        var hiddenHook = $"NBF_TEST_HOOK_{token}";
+        Environment.SetEnvironmentVariable(hiddenHook, $"http://127.0.0.1:9/hidden-{token}");
         BadRequest Run(string name, string requestBody, string field, string? says = null) => new(name, HttpMethod.Post, "/api/runs", requestBody, 400, field, Says: says);
         var cases = new List<BadRequest>
         {
@@ -68,6 +71,10 @@ public sealed class NotifyRequestTests
             Run("unknown secret", RunWith($"[{{\"url\": \"{Public}\", \"on\": [\"failed\"], \"secret\": \"NBF_NO_SUCH_SECRET_ANYWHERE\"}}]"), "notify[0].secret"),
             Run("misspelled member", RunWith($"[{{\"urll\": \"{Public}\", \"on\": [\"failed\"]}}]"), "notify[0].urll", "did you mean 'notify[0].url'?"),
             Run("null entry", RunWith("[null]"), "notify[0]"),
+            Run("url and urlSecret both", RunWith($"[{{\"url\": \"{Public}\", \"urlSecret\": \"HOOK\", \"on\": [\"failed\"]}}]"), "notify[0]"),
+            Run("urlSecret of a bad name", RunWith("[{\"urlSecret\": \"no such/name\", \"on\": [\"failed\"]}]"), "notify[0].urlSecret"),
+            Run("urlSecret no source knows", RunWith("[{\"urlSecret\": \"NBF_NO_SUCH_SECRET_ANYWHERE\", \"on\": [\"failed\"]}]"), "notify[0].urlSecret"),
+            Run("urlSecret holding a loopback URL", RunWith($"[{{\"urlSecret\": \"{hiddenHook}\", \"on\": [\"failed\"]}}]"), "notify[0].urlSecret", "loopback"),
             Run("eleven notifications", RunWith("[" + string.Join(", ", Enumerable.Repeat($"{{\"url\": \"{Public}\", \"on\": [\"failed\"]}}", 11)) + "]"), "notify"),
             Run("notify as an object", RunWith($"{{\"url\": \"{Public}\"}}"), "notify"),
             // The same rule under a schedule's run and a pipeline run.
@@ -80,6 +87,10 @@ public sealed class NotifyRequestTests
         string[] needles = [token, input.Name];
         string[] prefixes = [$"ntf-{token}", $"ntfp-{token}", $"s-{token}"];
         await BadRequests.AssertEachRefusedLeavingStorageAsync(api, cases, needles, prefixes);
+        var (hiddenStatus, _, hiddenText) = await BadRequests.SendAsync(api, cases.Single(c => c.Name == "urlSecret holding a loopback URL"));
+        Assert.Equal(400, hiddenStatus);
+        Assert.DoesNotContain($"hidden-{token}", hiddenText, StringComparison.Ordinal);
+        Environment.SetEnvironmentVariable(hiddenHook, null);
 
         var (_, runs) = await api.SendAsync(HttpMethod.Get, $"/api/runs?notebook={notebook}");
         Assert.Empty(runs["runs"]!.AsArray());

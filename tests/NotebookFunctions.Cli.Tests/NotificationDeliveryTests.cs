@@ -115,10 +115,13 @@ public sealed class NotificationDeliveryTests
             _ => 200,
         }));
         var (notebook, data, environment) = await PrepareAsync(folder, azurite, "open(output_dir + '/ok.txt', 'w').write('ok')");
+        // A webhook whose URL is its key: named by a secret, so the URL is in no history, record or output.
+        environment["SLACK_HOOK_URL"] = receiver.Url("services/T0/B0/hidden-key-3f9");
 
         var run = await NbfProcess.RunAsync(environment, "run", notebook, "--input", data, "--split", "200B",
             "--notify", $"{receiver.Url("flaky")},on=completed,secret=HOOK_KEY",
-            "--notify", $"{receiver.Url("gone")},on=completed+failed");
+            "--notify", $"{receiver.Url("gone")},on=completed+failed",
+            "--notify", "urlSecret=SLACK_HOOK_URL,on=completed,format=slack");
 
         Assert.True(run.ExitCode == 0, run.Stderr);
         var flakyDeliveries = receiver.On("flaky");
@@ -130,8 +133,17 @@ public sealed class NotificationDeliveryTests
         Assert.Contains("(2 attempt(s)", run.Stderr);
         Assert.Contains("notify[1] gave up on", run.Stderr);
         Assert.Contains("the receiver answered 410", run.Stderr);
+        Assert.Single(receiver.On("services/T0/B0/hidden-key-3f9"));
         var status = await NbfProcess.RunAsync(environment, "status", run.Stdout.Trim());
         Assert.Contains(": Completed", status.Stdout);
+        Assert.Contains("notify[2] delivered to the URL in secret 'SLACK_HOOK_URL'", status.Stdout);
+        Assert.DoesNotContain("hidden-key-3f9", run.Stderr + status.Stdout + status.Stderr, StringComparison.Ordinal);
+        var records = new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("runs");
+        await foreach (var blob in records.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = run.Stdout.Trim() + "/" }))
+        {
+            if (blob.Name.EndsWith(".json", StringComparison.Ordinal))
+                Assert.DoesNotContain("hidden-key-3f9", (await records.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToString(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -144,7 +156,7 @@ public sealed class NotificationDeliveryTests
 
         // Accepted by a host that allows loopback targets, then run by one that does not: as if the name now pointed inside.
         var accepted = await NbfProcess.RunAsync(environment, "run", notebook, "--input", data, "--split", "200B", "--detach",
-            "--notify", $"{receiver.Url("inside")},on=completed");
+            "--notify", $"http://localhost:{receiver.Port}/inside,on=completed");
         Assert.True(accepted.ExitCode == 0, accepted.Stderr);
         environment.Remove("NBF_NOTIFY_ALLOW_PRIVATE");
         var resumed = await NbfProcess.RunAsync(environment, "resume");
@@ -152,7 +164,9 @@ public sealed class NotificationDeliveryTests
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
         Assert.Empty(receiver.Received);
         Assert.Contains("notify[0] gave up on", resumed.Stderr);
-        Assert.Contains("resolves to 127.0.0.1, a loopback address", resumed.Stderr);
+        // A name, not an address: the URL's own check passes, and the connection refuses what the name resolves to.
+        Assert.Contains("'localhost' resolves to", resumed.Stderr);
+        Assert.Contains("a loopback address", resumed.Stderr);
     }
 
     [Fact]

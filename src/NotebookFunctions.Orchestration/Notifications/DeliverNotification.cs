@@ -17,10 +17,25 @@ public sealed class DeliverNotification(ISecretSource secrets, ILogger<DeliverNo
     public override async Task<DeliveryAttempt> RunAsync(TaskActivityContext context, DeliverNotificationInput input)
     {
         var target = input.Target;
-        var shown = NotificationEvents.Shown(target.Url);
-        // The host that delivers may be stricter than the one that accepted the run (a run moved to Azure): its rule holds.
-        if (NotificationTargetPolicy.FromEnvironment().RequireHttps && !target.Url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-            return GaveUp(input, shown, null, "this host sends notifications to https:// URLs only");
+        var shown = target.Shown;
+        var url = target.Url;
+        if (target.UrlSecret is { } urlSecret)
+        {
+            url = (await secrets.GetAsync(urlSecret, CancellationToken.None))?.Trim();
+            if (url is null) return GaveUp(input, shown, null, $"secret '{urlSecret}' that holds the URL was not found in any configured secret source");
+        }
+
+        try
+        {
+            // The URL's rules again, as this host applies them: it may be stricter than the one that accepted the run (in
+            // Azure, https only), and a URL from a secret may have changed since.
+            url = NotificationRules.CheckUrl(url, NotificationTargetPolicy.FromEnvironment(), target.UrlSecret is null ? "url" : "urlSecret", quoted: false);
+        }
+        catch (Runs.RunRefusalException e)
+        {
+            return GaveUp(input, shown, null, e.Message);
+        }
+
         string? key = null;
         if (target.Secret is { } name)
         {
@@ -31,7 +46,7 @@ public sealed class DeliverNotification(ISecretSource secrets, ILogger<DeliverNo
         var (body, contentType) = NotificationBodies.Build(target.Format, input.EventId, input.Notice);
         var masked = await MaskAsync(body.ToJsonString(), input.Notice.Secrets, key);
         var bytes = Encoding.UTF8.GetBytes(masked);
-        using var request = new HttpRequestMessage(HttpMethod.Post, target.Url) { Content = new ByteArrayContent(bytes) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse($"{contentType}; charset=utf-8");
         request.Headers.UserAgent.ParseAdd("NotebookFunctions-Notify/1.0");
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();

@@ -21,15 +21,23 @@ public enum NotificationFormat
 /// </summary>
 public sealed record Notification
 {
-    public required string Url { get; init; }
+    /// <summary>The target; null when <see cref="UrlSecret"/> names the secret holding it.</summary>
+    public string? Url { get; init; }
+
+    /// <summary>The name of the secret whose value is the target URL, resolved where it is checked and delivered.</summary>
+    public string? UrlSecret { get; init; }
 
     public required IReadOnlyList<RunStatus> On { get; init; }
 
     public NotificationFormat Format { get; init; } = NotificationFormat.CloudEvents;
 
+    /// <summary>How results and logs name the target: by scheme and host, or by the secret that holds it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Shown => UrlSecret is { } name ? $"the URL in secret '{name}'" : NotificationEvents.Shown(Url!);
+
     public string? Secret { get; init; }
 
     /// <summary>A text that is equal for equal notifications (the lists make record equality reference equality).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public string Identity => $"{Url}\n{string.Join(',', On)}\n{Format}\n{Secret}";
+    public string Identity => $"{Url}\n{UrlSecret}\n{string.Join(',', On)}\n{Format}\n{Secret}";
 }

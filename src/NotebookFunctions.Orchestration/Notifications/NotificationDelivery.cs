@@ -51,7 +51,7 @@ public static class NotificationDelivery
         return new NotificationOutcome
         {
             Index = index,
-            Target = NotificationEvents.Shown(target.Url),
+            Target = target.Shown,
             EventId = eventId,
             Outcome = last.State == DeliveryState.Delivered ? "delivered" : "gave up",
             Attempts = attempt,

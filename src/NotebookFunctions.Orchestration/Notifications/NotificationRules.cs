@@ -43,9 +43,12 @@ public static class NotificationRules
         {
             var at = $"{field}[{i}]";
             var submission = submissions[i] ?? throw RunRefusalException.Invalid($"'{at}' is null; a notification is an object {{\"url\", \"on\", \"format\", \"secret\"}}", at);
+            if (submission.Url is not null && submission.UrlSecret is not null)
+                throw RunRefusalException.Invalid($"'{at}' gives both 'url' and 'urlSecret'; give one: the URL, or the name of the secret holding it", at);
             checkedList.Add(new Notification
             {
-                Url = CheckUrl(submission.Url, policy, $"{at}.url"),
+                Url = submission.UrlSecret is null ? CheckUrl(submission.Url, policy, $"{at}.url") : null,
+                UrlSecret = submission.UrlSecret is null ? null : CheckSecretName(submission.UrlSecret, $"{at}.urlSecret"),
                 On = CheckStates(submission.On, $"{at}.on"),
                 Format = submission.Format?.ToLowerInvariant() switch
                 {
@@ -54,9 +57,7 @@ public static class NotificationRules
                     "teams" => NotificationFormat.Teams,
                     var other => throw RunRefusalException.Invalid($"'{at}.format' is '{other}'; use 'cloudevents', 'slack' or 'teams'", $"{at}.format"),
                 },
-                Secret = submission.Secret is { } secret && !SecretNames.IsValid(secret)
-                    ? throw RunRefusalException.Invalid($"'{at}.secret' must be the name of a secret: {SecretNames.Rule}", $"{at}.secret")
-                    : submission.Secret,
+                Secret = submission.Secret is null ? null : CheckSecretName(submission.Secret, $"{at}.secret"),
             });
         }
 
@@ -72,7 +73,18 @@ public static class NotificationRules
         for (var i = 0; i < notifications.Count; i++)
         {
             var at = $"{field}[{i}]";
-            var uri = new Uri(notifications[i].Url);
+            var (url, urlField) = (notifications[i].Url, $"{at}.url");
+            if (notifications[i].UrlSecret is { } urlSecret)
+            {
+                // Where this host cannot see the secret sources, the delivery checks the URL when it resolves it.
+                if (secrets is null) continue;
+                urlField = $"{at}.urlSecret";
+                var value = await secrets.GetAsync(urlSecret, cancellationToken)
+                    ?? throw RunRefusalException.Invalid($"'{urlField}': secret '{urlSecret}' was not found in any configured secret source", urlField);
+                url = CheckUrl(value.Trim(), policy, urlField, quoted: false);
+            }
+
+            var uri = new Uri(url!);
             System.Net.IPAddress[] addresses;
             try
             {
@@ -80,23 +92,31 @@ public static class NotificationRules
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                throw RunRefusalException.Invalid($"'{at}.url': host '{uri.IdnHost}' does not resolve ({e.Message})", $"{at}.url");
+                throw RunRefusalException.Invalid($"'{urlField}': host '{uri.IdnHost}' does not resolve ({e.Message})", urlField);
             }
 
-            if (addresses.Length == 0) throw RunRefusalException.Invalid($"'{at}.url': host '{uri.IdnHost}' resolves to no address", $"{at}.url");
-            if (TargetAddresses.FirstRefused(addresses, policy) is { } refused) throw Refused(at, uri, refused.Address, refused.Why);
+            if (addresses.Length == 0) throw RunRefusalException.Invalid($"'{urlField}': host '{uri.IdnHost}' resolves to no address", urlField);
+            if (TargetAddresses.FirstRefused(addresses, policy) is { } refused) throw Refused(urlField, uri, refused.Address, refused.Why);
             if (secrets is not null && notifications[i].Secret is { } name && await secrets.GetAsync(name, cancellationToken) is null)
                 throw RunRefusalException.Invalid($"'{at}.secret': secret '{name}' was not found in any configured secret source", $"{at}.secret");
         }
     }
 
-    private static RunRefusalException Refused(string at, Uri uri, System.Net.IPAddress address, string why) => RunRefusalException.Invalid(
-        $"'{at}.url' targets {(uri.HostNameType is UriHostNameType.Dns ? $"'{uri.IdnHost}', which resolves to {address}, " : $"{address}, ")}{why}; notifications go to public addresses only " +
-        $"(the host setting {NotificationTargetPolicy.AllowPrivateSetting}=true allows others)", $"{at}.url");
+    private static RunRefusalException Refused(string field, Uri uri, System.Net.IPAddress address, string why) => RunRefusalException.Invalid(
+        $"'{field}' targets {(uri.HostNameType is UriHostNameType.Dns ? $"'{uri.IdnHost}', which resolves to {address}, " : $"{address}, ")}{why}; notifications go to public addresses only " +
+        $"(the host setting {NotificationTargetPolicy.AllowPrivateSetting}=true allows others)", field);
 
-    private static string CheckUrl(string? url, NotificationTargetPolicy policy, string field)
+    private static string CheckSecretName(string name, string field) =>
+        SecretNames.IsValid(name) ? name : throw RunRefusalException.Invalid($"'{field}' must be the name of a secret: {SecretNames.Rule}", field);
+
+    /// <summary>
+    /// The URL's rules, wherever it comes from: the request, or a secret's value (then <paramref name="quoted"/> is false
+    /// and no refusal repeats the value, which may be the webhook's key).
+    /// </summary>
+    public static string CheckUrl(string? url, NotificationTargetPolicy policy, string field, bool quoted = true)
     {
-        if (string.IsNullOrWhiteSpace(url)) throw RunRefusalException.Invalid($"'{field}' is required: the http(s) URL the notification is posted to", field);
+        if (string.IsNullOrWhiteSpace(url))
+            throw RunRefusalException.Invalid(quoted ? $"'{field}' is required: the http(s) URL the notification is posted to (or 'urlSecret', the name of a secret holding it)" : $"'{field}' names an empty secret", field);
         if (url.Length > MaxUrlLength) throw RunRefusalException.Invalid($"'{field}' is {url.Length} characters; at most {MaxUrlLength}", field);
         if (url.Any(char.IsControl) || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
             throw RunRefusalException.Invalid($"'{field}' is not an absolute URL such as https://hooks.example.com/notebooks", field);
@@ -109,7 +129,7 @@ public static class NotificationRules
         if (uri.IdnHost.Length == 0) throw RunRefusalException.Invalid($"'{field}' has no host", field);
         // IP literals (in any notation the URL parser accepts: 0x7f.1, 2130706433, [::ffff:127.0.0.1]) are refused here.
         if (System.Net.IPAddress.TryParse(uri.IdnHost, out var literal) && TargetAddresses.FirstRefused([literal], policy) is { } refused)
-            throw Refused(field[..^".url".Length], uri, refused.Address, refused.Why);
+            throw Refused(field, uri, refused.Address, refused.Why);
         return uri.AbsoluteUri;
     }
 

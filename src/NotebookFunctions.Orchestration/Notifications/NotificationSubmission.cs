@@ -8,6 +8,12 @@ public sealed record NotificationSubmission
 {
     public string? Url { get; init; }
 
+    /// <summary>
+    /// Instead of <see cref="Url"/>: the name of a secret whose value is the URL. For webhooks whose URL is their key
+    /// (Slack's, Teams'), so the URL never travels through the run's history or records.
+    /// </summary>
+    public string? UrlSecret { get; init; }
+
     /// <summary>Terminal states that send it: "failed", "completedWithFailures", "completed".</summary>
     public List<string>? On { get; init; }
 
