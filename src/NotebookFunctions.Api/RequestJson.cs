@@ -145,7 +145,10 @@ public static partial class RequestJson
             _ when inner == typeof(string) => "text (a JSON string)",
             _ => "an object",
         };
-        return list ? $"a list of {one.Replace("a ", string.Empty, StringComparison.Ordinal)}s" : one;
+        if (!list) return one;
+        // "an object" → "a list of objects": the article goes, whichever it is; strings are named as JSON names them.
+        return inner == typeof(string) ? "a list of JSON strings"
+            : $"a list of {(one.StartsWith("an ", StringComparison.Ordinal) ? one[3..] : one.StartsWith("a ", StringComparison.Ordinal) ? one[2..] : one)}s";
     }
 
     [GeneratedRegex(@"The JSON property '(?<name>[^']*)' could not be mapped")]

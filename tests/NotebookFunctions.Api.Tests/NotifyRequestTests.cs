@@ -76,7 +76,7 @@ public sealed class NotifyRequestTests
             Run("urlSecret no source knows", RunWith("[{\"urlSecret\": \"NBF_NO_SUCH_SECRET_ANYWHERE\", \"on\": [\"failed\"]}]"), "notify[0].urlSecret"),
             Run("urlSecret holding a loopback URL", RunWith($"[{{\"urlSecret\": \"{hiddenHook}\", \"on\": [\"failed\"]}}]"), "notify[0].urlSecret", "loopback"),
             Run("eleven notifications", RunWith("[" + string.Join(", ", Enumerable.Repeat($"{{\"url\": \"{Public}\", \"on\": [\"failed\"]}}", 11)) + "]"), "notify"),
-            Run("notify as an object", RunWith($"{{\"url\": \"{Public}\"}}"), "notify"),
+            Run("notify as an object", RunWith($"{{\"url\": \"{Public}\"}}"), "notify", "must be a list of objects"),
             // The same rule under a schedule's run and a pipeline run.
             new("schedule run to loopback", HttpMethod.Put, $"/api/schedules/s-{token}", $"{{\"cron\": \"0 6 * * *\", \"run\": {To("http://127.0.0.1/hook")}}}", 400, "run.notify[0].url"),
             new("schedule pipeline to metadata", HttpMethod.Put, $"/api/schedules/s-{token}", $"{{\"cron\": \"0 6 * * *\", \"pipeline\": {{\"pipeline\": \"{pipeline}\", \"notify\": [{{\"url\": \"http://169.254.169.254/\", \"on\": [\"failed\"]}}]}}}}", 400, "pipeline.notify[0].url"),
