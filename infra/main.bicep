@@ -34,6 +34,9 @@ param planSku string = 'EP1'
 @description('Most instances the plan scales out to (each runs up to its host.json activity limit of chunks).')
 param maximumInstances int = 10
 
+@description('Who is emailed when notebook runs or chunks fail (an Azure Monitor action group and a log alert over Application Insights). Empty: no alert resources.')
+param alertEmail string = ''
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -53,6 +56,18 @@ module monitoring 'modules/monitoring.bicep' = {
     location: location
     tags: tags
     resourceToken: resourceToken
+  }
+}
+
+module alerts 'modules/alerts.bicep' = if (!empty(alertEmail)) {
+  name: 'alerts'
+  scope: group
+  params: {
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    alertEmail: alertEmail
   }
 }
 

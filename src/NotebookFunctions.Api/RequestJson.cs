@@ -65,10 +65,13 @@ public static partial class RequestJson
             var name = unmapped.Groups["name"].Value;
             // The path may or may not already end with the unknown member.
             var owner = segments.Count > 0 && segments[^1] == name ? segments[..^1] : segments;
-            var field = string.Join('.', owner.Append(name));
+            // Named as the caller wrote it, list positions included (notify[0].urll), while types are looked up without them.
+            var written = WrittenSegments(e.Path);
+            var writtenOwner = written.Count == segments.Count ? (segments.Count > 0 && segments[^1] == name ? written[..^1] : written) : owner;
+            var field = string.Join('.', writtenOwner.Append(name));
             var known = TypeAt(model, owner) is { } type ? JsonNames(type) : [];
             var nearest = Core.Notebooks.NearestName.To(name, known);
-            var hint = nearest is not null ? $"; did you mean '{string.Join('.', owner.Append(nearest))}'?" : known.Count > 0 ? $"; known fields here: {string.Join(", ", known)}" : string.Empty;
+            var hint = nearest is not null ? $"; did you mean '{string.Join('.', writtenOwner.Append(nearest))}'?" : known.Count > 0 ? $"; known fields here: {string.Join(", ", known)}" : string.Empty;
             return ApiException.BadRequest($"the {what} has an unknown field '{field}'{hint}", field);
         }
 
@@ -89,6 +92,13 @@ public static partial class RequestJson
     private static List<string> Segments(string? path) =>
         (path ?? "$").TrimStart('$').Split('.', StringSplitOptions.RemoveEmptyEntries)
             .Select(s => Index().Replace(s, string.Empty).Trim('\'', '[', ']'))
+            .Where(s => s.Length > 0)
+            .ToList();
+
+    /// <summary>"$.notify[0].urll" → ["notify[0]", "urll"]: the path's members with their list positions.</summary>
+    private static List<string> WrittenSegments(string? path) =>
+        (path ?? "$").TrimStart('$').Split('.', StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => s.Trim('\'').Replace("['", string.Empty, StringComparison.Ordinal).Replace("']", string.Empty, StringComparison.Ordinal))
             .Where(s => s.Length > 0)
             .ToList();
 
@@ -135,7 +145,10 @@ public static partial class RequestJson
             _ when inner == typeof(string) => "text (a JSON string)",
             _ => "an object",
         };
-        return list ? $"a list of {one.Replace("a ", string.Empty, StringComparison.Ordinal)}s" : one;
+        if (!list) return one;
+        // "an object" → "a list of objects": the article goes, whichever it is; strings are named as JSON names them.
+        return inner == typeof(string) ? "a list of JSON strings"
+            : $"a list of {(one.StartsWith("an ", StringComparison.Ordinal) ? one[3..] : one.StartsWith("a ", StringComparison.Ordinal) ? one[2..] : one)}s";
     }
 
     [GeneratedRegex(@"The JSON property '(?<name>[^']*)' could not be mapped")]

@@ -12,6 +12,16 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
 {
     public override async Task<RunResult> RunAsync(TaskOrchestrationContext context, RunRequest request)
     {
+        var startedAt = context.CurrentUtcDateTime;
+        var result = await RunToEndAsync(context, request);
+        if (request.Notify.Count == 0) return result;
+        // The run has ended and its manifest is written: the notifications tell of it, and cannot change it.
+        var notice = Notifications.NotificationDelivery.NoticeOf(request, result, startedAt, context.CurrentUtcDateTime);
+        return result with { Notifications = await Notifications.NotificationDelivery.DeliverAsync(context, request.Notify, notice) };
+    }
+
+    private static async Task<RunResult> RunToEndAsync(TaskOrchestrationContext context, RunRequest request)
+    {
         // A pipeline step keeps its record under the pipeline run's; its instance id is only the engine's handle.
         var runId = request.Record ?? context.InstanceId;
         var startedAt = context.CurrentUtcDateTime;

@@ -14,5 +14,6 @@ public static class NotebookTasks
         .AddActivity<MergeResults>()
         .AddActivity<ExecuteReduce>()
         .AddActivity<RecordRun>()
+        .AddActivity<Notifications.DeliverNotification>()
         .AddActivity<Pipelines.RecordPipeline>();
 }

@@ -70,6 +70,39 @@ public sealed class InfrastructureTests
     }
 
     [Fact]
+    public async Task Failed_runs_and_chunks_email_a_person_through_an_action_group_when_an_address_is_given()
+    {
+        var template = await Template.Value;
+        var resources = Resources(template).ToList();
+        var module = resources.Single(r => r["type"]!.GetValue<string>() == "Microsoft.Resources/deployments" && r["name"]!.GetValue<string>() == "alerts");
+        Assert.Equal("[not(empty(parameters('alertEmail')))]", module["condition"]!.GetValue<string>());
+        Assert.Contains("alertEmail", JsonNode.Parse(Repository.Read("infra/main.parameters.json"))!["parameters"]!.AsObject().Select(p => p.Key));
+
+        var group = resources.Single(r => r["type"]!.GetValue<string>() == "Microsoft.Insights/actionGroups");
+        var email = group["properties"]!["emailReceivers"]!.AsArray().Single()!;
+        Assert.Equal("[parameters('alertEmail')]", email["emailAddress"]!.GetValue<string>());
+        Assert.True(group["properties"]!["groupShortName"]!.GetValue<string>().Length <= 12);
+
+        var rule = resources.Single(r => r["type"]!.GetValue<string>() == "Microsoft.Insights/scheduledQueryRules");
+        Assert.Equal("LogAlert", rule["kind"]!.GetValue<string>());
+        Assert.Contains("Microsoft.Insights/components", rule["properties"]!["scopes"]![0]!.GetValue<string>());
+        Assert.Contains("Microsoft.Insights/actionGroups", rule["properties"]!["actions"]!["actionGroups"]![0]!.GetValue<string>());
+        var criterion = rule["properties"]!["criteria"]!["allOf"]![0]!;
+        Assert.Equal("GreaterThan", criterion["operator"]!.GetValue<string>());
+        Assert.Equal(0, criterion["threshold"]!.GetValue<int>());
+        // The query reads what the app exports: spans as requests, their tags as custom dimensions, a run's status on its merge span.
+        var query = criterion["query"]!.GetValue<string>();
+        foreach (var tag in new[] { Core.Telemetry.NotebookTelemetry.Attributes.Status, Core.Telemetry.NotebookTelemetry.Attributes.RunId, Core.Telemetry.NotebookTelemetry.Attributes.Notebook })
+            Assert.Contains($"customDimensions['{tag}']", query);
+        foreach (var status in new[] { nameof(Orchestration.Models.RunStatus.Failed), nameof(Orchestration.Models.RunStatus.CompletedWithFailures) })
+            Assert.Contains($"'{status}'", query);
+        var spans = Repository.Read("src/NotebookFunctions.Orchestration/Telemetry/RunSpans.cs");
+        Assert.Contains("StartActivity(\"merge\"", spans);
+        Assert.Contains("StartActivity($\"chunk {", spans);
+        Assert.StartsWith("requests", query.Trim());
+    }
+
+    [Fact]
     public async Task Storage_refuses_shared_keys_and_has_every_container_the_code_uses()
     {
         var template = await Template.Value;

@@ -9,7 +9,7 @@ using NotebookFunctions.Orchestration.Runs;
 namespace NotebookFunctions.Api.Endpoints;
 
 /// <summary>The body of POST /api/pipelines/{name}/runs: which version (the latest when omitted) and the pipeline parameters' values.</summary>
-public sealed record PipelineRunBody(string? Version, JsonObject? Parameters);
+public sealed record PipelineRunBody(string? Version, JsonObject? Parameters, List<Orchestration.Notifications.NotificationSubmission?>? Notify = null);
 
 /// <summary>
 /// /api/pipelines over HTTP: publishing a definition, reading it back, starting a run of it. Every rule about a
@@ -78,7 +78,7 @@ public sealed class PipelinesApi(BlobServiceClient blobs, ApiOptions options, Ti
     public Task<IResult> StartRunAsync(HttpRequest request, DurableTaskClient client, string name) => ApiProblems.GuardAsync(request, async () =>
     {
         var body = await RequestJson.ReadAsync<PipelineRunBody>(request.Body, "pipeline run request", request.HttpContext.RequestAborted);
-        var submission = new PipelineSubmission { Pipeline = name, Version = body.Version, Parameters = body.Parameters };
+        var submission = new PipelineSubmission { Pipeline = name, Version = body.Version, Parameters = body.Parameters, Notify = body.Notify };
         var started = await Service(client).StartPipelineAsync(submission, RunsApi.IdChoice(request), request.HttpContext.RequestAborted);
         return new LocatedResult(Results.Json(started, ApiJson.Options, statusCode: 202), started.Links.Self);
     });

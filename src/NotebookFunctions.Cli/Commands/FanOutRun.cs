@@ -66,6 +66,9 @@ public sealed record FanOutOptions
     public string? Reduce { get; init; }
 
     public IReadOnlyList<string> ReduceParameterPairs { get; init; } = [];
+
+    /// <summary>--notify values, each URL[,on=...][,format=...][,secret=...].</summary>
+    public IReadOnlyList<string> Notify { get; init; } = [];
 }
 
 /// <summary>
@@ -169,6 +172,7 @@ internal static class FanOutRun
         ChunkTimeoutSeconds = options.ChunkTimeoutSeconds,
         MemoryLimitMB = options.MemoryLimitMB,
         Secrets = [.. options.Secrets],
+        Notify = NotifyOption.Parse(options.Notify),
     };
 
     /// <summary>

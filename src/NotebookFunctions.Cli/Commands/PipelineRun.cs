@@ -25,6 +25,9 @@ internal sealed record PipelineRunOptions
     public bool Publish { get; init; }
 
     public bool Detach { get; init; }
+
+    /// <summary>--notify values: told when the pipeline run ends.</summary>
+    public IReadOnlyList<string> Notify { get; init; } = [];
 }
 
 /// <summary>
@@ -45,6 +48,8 @@ internal static class PipelineRun
         var pipeline = PipelineReader.Read(definition.DeepClone());
         PipelineGraph.Check(pipeline);
         var values = Values(pipeline, options);
+        // The notify list's shape too, before anything is published (its targets are checked where the run starts).
+        NotebookFunctions.Orchestration.Notifications.NotificationRules.Shape(NotifyOption.Parse(options.Notify), NotebookFunctions.Orchestration.Notifications.NotificationTargetPolicy.FromEnvironment());
 
         await using var backend = await RunBackends.OpenAsync(connection, parse, runWorker: !options.Detach, options.Parallel, cancellationToken);
         await PipelineFile.PublishNotebookFilesAsync(definition, options.Path, async file =>
@@ -60,7 +65,7 @@ internal static class PipelineRun
         var idChoice = options.RunId is not null ? RunIdChoice.Exactly(options.RunId)
             : options.IdempotencyKey is not null ? RunIdChoice.FromKey(options.IdempotencyKey)
             : RunIdChoice.Fresh;
-        var started = await backend.StartPipelineAsync(new PipelineSubmission { Pipeline = pipelineName, Version = pipelineVersion, Parameters = values }, idChoice, cancellationToken);
+        var started = await backend.StartPipelineAsync(new PipelineSubmission { Pipeline = pipelineName, Version = pipelineVersion, Parameters = values, Notify = NotifyOption.Parse(options.Notify) }, idChoice, cancellationToken);
         Say(started.Started ? $"pipeline run {started.Id} started on {backend.Where}" : $"pipeline run {started.Id} already exists; following it");
         Console.Out.WriteLine(started.Id);
         if (options.Detach) return ExitCodes.Success;

@@ -55,11 +55,17 @@ public static class RunCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
 
+        var notify = new Option<string[]>("--notify")
+        {
+            Description = NotifyOption.Description,
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+
         var command = new Command("run", "Run a notebook on a fresh kernel and write the executed notebook.")
         {
             notebook, parameters, parameterFile, output, kernel, cwd, cellTimeout, timeout, allowErrors, logOutput,
             input, split, perBlob, whole, glob, parallel, runId, idempotencyKey, version, publish, detach, attempts, continueOnFailure, chunkTimeout, memoryLimit, secrets,
-            reduce, reduceParameters,
+            reduce, reduceParameters, notify,
         };
         connection.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -77,6 +83,7 @@ public static class RunCommand
                     IdempotencyKey = parse.GetValue(idempotencyKey),
                     Publish = parse.GetValue(publish),
                     Detach = parse.GetValue(detach),
+                    Notify = parse.GetValue(notify) ?? [],
                 }, connection, parse, cancellationToken));
             }
 
@@ -116,7 +123,14 @@ public static class RunCommand
                     Detach = parse.GetValue(detach),
                     Reduce = parse.GetValue(reduce),
                     ReduceParameterPairs = parse.GetValue(reduceParameters) ?? [],
+                    Notify = parse.GetValue(notify) ?? [],
                 }, connection, parse, cancellationToken));
+            }
+
+            if (parse.GetValue(notify) is { Length: > 0 })
+            {
+                Console.Error.WriteLine("nbf run: notifications are sent by the durable host when a fan-out run ends: give --input too (field 'notify')");
+                return ExitCodes.InvalidInput;
             }
 
             if (parse.GetValue(reduce) is not null || parse.GetValue(reduceParameters) is { Length: > 0 })

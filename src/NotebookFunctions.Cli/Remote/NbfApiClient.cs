@@ -70,6 +70,7 @@ public sealed class NbfApiClient : IDisposable
     public Task<StartedRun> StartPipelineAsync(Orchestration.Pipelines.PipelineSubmission submission, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["version"] = submission.Version, ["parameters"] = submission.Parameters?.DeepClone() };
+        if (submission.Notify is { } notify) body["notify"] = System.Text.Json.JsonSerializer.SerializeToNode(notify, ApiJson.Options);
         var request = new HttpRequestMessage(HttpMethod.Post, $"pipelines/{Uri.EscapeDataString(submission.Pipeline ?? string.Empty)}/runs") { Content = JsonContent.Create(body) };
         if (idempotencyKey is not null) request.Headers.Add(Api.Endpoints.RunsApi.IdempotencyHeader, idempotencyKey);
         return SendAsync<StartedRun>(request, cancellationToken);

@@ -14,6 +14,7 @@ internal static class RunReport
         {
             say($"pipeline run {run.Id} {run.Status}: {steps.Count(s => s.LetsDependantsRun)} of {steps.Count} steps succeeded{(run.Error is null ? string.Empty : $"; {run.Error}")}");
             foreach (var line in StepLines(steps)) say(line);
+            foreach (var line in NotificationLines(run)) say(line);
             return ExitCodeOf(run.Status);
         }
 
@@ -25,6 +26,7 @@ internal static class RunReport
             say($"results: {StorageLayout.RunsContainer}/{StorageLayout.ResultsPrefix(run.Id)} ({string.Join(", ", result.MergedFiles.DefaultIfEmpty("no merged files"))}); manifest: {StorageLayout.RunsContainer}/{result.Manifest}");
             if (Final(run.Id, result) is { } final) say(final);
             if (run.EnvironmentChanged is { } drift) say($"note: {drift}");
+            foreach (var line in NotificationLines(run)) say(line);
         }
         else
         {
@@ -33,6 +35,11 @@ internal static class RunReport
 
         return ExitCodeOf(run.Status);
     }
+
+    /// <summary>"notify[0] delivered to https://hooks.example.com/… (1 attempt, event nbf_...)": targets by host only.</summary>
+    private static IEnumerable<string> NotificationLines(RunView run) =>
+        (run.Notifications ?? []).Select(n =>
+            $"notify[{n.Index}] {n.Outcome} {(n.Outcome == "delivered" ? "to" : "on")} {n.Target} ({n.Attempts} attempt(s), event {n.EventId}){(n.Outcome == "delivered" || n.LastError is null ? string.Empty : $": {n.LastError}")}");
 
     public static int ExitCodeOf(string status) => status switch
     {
@@ -51,6 +58,7 @@ internal static class RunReport
             output.WriteLine("steps:");
             foreach (var line in StepLines(steps)) output.WriteLine(line);
             if (run.Error is not null) output.WriteLine($"error: {run.Error}");
+            foreach (var line in NotificationLines(run)) output.WriteLine(line);
             return;
         }
 
@@ -67,6 +75,7 @@ internal static class RunReport
             if (result.Error is not null && result.ChunkCount == 0) output.WriteLine($"  {result.Error}");
             output.WriteLine($"results: {StorageLayout.RunsContainer}/{StorageLayout.ResultsPrefix(run.Id)} ({string.Join(", ", result.MergedFiles)}); manifest: {StorageLayout.RunsContainer}/{result.Manifest}");
             if (Final(run.Id, result) is { } final) output.WriteLine(final);
+            foreach (var line in NotificationLines(run)) output.WriteLine(line);
         }
         else
         {

@@ -141,4 +141,7 @@ public sealed record RunResult(
 
     /// <summary>What the run warned of (see <see cref="RunProgress.Warnings"/>).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>How the run's notifications were delivered (those whose states include the run's), after it ended.</summary>
+    public IReadOnlyList<Notifications.NotificationOutcome> Notifications { get; init; } = [];
 }

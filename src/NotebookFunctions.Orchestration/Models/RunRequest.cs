@@ -71,6 +71,9 @@ public sealed record RunRequest
 
     /// <summary>With <see cref="RepairOf"/>: the indices of the original run's chunks to run again.</summary>
     public IReadOnlyList<int>? OnlyChunks { get; init; }
+
+    /// <summary>Who is told when the run ends, on which states (checked by NotificationRules); secret names only.</summary>
+    public IReadOnlyList<Notifications.Notification> Notify { get; init; } = [];
 }
 
 /// <summary>The reduce step of a run: a published notebook version run once, on a fresh kernel, over the merged results.</summary>

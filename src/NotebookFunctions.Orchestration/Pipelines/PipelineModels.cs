@@ -23,6 +23,9 @@ public sealed record PipelineRequest
 
     /// <summary>Set on a repair: the finished pipeline run whose succeeded steps this one reuses.</summary>
     public string? RepairOf { get; init; }
+
+    /// <summary>Who is told when the pipeline run ends (checked by NotificationRules); secret names only.</summary>
+    public IReadOnlyList<Notifications.Notification> Notify { get; init; } = [];
 }
 
 /// <summary>One step of a pipeline run.</summary>
@@ -81,7 +84,11 @@ public sealed record StepOutcome
 public sealed record PipelineProgress(string Pipeline, IReadOnlyList<StepOutcome> Steps);
 
 /// <summary>The pipeline orchestration's output.</summary>
-public sealed record PipelineResult(string RunId, RunStatus Status, IReadOnlyList<StepOutcome> Steps, string? Manifest, string? Error);
+public sealed record PipelineResult(string RunId, RunStatus Status, IReadOnlyList<StepOutcome> Steps, string? Manifest, string? Error)
+{
+    /// <summary>How the pipeline run's notifications were delivered, after it ended.</summary>
+    public IReadOnlyList<Notifications.NotificationOutcome> Notifications { get; init; } = [];
+}
 
 /// <summary>Input of the RecordPipeline activity.</summary>
 public sealed record RecordPipelineInput(string RunId, PipelineRequest Request, IReadOnlyList<StepOutcome> Steps, RunStatus Status, DateTime StartedAt, string? Error);

@@ -73,7 +73,27 @@ public sealed class PipelineOrchestrator : TaskOrchestrator<PipelineRequest, Pip
         var error = firstFailed is null ? null
             : $"step '{firstFailed.Name}' failed: {firstFailed.Error}{(skipped == 0 ? string.Empty : $"; {skipped} step(s) that depend on it not run")}";
         var manifest = await context.CallActivityAsync<string>(nameof(RecordPipeline), new RecordPipelineInput(runId, request, steps, status, startedAt, error));
-        return new PipelineResult(runId, status, steps, manifest, error);
+        var result = new PipelineResult(runId, status, steps, manifest, error);
+        if (request.Notify.Count == 0) return result;
+        var notice = new Notifications.RunNotice
+        {
+            Kind = "pipeline",
+            RunId = runId,
+            Name = request.Pipeline,
+            Version = request.Version,
+            Status = status,
+            StartedAt = startedAt,
+            EndedAt = context.CurrentUtcDateTime,
+            Error = error,
+            Chunks = steps.Sum(s => s.Chunks ?? 0),
+            SucceededChunks = steps.Sum(s => s.SucceededChunks ?? 0),
+            FailedChunks = steps.Sum(s => s.FailedChunks ?? 0),
+            FailedSteps = steps.Where(s => s.Status is not ("Completed" or "Reused")).Take(Notifications.RunNotice.MaxFailuresListed)
+                .Select(s => new Notifications.NoticeStep(s.Name, s.Status, s.Error)).ToList(),
+            Secrets = request.Steps.SelectMany(s => s.Request.Secrets).Distinct(StringComparer.Ordinal).ToList(),
+            RepairOf = request.RepairOf,
+        };
+        return result with { Notifications = await Notifications.NotificationDelivery.DeliverAsync(context, request.Notify, notice) };
     }
 
     private static async Task<StepOutcome> EndedAsync(Task<RunResult> run, StepOutcome outcome)

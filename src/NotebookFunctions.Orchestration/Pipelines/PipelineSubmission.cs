@@ -12,4 +12,7 @@ public sealed record PipelineSubmission
 
     /// <summary>Values of the pipeline's parameters; their defaults fill in the rest.</summary>
     public JsonObject? Parameters { get; init; }
+
+    /// <summary>Who is told when the pipeline run ends (its own terminal state, not each step's); names secrets, never values.</summary>
+    public List<Notifications.NotificationSubmission?>? Notify { get; init; }
 }

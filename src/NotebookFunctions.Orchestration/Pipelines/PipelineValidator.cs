@@ -47,8 +47,18 @@ public sealed partial class PipelineValidator(BlobServiceClient blobs, ISecretSo
     public async Task CheckSubmissionAsync(PipelineSubmission submission, CancellationToken cancellationToken)
     {
         var name = submission.Pipeline ?? throw RunRefusalException.Invalid("'pipeline' is required: the name of a published pipeline", "pipeline");
+        await CheckNotifyAsync(submission, cancellationToken);
         var (published, definition) = await PublishedPipelines.LoadAsync(blobs, name, submission.Version, cancellationToken);
         await ResolveAsync(name, published.Version, PipelineReader.Read(definition), submission.Parameters, "pipeline-check", cancellationToken);
+    }
+
+    /// <summary>A pipeline run's notify list, checked by the rule every run's is (shape, then targets and secrets).</summary>
+    public async Task<IReadOnlyList<Notifications.Notification>> CheckNotifyAsync(PipelineSubmission submission, CancellationToken cancellationToken)
+    {
+        var policy = Notifications.NotificationTargetPolicy.FromEnvironment();
+        var notify = Notifications.NotificationRules.Shape(submission.Notify, policy);
+        await Notifications.NotificationRules.CheckTargetsAsync(notify, policy, secrets, cancellationToken);
+        return notify;
     }
 
     /// <summary>The run's values: the given ones (each known and of its declared type), then the defaults; every required one given.</summary>

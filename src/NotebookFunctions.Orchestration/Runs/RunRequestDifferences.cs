@@ -37,6 +37,7 @@ public static class RunRequestDifferences
         // Asked for or not: the earlier run resolved an absent limit from the notebook or the host.
         if (again.MemoryLimitMB is not null) Compare("memoryLimitMB", earlier.MemoryLimitMB, again.MemoryLimitMB);
         if (!earlier.Secrets.SequenceEqual(again.Secrets, StringComparer.Ordinal)) fields.Add("secrets");
+        if (!earlier.Notify.Select(n => n.Identity).SequenceEqual(again.Notify.Select(n => n.Identity), StringComparer.Ordinal)) fields.Add("notify");
         // A retry naming no reduce leaves it to the map notebook's metadata, as the first request may have: only a
         // reduce named explicitly can differ.
         if (again.Reduce is { } reduce)

@@ -39,6 +39,8 @@ public sealed partial class RunService
     public async Task<StartedRun> StartPipelineAsync(PipelineSubmission submission, RunIdChoice idChoice, CancellationToken cancellationToken)
     {
         var name = submission.Pipeline ?? throw RunRefusalException.Invalid("'pipeline' is required: the name of a published pipeline", "pipeline");
+        // Checked first, as a run's are: a refused target costs no storage call.
+        var notify = await new PipelineValidator(blobs, secrets).CheckNotifyAsync(submission, cancellationToken);
         var (published, definition) = await GetPipelineAsync(name, submission.Version, cancellationToken);
         var runId = idChoice.For(name, _clock.GetUtcNow());
         if (idChoice != RunIdChoice.Fresh && await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken) is { } existing)
@@ -57,7 +59,7 @@ public sealed partial class RunService
         }
 
         var request = await new PipelineValidator(blobs, secrets).ResolveAsync(name, published.Version, PipelineReader.Read(definition), submission.Parameters, runId, cancellationToken);
-        return await StartOnceAsync(new RunStart(Pipeline: request), runId, cancellationToken);
+        return await StartOnceAsync(new RunStart(Pipeline: request with { Notify = notify }), runId, cancellationToken);
     }
 
     /// <summary>What a retried submission asks differently from the run its key started: the version it names, the values it gives.</summary>
@@ -65,6 +67,8 @@ public sealed partial class RunService
     {
         var differ = new List<string>();
         if (submission.Version is { } version && version != earlier.Version) differ.Add("version");
+        var notify = Notifications.NotificationRules.Shape(submission.Notify, Notifications.NotificationTargetPolicy.FromEnvironment());
+        if (!earlier.Notify.Select(n => n.Identity).SequenceEqual(notify.Select(n => n.Identity), StringComparer.Ordinal)) differ.Add("notify");
         foreach (var (name, value) in submission.Parameters ?? [])
         {
             if (!earlier.Parameters.TryGetPropertyValue(name, out var before) || !JsonNode.DeepEquals(before, value)) differ.Add($"parameters.{name}");

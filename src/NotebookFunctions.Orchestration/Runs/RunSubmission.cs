@@ -40,6 +40,9 @@ public sealed record RunSubmission
 
     /// <summary>The notebook that reduces the merged results to the final answer; the map notebook's own (its metadata) when omitted.</summary>
     public ReduceSubmission? Reduce { get; init; }
+
+    /// <summary>Who is told when the run ends (webhooks, Slack, Teams); names secrets, never values.</summary>
+    public List<Notifications.NotificationSubmission?>? Notify { get; init; }
 }
 
 /// <summary>The reduce part of <see cref="RunSubmission"/>.</summary>

@@ -30,6 +30,8 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
     {
         // Everything that needs no storage first, so a bad request costs nothing and names its first wrong field.
         var shaped = Shape(submission);
+        // Targets are resolved before anything is read: a refused webhook costs no storage call.
+        await Notifications.NotificationRules.CheckTargetsAsync(shaped.Notify, Notifications.NotificationTargetPolicy.FromEnvironment(), secrets, cancellationToken);
         var name = shaped.Notebook;
         var version = submission.Version ?? (await _notebooks.LatestAsync(name, cancellationToken))?.Version
             ?? throw RunRefusalException.NotFound($"no notebook named '{name}' has been published", "notebook");
@@ -109,6 +111,7 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
             MemoryLimitMB = submission.MemoryLimitMB,
             Secrets = CheckSecretNames(submission.Secrets ?? []),
             Reduce = ShapeReduce(submission.Reduce),
+            Notify = Notifications.NotificationRules.Shape(submission.Notify, Notifications.NotificationTargetPolicy.FromEnvironment()),
         };
     }
 

@@ -59,6 +59,7 @@ internal static class RunViewBuilder
             RepairOf = request?.RepairOf,
             Error = detail ? error : null,
             Steps = steps,
+            Notifications = detail ? result?.Notifications : null,
             Links = Links(state.InstanceId, detail),
         };
     }
@@ -107,6 +108,7 @@ internal static class RunViewBuilder
         {
             Result = result,
             Error = error,
+            Notifications = result?.Notifications,
             Chunks = manifest?["chunks"] is JsonArray chunks ? FromManifest(id, chunks) : plan is null ? null : InFlight(id, plan, storedBlobs),
             EnvironmentChanged = manifest?["environment_changed"] is JsonObject drift ? EnvironmentDrift.Note(drift) : null,
             Links = Links(id, detail: true) with { ReducePage = result?.Reduce is null ? null : $"/api/runs/{id}/reduce/view" },

@@ -40,6 +40,9 @@ public sealed record RunView
     /// <summary>A pipeline run's steps, each after the steps it depends on, with its state and dependencies.</summary>
     public IReadOnlyList<Pipelines.StepOutcome>? Steps { get; init; }
 
+    /// <summary>How the run's notifications were delivered once it ended (none while it runs or when it names none).</summary>
+    public IReadOnlyList<Notifications.NotificationOutcome>? Notifications { get; init; }
+
     public required RunLinks Links { get; init; }
 
     /// <summary>True once the run can change no more.</summary>
