@@ -34,6 +34,11 @@ param planSku string = 'EP1'
 @description('Most instances the plan scales out to (each runs up to its host.json activity limit of chunks).')
 param maximumInstances int = 10
 
+@minValue(0)
+@maxValue(1048576)
+@description('Each kernel\'s default memory limit in MB (a run or its notebook may set another); 0: none. 1280 fits an EP1 instance (3.5 GB) running host.json\'s 2 chunks at once, with room for the host.')
+param kernelMemoryLimitMB int = 1280
+
 @description('Who is emailed when notebook runs or chunks fail (an Azure Monitor action group and a log alert over Application Insights). Empty: no alert resources.')
 param alertEmail string = ''
 
@@ -135,6 +140,7 @@ module app 'modules/functionapp.bicep' = {
     resourceToken: resourceToken
     planSku: planSku
     maximumInstances: maximumInstances
+    kernelMemoryLimitMB: kernelMemoryLimitMB
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
     storageAccountName: storage.outputs.name

@@ -93,7 +93,8 @@ async Task<(double Seconds, ExecutionResult Result)> RunOnceAsync(ExecutionOptio
         NotebookPath = notebookPath,
         Parameters = new JsonObject { ["input_path"] = chunk, ["output_dir"] = output },
         WorkingDirectory = work,
-        Options = options,
+        // A stuck execution fails the bench instead of hanging it.
+        Options = options with { Timeout = TimeSpan.FromSeconds(120) },
     });
     var elapsed = clock.Elapsed.TotalSeconds;
     result.ThrowIfFailed();

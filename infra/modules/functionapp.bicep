@@ -8,6 +8,8 @@ param tags object
 param resourceToken string
 param planSku string
 param maximumInstances int
+@description('Each kernel\'s default memory limit in MB; 0: none.')
+param kernelMemoryLimitMB int
 param identityId string
 param identityClientId string
 param storageAccountName string
@@ -107,6 +109,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'WEBSITES_ENABLE_APP_SERVICE_STORAGE'
           value: 'false'
+        }
+        {
+          // Runs that name no limit (nor their notebook) get this one; enforced by RLIMIT_DATA in the container.
+          name: 'NBF_KERNEL_MEMORY_LIMIT_MB'
+          value: kernelMemoryLimitMB == 0 ? '' : string(kernelMemoryLimitMB)
         }
       ]
     }
