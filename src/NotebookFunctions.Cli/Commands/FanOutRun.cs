@@ -62,6 +62,9 @@ public sealed record FanOutOptions
     /// <summary>Return once the run is started instead of following it.</summary>
     public bool Detach { get; init; }
 
+    /// <summary>Upload a local input to storage first (--upload) instead of reading it in place.</summary>
+    public bool Upload { get; init; }
+
     /// <summary>The reduce notebook: a file (published with the notebook) or a published name; the notebook's own when null.</summary>
     public string? Reduce { get; init; }
 
@@ -123,7 +126,13 @@ internal static class FanOutRun
             : RunIdChoice.Exactly(RunIds.New(name, DateTimeOffset.UtcNow));
         var submission = Submission(options, name, version, parameters) with { Reduce = await ReduceAsync(backend, options, isFile, Say, cancellationToken) };
         var shape = InputShape(options);
-        if (localInput && backend is LocalRunBackend local)
+        if (localInput && backend is LocalRunBackend && !options.Upload)
+        {
+            // Read in place: the activities run on this machine, so they read the file where it is; planning records
+            // each file's identity, and a resumed or repaired run whose file changed is refused naming it.
+            submission = submission with { Input = shape with { LocalPath = Path.GetFullPath(options.Input) } };
+        }
+        else if (localInput && backend is LocalRunBackend local)
         {
             var runId = idChoice.ExactId ?? RunIds.ForIdempotencyKey(name, idChoice.IdempotencyKey!);
             if (RunIds.Problem(runId) is { } idProblem) throw RunRefusalException.Invalid(idProblem, "runId");

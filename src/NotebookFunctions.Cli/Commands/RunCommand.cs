@@ -36,6 +36,7 @@ public static class RunCommand
         var idempotencyKey = new Option<string?>("--idempotency-key") { Description = "Runs asked for with the same key are one run: a retry finds the first instead of starting another." };
         var version = new Option<string?>("--version") { Description = "With a published notebook's name: the version (sha256) to run; the latest by default." };
         var publish = new Option<bool>("--publish") { Description = "With --api: publish the notebook file first, then run the version published." };
+        var upload = new Option<bool>("--upload") { Description = "With a local --input: upload it to the local storage first, as a copy the run owns, instead of reading it in place (a resumed or repaired run then never depends on the file)." };
         var detach = new Option<bool>("--detach") { Description = "Print the run's id and return once it is started, instead of following it." };
         var connection = new Remote.ApiConnection();
         var attempts = new Option<int>("--max-attempts") { Description = "Tries per chunk before it counts as failed.", DefaultValueFactory = _ => 2 };
@@ -64,7 +65,7 @@ public static class RunCommand
         var command = new Command("run", "Run a notebook on a fresh kernel and write the executed notebook.")
         {
             notebook, parameters, parameterFile, output, kernel, cwd, cellTimeout, timeout, allowErrors, logOutput,
-            input, split, perBlob, whole, glob, parallel, runId, idempotencyKey, version, publish, detach, attempts, continueOnFailure, chunkTimeout, memoryLimit, secrets,
+            input, split, perBlob, whole, glob, parallel, runId, idempotencyKey, version, publish, upload, detach, attempts, continueOnFailure, chunkTimeout, memoryLimit, secrets,
             reduce, reduceParameters, notify,
         };
         connection.AddTo(command);
@@ -121,6 +122,7 @@ public static class RunCommand
                     MemoryLimitMB = memoryLimitMB,
                     Secrets = parse.GetValue(secrets) ?? [],
                     Detach = parse.GetValue(detach),
+                    Upload = parse.GetValue(upload),
                     Reduce = parse.GetValue(reduce),
                     ReduceParameterPairs = parse.GetValue(reduceParameters) ?? [],
                     Notify = parse.GetValue(notify) ?? [],

@@ -9,7 +9,19 @@ public static class ChunkDownloader
 {
     /// <summary>Writes the chunk to <paramref name="directory"/>/{blob file name} (or, in whole mode, all its blobs under the folder); returns the path.</summary>
     /// <exception cref="RequestFailedException">The blob changed since planning (412) or is gone (404).</exception>
-    public static async Task<string> DownloadAsync(BlobServiceClient service, ChunkSpec chunk, string directory, CancellationToken cancellationToken)
+    public static async Task<string> DownloadAsync(BlobServiceClient service, ChunkSpec chunk, string directory, CancellationToken cancellationToken) =>
+        (await FetchAsync(service, chunk, directory, cancellationToken)).Path;
+
+    /// <summary>As <see cref="DownloadAsync"/>, for blobs and local inputs alike; a local input also gives the SHA-256 of the bytes read.</summary>
+    /// <exception cref="RequestFailedException">The blob changed since planning (412) or is gone (404).</exception>
+    /// <exception cref="ChunkPlanningException">A local input file changed since planning or is gone.</exception>
+    public static async Task<(string Path, string? Sha256)> FetchAsync(BlobServiceClient service, ChunkSpec chunk, string directory, CancellationToken cancellationToken)
+    {
+        if (chunk.LocalRoot is not null) return await LocalInputs.CopyAsync(chunk, directory, cancellationToken);
+        return (await DownloadBlobsAsync(service, chunk, directory, cancellationToken), null);
+    }
+
+    private static async Task<string> DownloadBlobsAsync(BlobServiceClient service, ChunkSpec chunk, string directory, CancellationToken cancellationToken)
     {
         if (chunk.Blobs is { } members) return await DownloadFolderAsync(service, chunk, members, directory, cancellationToken);
         var blob = service.GetBlobContainerClient(chunk.Container).GetBlobClient(chunk.Blob);

@@ -11,6 +11,7 @@ public sealed class ChunkPlanner(BlobServiceClient service)
     /// <exception cref="ChunkPlanningException">Nothing matches, a blob cannot be split, or the plan exceeds the chunk cap.</exception>
     public async Task<IReadOnlyList<ChunkSpec>> PlanAsync(InputSpec input, CancellationToken cancellationToken = default)
     {
+        if (input.LocalPath is not null) return await LocalInputs.PlanAsync(input, cancellationToken);
         var container = service.GetBlobContainerClient(input.Container);
         if (input is { Mode: ChunkMode.Whole, Folders: { } folders }) return [await GatherAsync(container, input, folders, cancellationToken)];
         var blobs = await ListAsync(container, input, cancellationToken);

@@ -22,6 +22,12 @@ public sealed record ChunkSpec(
     /// </summary>
     public IReadOnlyList<WholeBlob>? Blobs { get; init; }
 
+    /// <summary>
+    /// For a local input read in place: the folder <see cref="Blob"/> (and every member's name) is relative to. The
+    /// ETags are then the files' identities (<see cref="LocalInputs.Identity"/>), checked before every read.
+    /// </summary>
+    public string? LocalRoot { get; init; }
+
     /// <summary>The blob versions this chunk reads: what a repair checks are unchanged, and the manifest records.</summary>
     public IEnumerable<(string Blob, string ETag)> Sources =>
         Blobs is null ? [(Blob, ETag)] : Blobs.Select(b => (BlobOf(b), b.ETag));

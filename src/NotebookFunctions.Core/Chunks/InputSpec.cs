@@ -47,6 +47,13 @@ public sealed record InputSpec
     /// </summary>
     public bool RunResults { get; init; }
 
+    /// <summary>
+    /// A local file or folder (absolute) read in place by the activities instead of blobs: only the local host, which
+    /// shares the machine's disk with its activities, plans such an input; no request from outside can name one.
+    /// <see cref="Container"/> is then <see cref="LocalInputs.Container"/> and <see cref="Prefix"/> empty.
+    /// </summary>
+    public string? LocalPath { get; init; }
+
     /// <summary>More chunks than this is an error, before anything runs.</summary>
     public int MaxChunks { get; init; } = 10_000;
 }

@@ -45,7 +45,7 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
         {
             var inputDir = Directory.CreateDirectory(Path.Combine(work, "input")).FullName;
             var outputDir = Directory.CreateDirectory(Path.Combine(work, "output")).FullName;
-            var inputPath = await ChunkDownloader.DownloadAsync(blobs, chunk, inputDir, CancellationToken.None);
+            var (inputPath, inputSha256) = await ChunkDownloader.FetchAsync(blobs, chunk, inputDir, CancellationToken.None);
             var notebook = await PublishedNotebooks.LoadAsync(blobs, request.Notebook, request.Version);
 
             var parameters = (JsonObject)request.Parameters.DeepClone();
@@ -82,6 +82,7 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
                 PeakMemoryMB = outcome.Result.PeakMemoryBytes is { } peak ? CellMemory.Megabytes(peak) : null,
                 BaselineMemoryMB = outcome.Result.BaselineMemoryBytes is { } baseline ? CellMemory.Megabytes(baseline) : null,
                 InputBytes = ChunkSizeAdvice.BytesOf(chunk),
+                InputSha256 = inputSha256,
                 Environment = outcome.Result.Environment,
             };
         }

@@ -53,6 +53,9 @@ public sealed record ChunkResult
     /// <summary>The bytes of input the chunk read (what memory per input byte is measured against).</summary>
     public long? InputBytes { get; init; }
 
+    /// <summary>SHA-256 of the bytes a chunk of a local input read in place (a blob's ETag says the same for blobs).</summary>
+    public string? InputSha256 { get; init; }
+
     /// <summary>Kernel language, version and packages; captured by chunk 0 only.</summary>
     public JsonObject? Environment { get; init; }
 

@@ -23,6 +23,7 @@ public static class RunRequestDifferences
         if (again.Version.Length > 0) Compare("version", earlier.Version, again.Version);
         if (!JsonNode.DeepEquals(earlier.Parameters, again.Parameters)) fields.Add("parameters");
         Compare("input.container", earlier.Input.Container, again.Input.Container);
+        Compare("input", earlier.Input.LocalPath, again.Input.LocalPath);
         Compare("input.prefix", earlier.Input.Prefix, again.Input.Prefix);
         Compare("input.glob", earlier.Input.Glob, again.Input.Glob);
         Compare("input.mode", earlier.Input.Mode, again.Input.Mode);

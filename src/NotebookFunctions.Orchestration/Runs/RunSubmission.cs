@@ -87,6 +87,10 @@ public sealed record InputSubmission
     [JsonIgnore]
     public bool RunResults { get; init; }
 
+    /// <summary>A local file or folder read in place (nbf on the local host only). Never read from JSON: no request from outside names a path on the host.</summary>
+    [JsonIgnore]
+    public string? LocalPath { get; init; }
+
     /// <summary>In whole mode, no blobs is an empty folder, not an error (pipeline steps). Never read from JSON.</summary>
     [JsonIgnore]
     public bool AllowEmpty { get; init; }

@@ -264,6 +264,12 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
 
     private static InputSpec ToInputSpec(InputSubmission? input)
     {
+        if (input?.LocalPath is { } local)
+        {
+            if (LocalInputs.Problem(local) is { } localProblem) throw RunRefusalException.Invalid($"--input {localProblem}", "input");
+            return ToInputSpec(input with { LocalPath = null, Container = LocalInputs.Container, Prefix = null }) with { LocalPath = local };
+        }
+
         if (input?.Container is not { Length: > 0 } container)
             throw RunRefusalException.Invalid("'input.container' is required: the blob container the run reads", "input.container");
         if ((ContainerProblem(container) ?? ReservedContainerProblem(container)) is { } containerProblem) throw RunRefusalException.Invalid(containerProblem, "input.container");
@@ -311,6 +317,13 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
     /// <summary>The input must select at least one blob now, as planning will select them (prefix, glob, exact blob).</summary>
     private async Task CheckInputHasBlobsAsync(InputSpec input, CancellationToken cancellationToken)
     {
+        if (input.LocalPath is not null)
+        {
+            if (LocalInputs.List(input).Files.Count == 0 && !input.AllowEmpty)
+                throw RunRefusalException.Invalid($"no file under '{input.LocalPath}'{(input.Glob is null ? string.Empty : $" matches '{input.Glob}'")}", input.Glob is null ? "input" : "input.glob");
+            return;
+        }
+
         var selects = ChunkPlanner.Selects(input);
         try
         {
