@@ -27,8 +27,8 @@ public sealed class StorageChaosTests
         var data = Path.Combine(folder, "data.csv");
         await File.WriteAllTextAsync(data, "v\n" + string.Concat(Enumerable.Range(0, 400).Select(i => $"{i}\n")));
 
-        // A first run publishes the notebook and uploads the input; then storage has time to save them.
-        var first = await NbfProcess.RunAsync(environment, "run", notebook, "--input", data, "--split", "1KB", "--run-id", "first");
+        // A first run publishes the notebook and uploads the input (--upload: the second run reads it from storage); then storage has time to save them.
+        var first = await NbfProcess.RunAsync(environment, "run", notebook, "--input", data, "--split", "1KB", "--run-id", "first", "--upload");
         Assert.True(first.ExitCode == 0, first.Stderr);
         await Task.Delay(TimeSpan.FromSeconds(7));
 
