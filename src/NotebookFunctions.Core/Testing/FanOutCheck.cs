@@ -38,7 +38,7 @@ public sealed class FanOutCheck(TestSession session)
             if (ranges.Count < 2)
                 return Result(TestOutcome.Error, [new TestFailure($"the sample '{Path.GetFileName(input)}' is too small to cut into {fanOut.Chunks} chunks: give a sample of several lines")]);
 
-            var run = new FannedRun(session, suite, notebook, testCase, work, reader, header, environment, redactor);
+            var run = new FannedRun(session, suite, notebook, testCase, work, header, environment, redactor);
             var wholeTask = run.RunAsync("whole", [(header, reader.Length)], reduce, cancellationToken);
             var fannedTask = run.RunAsync($"{ranges.Count} chunks", ranges, reduce, cancellationToken);
             // Both halves end before either is read: the work folder goes when this returns, with nothing still writing in it.
@@ -108,7 +108,7 @@ public sealed class FanOutCheck(TestSession session)
 
     /// <summary>One run of the notebook over a given cut of the sample, in its own folder, like a run's chunks and fan-in.</summary>
     private sealed class FannedRun(
-        TestSession session, TestSuite suite, Func<Notebook> notebook, TestCase testCase, string work, FileRangeReader reader, long header,
+        TestSession session, TestSuite suite, Func<Notebook> notebook, TestCase testCase, string work, long header,
         IReadOnlyDictionary<string, string> environment, SecretRedactor redactor)
     {
         public async Task<RunOutcome> RunAsync(string label, IReadOnlyList<(long Start, long End)> ranges, ReduceFile? reduce, CancellationToken cancellationToken)
@@ -171,8 +171,10 @@ public sealed class FanOutCheck(TestSession session)
             var folder = Directory.CreateDirectory(Path.Combine(root, "chunks", index.ToString(CultureInfo.InvariantCulture))).FullName;
             var inputDir = Directory.CreateDirectory(Path.Combine(folder, "input")).FullName;
             var outputDir = Directory.CreateDirectory(Path.Combine(folder, "output")).FullName;
-            var inputPath = Path.Combine(inputDir, Path.GetFileName(testCase.Input!));
-            await reader.WriteChunkAsync(header, range.Start, range.End, inputPath, cancellationToken);
+            // Cut as a run reads a local input in place: the header first, then the range.
+            var sample = new FileInfo(testCase.Input!);
+            var chunk = new ChunkSpec(index, LocalInputs.Container, sample.Name, LocalInputs.Identity(sample), range.Start, range.End - range.Start, header) { LocalRoot = sample.DirectoryName };
+            var (inputPath, _) = await LocalInputs.CopyAsync(chunk, inputDir, cancellationToken);
             var outcome = await session.RunAsync(new SampleExecution
             {
                 Notebook = notebook(),
