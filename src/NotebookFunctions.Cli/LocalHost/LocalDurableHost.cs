@@ -104,11 +104,12 @@ public sealed class LocalDurableHost : IAsyncDisposable
         });
         await service.CreateIfNotExistsAsync();
 
-        var port = FreeLoopbackPort();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(options.LoggerFactory);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http2));
+        // Port 0: the system picks a free port as Kestrel binds, so no other process can take it in between (a port
+        // found free and released first was taken by a concurrent process once in a CI run: "Failed to bind").
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
         // Orchestration histories of big fan-outs travel in one message: lift gRPC's 4 MB default.
         builder.Services.AddGrpc(o =>
         {
@@ -125,6 +126,8 @@ public sealed class LocalDurableHost : IAsyncDisposable
         var sidecar = builder.Build();
         sidecar.MapGrpcService<TaskHubGrpcServer>();
         await sidecar.StartAsync(cancellationToken);
+        var port = new Uri(sidecar.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First()).Port;
 
         var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions { MaxReceiveMessageSize = MaxMessageBytes, MaxSendMessageSize = MaxMessageBytes });
         var blobs = Core.Storage.BlobServiceFactory.Create(options.StorageConnection);
@@ -170,15 +173,6 @@ public sealed class LocalDurableHost : IAsyncDisposable
         Uri.TryCreate(connection, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
             ? new StorageAccountClientProvider(uri.Host.Split('.')[0], new Azure.Identity.DefaultAzureCredential())
             : new StorageAccountClientProvider(connection);
-
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     public async ValueTask DisposeAsync()
     {
