@@ -43,4 +43,25 @@ public sealed class MemoryLimitCommandTests
         Assert.Contains("sales.requirements.txt", malformed.Stderr, StringComparison.Ordinal);
         Assert.Contains("line 2: '--index-url https://example.com/simple' is a pip option", malformed.Stderr, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("2048", "2048 bytes", "2048MB")]
+    [InlineData("512", "512 bytes", "512MB")]
+    public void A_limit_without_a_unit_is_refused_saying_it_was_read_as_bytes_and_what_was_likely_meant(string text, string readAs, string meant)
+    {
+        Assert.False(MemoryLimitOption.TryParse(text, out _, out var problem));
+        Assert.Contains(readAs, problem, StringComparison.Ordinal);
+        Assert.Contains($"did you mean {meant}?", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1.5G", 1536)]
+    [InlineData("2GiB", 2048)]
+    [InlineData("2gb", 2048)]
+    [InlineData("128MB", 128)]
+    public void Sizes_as_people_write_them_are_read(string text, int megabytes)
+    {
+        Assert.True(MemoryLimitOption.TryParse(text, out var mb, out var problem), problem);
+        Assert.Equal(megabytes, mb);
+    }
 }
