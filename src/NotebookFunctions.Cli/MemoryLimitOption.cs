@@ -25,7 +25,11 @@ internal static class MemoryLimitOption
         var mb = bytes >> 20;
         if (mb is < NotebookMemoryLimit.MinMB or > NotebookMemoryLimit.MaxMB)
         {
-            problem = $"--memory-limit is {text}; a kernel's memory limit is from {NotebookMemoryLimit.MinMB}MB to {NotebookMemoryLimit.MaxMB >> 10}GB";
+            // A bare number is bytes, as for --split; memoryLimitMB's readers often mean MB.
+            var unitless = text.Trim().All(char.IsAsciiDigit);
+            var read = unitless ? $"{text.Trim()} bytes" : text;
+            var hint = unitless && long.TryParse(text.Trim(), out var n) && n is >= NotebookMemoryLimit.MinMB and <= NotebookMemoryLimit.MaxMB ? $" (did you mean {n}MB?)" : string.Empty;
+            problem = $"--memory-limit is {read}; a kernel's memory limit is from {NotebookMemoryLimit.MinMB}MB to {NotebookMemoryLimit.MaxMB >> 10}GB{hint}";
             return false;
         }
 

@@ -43,4 +43,65 @@ public sealed class MemoryLimitCommandTests
         Assert.Contains("sales.requirements.txt", malformed.Stderr, StringComparison.Ordinal);
         Assert.Contains("line 2: '--index-url https://example.com/simple' is a pip option", malformed.Stderr, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("2048", "2048 bytes", "2048MB")]
+    [InlineData("512", "512 bytes", "512MB")]
+    public void A_limit_without_a_unit_is_refused_saying_it_was_read_as_bytes_and_what_was_likely_meant(string text, string readAs, string meant)
+    {
+        Assert.False(MemoryLimitOption.TryParse(text, out _, out var problem));
+        Assert.Contains(readAs, problem, StringComparison.Ordinal);
+        Assert.Contains($"did you mean {meant}?", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1.5G", 1536)]
+    [InlineData("2GiB", 2048)]
+    [InlineData("2gb", 2048)]
+    [InlineData("128MB", 128)]
+    public void Sizes_as_people_write_them_are_read(string text, int megabytes)
+    {
+        Assert.True(MemoryLimitOption.TryParse(text, out var mb, out var problem), problem);
+        Assert.Equal(megabytes, mb);
+    }
+
+    [Fact]
+    public async Task A_fan_out_run_refused_for_its_memory_limit_uploads_no_input()
+    {
+        // Refusals that need the published notebook or the host (its metadata's limit, a limit past the host's memory)
+        // come before the upload too: a refused run leaves no input behind.
+        var folder = NbfProcess.TempFolder();
+        await using var azurite = await PrivateAzurite.StartAsync(Path.Combine(folder, "azurite"));
+        var environment = new Dictionary<string, string>
+        {
+            ["NBF_STORAGE"] = azurite.ConnectionString,
+            ["NBF_AZURITE_DATA"] = Path.Combine(folder, "azurite"),
+            ["NBF_TASK_HUB"] = $"nbfm{Guid.NewGuid():N}"[..16],
+        };
+        var badMetadata = TestNotebooks.Write(folder, "badlimit.ipynb", "input_path = ''", "print(input_path)");
+        var text = await File.ReadAllTextAsync(badMetadata);
+        var notebook = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+        notebook["metadata"]!["notebook_functions"] = new System.Text.Json.Nodes.JsonObject { ["memory_limit_mb"] = "2GB" };
+        await File.WriteAllTextAsync(badMetadata, notebook.ToJsonString());
+        var fine = TestNotebooks.Write(folder, "fine.ipynb", "input_path = ''", "print(input_path)");
+        var data = Path.Combine(folder, "data.csv");
+        await File.WriteAllTextAsync(data, "v\n1\n2\n");
+
+        var metadataRefused = await NbfProcess.RunAsync(environment, "run", badMetadata, "--input", data);
+        var hostRefused = await NbfProcess.RunAsync(environment, "run", fine, "--input", data, "--memory-limit", "1TB");
+
+        Assert.Equal(2, metadataRefused.ExitCode);
+        Assert.Contains("memory_limit_mb", metadataRefused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, hostRefused.ExitCode);
+        Assert.Contains("more than this backend's hosts have", hostRefused.Stderr, StringComparison.Ordinal);
+        var inputs = new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(Core.Storage.StorageLayout.InputsContainer);
+        var uploaded = new List<string>();
+        if (await inputs.ExistsAsync())
+        {
+            await foreach (var blob in inputs.GetBlobsAsync()) uploaded.Add(blob.Name);
+        }
+
+        Assert.Empty(uploaded);
+        Assert.DoesNotContain("uploaded", metadataRefused.Stderr + hostRefused.Stderr, StringComparison.Ordinal);
+    }
 }

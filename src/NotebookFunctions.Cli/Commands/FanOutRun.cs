@@ -141,7 +141,9 @@ internal static class FanOutRun
             if (!await ExistsAsync(backend, runId, cancellationToken))
             {
                 // Everything that can be checked without the data is, before the upload: a refused run uploads nothing.
-                RunValidator.Shape(submission);
+                // That is the whole validation but the input's blobs (the published version, its memory limit against
+                // this host, parameters, the reduce, notification targets and secrets), not the shape alone.
+                await new RunValidator(local.Blobs, Core.Secrets.SecretSources.ForLocalHost()).ValidateAsync(submission, cancellationToken, checkInputBlobs: false);
                 await UploadAsync(local.Blobs, options.Input, runId, Say, cancellationToken);
             }
         }

@@ -36,7 +36,7 @@ public static class ChunkSizeAdvice
         if (predicted <= limitMB * 0.9) return null;
         var fits = (long)Math.Floor(((limitMB * Headroom) - first.BaselineMB) / perByte);
         var measured = $"chunk {first.Index} used {first.PeakMB.ToString("0.#", CultureInfo.InvariantCulture)} MB for {ByteSizes.Format(first.InputBytes)} of input ({first.BaselineMB.ToString("0.#", CultureInfo.InvariantCulture)} MB before its data)";
-        var needed = $"at that rate the largest chunk ({ByteSizes.Format(largestBytes)}) needs about {predicted.ToString("0", CultureInfo.InvariantCulture)} MB, over the {limitMB} MB memory limit";
+        var needed = $"at that rate the largest chunk ({ByteSizes.Format(largestBytes)}) needs about {predicted.ToString("0", CultureInfo.InvariantCulture)} MB, {(predicted > limitMB ? "over" : "close to")} the {limitMB} MB memory limit";
         return fits < 1024
             ? $"{measured}; {needed}, and the kernel alone nearly fills the limit: raise memoryLimitMB"
             : $"{measured}; {needed}: {fix} of at most {ByteSizes.Format(fits)}, or raise memoryLimitMB";

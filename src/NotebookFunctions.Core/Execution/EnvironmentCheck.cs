@@ -12,8 +12,8 @@ namespace NotebookFunctions.Core.Execution;
 /// <param name="Note">Why it was not checked (an environment marker that does not apply here) or could not be read.</param>
 public sealed record RequirementStatus(string Requirement, string Name, string? Found, bool Satisfied, string? Note = null)
 {
-    /// <summary>"pandas>=2,&lt;3: found 1.5.3", "numpy~=2.1: not installed", "scipy: ok (1.14.1)".</summary>
-    public string Summary => Note is not null && Found is null && Satisfied ? $"{Requirement}: {Note}"
+    /// <summary>"pandas>=2,&lt;3: found 1.5.3", "numpy~=2.1: not installed", "scipy: ok (1.14.1)", "x; y: not a requirement: ...".</summary>
+    public string Summary => Note is not null && Found is null ? $"{Requirement}: {Note}"
         : Satisfied ? $"{Requirement}: ok ({Found})"
         : Found is null ? $"{Requirement}: not installed"
         : $"{Requirement}: found {Found}";

@@ -272,7 +272,7 @@ public sealed class NotebookExecutor
                     status = CellStatus.Failed;
                     var traceback = content["traceback"] is JsonArray tb ? tb.Select(t => t?.GetValue<string>() ?? string.Empty).ToList() : [];
                     failure = memory.ExplainsFailure(FailureKind.CellError, ename, string.Empty)
-                        ? Failure(FailureKind.OutOfMemory, options, cell, index, recorder.ExecutionCount, ename, $"{OutOfMemoryText(cellPeak, kernel)} ({ename}: {evalue})", traceback, source)
+                        ? Failure(FailureKind.OutOfMemory, options, cell, index, recorder.ExecutionCount, ename, $"{OutOfMemoryText(cellPeak, kernel)} ({(evalue.Length == 0 ? ename : $"{ename}: {evalue}")})", traceback, source)
                         : Failure(FailureKind.CellError, options, cell, index, recorder.ExecutionCount, ename, evalue, traceback, source);
                 }
             }

@@ -25,11 +25,11 @@ public static class NotebookMemoryLimit
         if (node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<int>(out var mb) && RangeProblem(mb) is null) return mb;
         var shown = node.ToJsonString();
         throw new NotebookFormatException(source, [new NotebookProblem(
-            node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out var whole) ? RangeProblem(whole)! : $"is {shown}; it must be a whole number of MB (e.g. 2048)",
+            node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var whole) ? RangeProblem(whole)! : $"is {shown}; it must be a whole number of MB (e.g. 2048)",
             Field: MetadataPath)]);
     }
 
     /// <summary>Why a limit in MB is out of range; null when it is in.</summary>
-    public static string? RangeProblem(int mb) =>
+    public static string? RangeProblem(long mb) =>
         mb is >= MinMB and <= MaxMB ? null : $"is {mb} MB; a kernel's memory limit is from {MinMB} MB to {MaxMB} MB";
 }

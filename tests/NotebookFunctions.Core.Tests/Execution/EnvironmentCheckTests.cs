@@ -58,4 +58,17 @@ public sealed class EnvironmentCheckTests
         Assert.Equal("its marker does not apply here", byRequirement["numpy; python_version < \"3\""].Note);
         Assert.Contains("PANDAS<1: found", report.Problems, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_requirement_the_kernels_packaging_cannot_read_says_so_not_that_it_is_not_installed()
+    {
+        // The shape check lets anything follow ';' (markers are the kernel's to read); a broken marker must not read as a missing package.
+        await using var kernel = await Kernel.StartAsync(new KernelSpecFinder().Find("python3"));
+
+        var report = await EnvironmentCheck.RunAsync(kernel, ["pandas; garbage !!!"], CancellationToken.None);
+
+        Assert.False(report.Satisfied);
+        Assert.StartsWith("pandas; garbage !!!: not a requirement: ", report.Requirements[0].Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("not installed", report.Problems, StringComparison.Ordinal);
+    }
 }

@@ -71,6 +71,16 @@ public sealed class MemoryLimitTests
     }
 
     [Fact]
+    public async Task An_out_of_memory_without_a_message_reads_as_the_bare_exception_name()
+    {
+        // What Python raises when the interpreter itself cannot allocate: a MemoryError with no message.
+        var result = await TestExecution.RunAsync(TestNotebooks.Of("raise MemoryError()"), new ExecutionOptions { NotebookName = "test.ipynb", MemoryLimitBytes = Limit512 });
+
+        Assert.Equal(FailureKind.OutOfMemory, result.Failure?.Kind);
+        Assert.EndsWith("MB of 512 MB limit (MemoryError)", result.Failure!.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_memory_error_without_a_limit_stays_an_ordinary_cell_error()
     {
         var result = await TestExecution.RunAsync(TestNotebooks.Of("raise MemoryError('my own')"));
