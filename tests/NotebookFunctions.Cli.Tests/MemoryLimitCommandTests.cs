@@ -104,4 +104,26 @@ public sealed class MemoryLimitCommandTests
         Assert.Empty(uploaded);
         Assert.DoesNotContain("uploaded", metadataRefused.Stderr + hostRefused.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_fan_out_run_of_a_notebook_file_checks_the_requirements_file_beside_it_as_env_and_publish_do()
+    {
+        var folder = NbfProcess.TempFolder();
+        await using var azurite = await PrivateAzurite.StartAsync(Path.Combine(folder, "azurite"));
+        var environment = new Dictionary<string, string>
+        {
+            ["NBF_STORAGE"] = azurite.ConnectionString,
+            ["NBF_AZURITE_DATA"] = Path.Combine(folder, "azurite"),
+            ["NBF_TASK_HUB"] = $"nbfr{Guid.NewGuid():N}"[..16],
+        };
+        var notebook = TestNotebooks.Write(folder, "needs.ipynb", "input_path = ''", "print(input_path)");
+        await File.WriteAllTextAsync(Path.Combine(folder, "needs.requirements.txt"), "no-such-package-nbf>=1\n");
+        var data = Path.Combine(folder, "data.csv");
+        await File.WriteAllTextAsync(data, "v\n1\n2\n");
+
+        var run = await NbfProcess.RunAsync(environment, "run", notebook, "--input", data);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("no-such-package-nbf>=1: not installed", run.Stderr, StringComparison.Ordinal);
+    }
 }

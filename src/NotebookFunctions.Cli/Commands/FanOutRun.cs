@@ -253,6 +253,13 @@ internal static class FanOutRun
     {
         var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
         var notebook = NotebookReader.Parse(System.Text.Encoding.UTF8.GetString(bytes), path);
+        // NAME.requirements.txt goes with the notebook, as nbf publish and nbf env take it: the run checks it before any chunk.
+        if (RequirementsFile.FoldSidecar(notebook, path))
+        {
+            bytes = System.Text.Encoding.UTF8.GetBytes(notebook.ToText());
+            say($"{path}: requirements from {Path.GetFileName(RequirementsFile.SidecarOf(path))} published with it");
+        }
+
         var name = NotebookStore.NameFromPath(path);
         string version;
         bool created;
