@@ -67,7 +67,7 @@ public sealed class BadInputTests
             new("unknown mode", HttpMethod.Post, "/api/runs", RunWithInput("\"mode\": \"sideways\""), 400, "input.mode"),
             new("unknown kernel", HttpMethod.Post, "/api/runs", RunWith("\"kernel\": \"no-such-kernel\""), 400, "kernel"),
             new("unknown failure policy", HttpMethod.Post, "/api/runs", RunWith("\"onChunkFailure\": \"sometimes\""), 400, "onChunkFailure"),
-            new("memory limit too small for a kernel", HttpMethod.Post, "/api/runs", RunWith("\"memoryLimitMB\": 64"), 400, "memoryLimitMB", Says: "from 128 to"),
+            new("memory limit too small for a kernel", HttpMethod.Post, "/api/runs", RunWith("\"memoryLimitMB\": 64"), 400, "memoryLimitMB", Says: "from 256 to"),
             new("memory limit past any host", HttpMethod.Post, "/api/runs", RunWith("\"memoryLimitMB\": 1000000"), 400, "memoryLimitMB", Says: "more than this backend's hosts have"),
             new("memory limit as text", HttpMethod.Post, "/api/runs", RunWith("\"memoryLimitMB\": \"2GB\""), 400, "memoryLimitMB"),
             // Parameters.

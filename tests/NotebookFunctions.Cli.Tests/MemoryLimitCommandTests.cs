@@ -22,7 +22,7 @@ public sealed class MemoryLimitCommandTests
         Assert.Equal(2, nonsense.ExitCode);
         Assert.Contains("--memory-limit: 'lots' is not a size", nonsense.Stderr, StringComparison.Ordinal);
         Assert.Equal(2, tiny.ExitCode);
-        Assert.Contains("a kernel's memory limit is from 128MB", tiny.Stderr, StringComparison.Ordinal);
+        Assert.Contains("a kernel's memory limit is from 256MB", tiny.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class MemoryLimitCommandTests
     [InlineData("1.5G", 1536)]
     [InlineData("2GiB", 2048)]
     [InlineData("2gb", 2048)]
-    [InlineData("128MB", 128)]
+    [InlineData("256MB", 256)]
     public void Sizes_as_people_write_them_are_read(string text, int megabytes)
     {
         Assert.True(MemoryLimitOption.TryParse(text, out var mb, out var problem), problem);

@@ -11,8 +11,11 @@ public static class NotebookMemoryLimit
 {
     public const string MetadataPath = "metadata.notebook_functions.memory_limit_mb";
 
-    /// <summary>Below this a Python kernel with pandas cannot even start its first cell.</summary>
-    public const int MinMB = 128;
+    /// <summary>
+    /// Below this a pandas kernel cannot start its first cell: under RLIMIT_DATA the limit counts reserved memory
+    /// (thread stacks, arenas, what numpy maps at import), and importing pandas needs about 192 MB of it (measured).
+    /// </summary>
+    public const int MinMB = 256;
 
     /// <summary>1 TiB: far above any host, far inside the numbers the OS takes.</summary>
     public const int MaxMB = 1 << 20;

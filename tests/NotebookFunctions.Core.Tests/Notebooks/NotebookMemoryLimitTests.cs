@@ -14,8 +14,8 @@ public sealed class NotebookMemoryLimitTests
     }
 
     [Theory]
-    [InlineData("1099511627776", "is 1099511627776 MB; a kernel's memory limit is from 128 MB to 1048576 MB")]
-    [InlineData("-5", "is -5 MB; a kernel's memory limit is from 128 MB")]
+    [InlineData("1099511627776", "is 1099511627776 MB; a kernel's memory limit is from 256 MB to 1048576 MB")]
+    [InlineData("-5", "is -5 MB; a kernel's memory limit is from 256 MB")]
     [InlineData("\"2048\"", "is \"2048\"; it must be a whole number of MB")]
     [InlineData("2048.5", "is 2048.5; it must be a whole number of MB")]
     [InlineData("true", "is true; it must be a whole number of MB")]
