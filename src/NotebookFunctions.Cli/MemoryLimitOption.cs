@@ -29,7 +29,7 @@ internal static class MemoryLimitOption
             var unitless = text.Trim().All(char.IsAsciiDigit);
             var read = unitless ? $"{text.Trim()} bytes" : text;
             var hint = unitless && long.TryParse(text.Trim(), out var n) && n is >= NotebookMemoryLimit.MinMB and <= NotebookMemoryLimit.MaxMB ? $" (did you mean {n}MB?)" : string.Empty;
-            problem = $"--memory-limit is {read}; a kernel's memory limit is from {NotebookMemoryLimit.MinMB}MB to {NotebookMemoryLimit.MaxMB >> 10}GB{hint}";
+            problem = $"--memory-limit is {read}; {NotebookMemoryLimit.Range}{hint}";
             return false;
         }
 

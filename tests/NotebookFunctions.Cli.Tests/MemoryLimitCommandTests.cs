@@ -22,7 +22,7 @@ public sealed class MemoryLimitCommandTests
         Assert.Equal(2, nonsense.ExitCode);
         Assert.Contains("--memory-limit: 'lots' is not a size", nonsense.Stderr, StringComparison.Ordinal);
         Assert.Equal(2, tiny.ExitCode);
-        Assert.Contains("a kernel's memory limit is from 256MB", tiny.Stderr, StringComparison.Ordinal);
+        Assert.Contains("a kernel's memory limit is from 256 MB", tiny.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

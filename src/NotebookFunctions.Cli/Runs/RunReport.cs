@@ -21,11 +21,8 @@ internal static class RunReport
         if (run.Result is { } result)
         {
             say($"run {run.Id} {run.Status}: {result.Succeeded} of {result.ChunkCount} chunks succeeded");
-            foreach (var failed in result.FailedChunks) say($"  chunk {failed.Index} failed after {failed.Attempts} attempt(s): {failed.Error}");
-            if (result.Error is not null && result.ChunkCount == 0) say($"  {result.Error}");
-            say($"results: {StorageLayout.RunsContainer}/{StorageLayout.ResultsPrefix(run.Id)} ({string.Join(", ", result.MergedFiles.DefaultIfEmpty("no merged files"))}); manifest: {StorageLayout.RunsContainer}/{result.Manifest}");
-            if (Final(run.Id, result) is { } final) say(final);
-            if (run.EnvironmentChanged is { } drift) say($"note: {drift}");
+            foreach (var line in ResultLines(run.Id, result)) say(line);
+            if (DriftNote(run) is { } note) say(note);
             foreach (var line in NotificationLines(run)) say(line);
         }
         else
@@ -67,14 +64,11 @@ internal static class RunReport
         if (run.RepairOf is not null) output.WriteLine($"repairs: {run.RepairOf}");
         if (Progress(run) is { Length: > 0 } progress) output.WriteLine($"chunks: {progress}");
         foreach (var warning in run.Result?.Warnings ?? run.Progress?.Warnings ?? []) output.WriteLine($"warning: {warning}");
-        if (run.EnvironmentChanged is { } drift) output.WriteLine($"note: {drift}");
+        if (DriftNote(run) is { } note) output.WriteLine(note);
         if (run.Result is { } result)
         {
             output.WriteLine($"outcome: {result.Status}; {result.Succeeded} of {result.ChunkCount} chunks succeeded");
-            foreach (var failed in result.FailedChunks) output.WriteLine($"  chunk {failed.Index} failed after {failed.Attempts} attempt(s): {failed.Error}");
-            if (result.Error is not null && result.ChunkCount == 0) output.WriteLine($"  {result.Error}");
-            output.WriteLine($"results: {StorageLayout.RunsContainer}/{StorageLayout.ResultsPrefix(run.Id)} ({string.Join(", ", result.MergedFiles)}); manifest: {StorageLayout.RunsContainer}/{result.Manifest}");
-            if (Final(run.Id, result) is { } final) output.WriteLine(final);
+            foreach (var line in ResultLines(run.Id, result)) output.WriteLine(line);
             foreach (var line in NotificationLines(run)) output.WriteLine(line);
         }
         else
@@ -83,6 +77,18 @@ internal static class RunReport
             if (run.Error is not null) output.WriteLine($"error: {run.Error}");
         }
     }
+
+    /// <summary>A finished run's failed chunks, where its results and manifest are, and its final answer: the same in the outcome and in nbf status.</summary>
+    private static IEnumerable<string> ResultLines(string runId, RunResult result)
+    {
+        foreach (var failed in result.FailedChunks) yield return $"  chunk {failed.Index} failed after {failed.Attempts} attempt(s): {failed.Error}";
+        if (result.Error is not null && result.ChunkCount == 0) yield return $"  {result.Error}";
+        yield return $"results: {StorageLayout.RunsContainer}/{StorageLayout.ResultsPrefix(runId)} ({string.Join(", ", result.MergedFiles.DefaultIfEmpty("no merged files"))}); manifest: {StorageLayout.RunsContainer}/{result.Manifest}";
+        if (Final(runId, result) is { } final) yield return final;
+    }
+
+    /// <summary>"note: environment changed since run X ...", when it did.</summary>
+    private static string? DriftNote(RunView run) => run.EnvironmentChanged is { } drift ? $"note: {drift}" : null;
 
     /// <summary>Where the final answer is (the reduce's files), or why there is none.</summary>
     private static string? Final(string runId, RunResult result) => result.Reduce switch

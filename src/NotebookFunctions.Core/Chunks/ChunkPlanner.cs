@@ -44,8 +44,7 @@ public sealed class ChunkPlanner(BlobServiceClient service)
             var hasHeader = LineFiles.HasHeader(blob.Name);
             if (!LineFiles.IsLineFile(blob.Name))
             {
-                throw new ChunkPlanningException(
-                    $"cannot split '{input.Container}/{blob.Name}': split mode cuts line-based files ({LineFiles.Described}); use per-blob mode for other files");
+                throw CannotSplit($"{input.Container}/{blob.Name}", local: false);
             }
 
             var etag = blob.Properties.ETag!.Value;
@@ -124,8 +123,18 @@ public sealed class ChunkPlanner(BlobServiceClient service)
         return new Regex($"^{pattern}$", RegexOptions.CultureInvariant);
     }
 
-    private static ChunkPlanningException TooMany(InputSpec input, long count) =>
-        input.Mode == ChunkMode.Split
-            ? new($"the input '{input.Container}/{input.Prefix}' would make more than the cap of {input.MaxChunks} chunks at {input.TargetChunkBytes} bytes each; choose a larger split size or raise the cap")
-            : new($"the input '{input.Container}/{input.Prefix}' has {count} blobs, more than the cap of {input.MaxChunks} chunks; narrow the prefix or glob, or raise the cap");
+    /// <summary>The plan passed the input's chunk cap: the one wording for blobs and for local files.</summary>
+    internal static ChunkPlanningException TooMany(InputSpec input, long count)
+    {
+        var (shown, items, narrow) = input.LocalPath is { } path
+            ? (path, "files", "narrow it with a glob")
+            : ($"{input.Container}/{input.Prefix}", "blobs", "narrow the prefix or glob");
+        return input.Mode == ChunkMode.Split
+            ? new($"the input '{shown}' would make more than the cap of {input.MaxChunks} chunks at {input.TargetChunkBytes} bytes each; choose a larger split size or raise the cap")
+            : new($"the input '{shown}' has {count} {items}, more than the cap of {input.MaxChunks} chunks; {narrow}, or raise the cap");
+    }
+
+    /// <summary>Split mode met a file that is not line-based (blob "container/name", or a local file's full path).</summary>
+    internal static ChunkPlanningException CannotSplit(string shown, bool local) =>
+        new($"cannot split '{shown}': split mode cuts line-based files ({LineFiles.Described}); use per-blob mode{(local ? " (--per-blob)" : string.Empty)} for other files");
 }

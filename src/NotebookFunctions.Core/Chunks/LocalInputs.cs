@@ -50,7 +50,7 @@ public static class LocalInputs
         switch (input.Mode)
         {
             case ChunkMode.PerBlob:
-                if (files.Count > input.MaxChunks) throw new ChunkPlanningException($"the input '{input.LocalPath}' has {files.Count} files, more than the cap of {input.MaxChunks} chunks; narrow it with a glob, or raise the cap");
+                if (files.Count > input.MaxChunks) throw ChunkPlanner.TooMany(input, files.Count);
                 return files.Select((f, i) => new ChunkSpec(i, Container, f.Name, Identity(f.File), 0, f.File.Length, 0) { LocalRoot = root }).ToList();
             case ChunkMode.Whole:
                 var members = files.Select(f => new WholeBlob(f.Name, Identity(f.File), f.File.Length)).ToList();
@@ -61,14 +61,13 @@ public static class LocalInputs
         foreach (var (name, file) in files)
         {
             if (!LineFiles.IsLineFile(name))
-                throw new ChunkPlanningException($"cannot split '{file.FullName}': split mode cuts line-based files ({LineFiles.Described}); use per-blob mode (--per-blob) for other files");
+                throw ChunkPlanner.CannotSplit(file.FullName, local: true);
             var reader = new FileRangeReader(file.FullName);
             var header = LineFiles.HasHeader(name) ? await LineSplitter.HeaderLengthAsync(reader, cancellationToken) : 0;
             foreach (var (start, end) in await LineSplitter.SplitAsync(reader, header, input.TargetChunkBytes, cancellationToken))
             {
                 chunks.Add(new ChunkSpec(chunks.Count, Container, name, Identity(file), start, end - start, header) { LocalRoot = root });
-                if (chunks.Count > input.MaxChunks)
-                    throw new ChunkPlanningException($"the input '{input.LocalPath}' would make more than the cap of {input.MaxChunks} chunks at {input.TargetChunkBytes} bytes each; choose a larger split size or raise the cap");
+                if (chunks.Count > input.MaxChunks) throw ChunkPlanner.TooMany(input, chunks.Count);
             }
         }
 

@@ -42,13 +42,19 @@ public sealed record ExecutionFailure(
     {
         get
         {
-            var cell = CellIndex is null ? string.Empty
-                : $" in cell {CellIndex}{(CellId is null ? string.Empty : $" (id '{CellId}')")}{(ExecutionCount is null ? string.Empty : $", In [{ExecutionCount}]")}";
+            var cell = InCell(CellIndex, CellId, ExecutionCount);
             var value = EValue.Contains('\n', StringComparison.Ordinal) ? EValue[..EValue.IndexOf('\n', StringComparison.Ordinal)] : EValue;
             // The limit's own words (peak of limit) say more than the exception's name.
             return Kind == FailureKind.OutOfMemory ? $"{Notebook}: {KindText}{cell}: {value}" : $"{Notebook}: {KindText}{cell}: {EName}: {value}";
         }
     }
+
+    /// <summary>
+    /// " in cell 3 (id 'c1'), In [4]", or empty when no cell is to blame: the one wording of a failing cell's place,
+    /// shared by chunk errors so a run's status and its notebook's error read alike.
+    /// </summary>
+    public static string InCell(int? cellIndex, string? cellId, int? executionCount) => cellIndex is null ? string.Empty
+        : $" in cell {cellIndex}{(cellId is null ? string.Empty : $" (id '{cellId}')")}{(executionCount is null ? string.Empty : $", In [{executionCount}]")}";
 
     private string KindText => Kind switch
     {

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace NotebookFunctions.Core.Kernels;
 
 /// <summary>A process's memory as Linux reports it in /proc; null where there is no /proc or the process is gone.</summary>
@@ -31,22 +29,5 @@ public static class ProcessMemory
         }
     }
 
-    private static long? StatusKilobytes(int processId, string field)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{processId}/status"))
-            {
-                if (!line.StartsWith(field, StringComparison.Ordinal)) continue;
-                var kilobytes = line[field.Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
-                return long.Parse(kilobytes, CultureInfo.InvariantCulture) * 1024;
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            // Not Linux, or the process has already exited.
-        }
-
-        return null;
-    }
+    private static long? StatusKilobytes(int processId, string field) => ProcKilobytes.Read($"/proc/{processId}/status", field);
 }

@@ -32,7 +32,9 @@ public static class NotebookMemoryLimit
             Field: MetadataPath)]);
     }
 
+    /// <summary>The range in words, for every reader's message (metadata, run request, --memory-limit).</summary>
+    public static string Range => $"a kernel's memory limit is from {MinMB} MB to {MaxMB} MB (1 TB)";
+
     /// <summary>Why a limit in MB is out of range; null when it is in.</summary>
-    public static string? RangeProblem(long mb) =>
-        mb is >= MinMB and <= MaxMB ? null : $"is {mb} MB; a kernel's memory limit is from {MinMB} MB to {MaxMB} MB";
+    public static string? RangeProblem(long mb) => mb is >= MinMB and <= MaxMB ? null : $"is {mb} MB; {Range}";
 }

@@ -20,8 +20,7 @@ public sealed record ChunkError(string Kind, int? CellIndex, string? CellId, int
         : CellIndex is null ? $"{Kind}: {EName}: {EValue}"
             : $"{Kind}{Where}: {EName}: {EValue}";
 
-    private string Where => CellIndex is null ? string.Empty
-        : $" in cell {CellIndex}{(CellId is null ? string.Empty : $" (id '{CellId}')")}{(ExecutionCount is null ? string.Empty : $", In [{ExecutionCount}]")}";
+    private string Where => Core.Execution.ExecutionFailure.InCell(CellIndex, CellId, ExecutionCount);
 }
 
 /// <summary>What one chunk produced; small, because it is kept in orchestration history.</summary>

@@ -28,24 +28,7 @@ public static class HostMemory
     public static int KernelsThatFit(long limitBytes, long availableBytes) =>
         (int)Math.Clamp((availableBytes - HostReserveBytes) / Math.Max(1, limitBytes), 1, int.MaxValue);
 
-    private static long? MemInfo(string field)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/meminfo"))
-            {
-                if (!line.StartsWith(field, StringComparison.Ordinal)) continue;
-                var kilobytes = line[field.Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
-                return long.Parse(kilobytes, CultureInfo.InvariantCulture) * 1024;
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            // Not Linux.
-        }
-
-        return null;
-    }
+    private static long? MemInfo(string field) => ProcKilobytes.Read("/proc/meminfo", field);
 
     /// <summary>The limit of the cgroup this process runs in (v2 memory.max, v1 memory.limit_in_bytes); null when unlimited.</summary>
     private static long? ContainerLimit() => ReadCgroupNumber("memory.max", "memory.limit_in_bytes") is { } n && n < (1L << 50) ? n : null;
