@@ -34,6 +34,7 @@ public static class RunManifest
             ["duration_seconds"] = r.DurationSeconds,
             ["peak_memory_mb"] = r.PeakMemoryMB,
             ["baseline_memory_mb"] = r.BaselineMemoryMB,
+            ["worker"] = r.Worker,
             ["input_sha256"] = r.InputSha256,
             ["notebook"] = r.NotebookBlob,
             ["files"] = new JsonArray(r.Files.Select(f => (JsonNode?)f).ToArray()),

@@ -17,6 +17,7 @@ public static class NbfCommand
         ResumeCommand.Create(),
         ResultsCommand.Create(),
         ServeCommand.Create(),
+        WorkerCommand.Create(),
         StorageCommand.Create(),
         ScanCommand.Create(),
         PublishCommand.Create(),

@@ -61,9 +61,12 @@ public sealed class LocalDurableHost : IAsyncDisposable
     private readonly GrpcChannel _channel;
     private readonly KernelPool? _pool;
     private readonly Task? _dispatcherStarted;
+    private readonly LocalWorkerId _workerId;
 
-    private LocalDurableHost(WebApplication sidecar, IHost worker, GrpcChannel channel, KernelPool? pool, Task? dispatcherStarted)
+    private LocalDurableHost(WebApplication sidecar, IHost worker, GrpcChannel channel, KernelPool? pool, Task? dispatcherStarted, LocalWorkerId workerId, int partitionCount)
     {
+        _workerId = workerId;
+        PartitionCount = partitionCount;
         _dispatcherStarted = dispatcherStarted;
         _sidecar = sidecar;
         _worker = worker;
@@ -74,6 +77,21 @@ public sealed class LocalDurableHost : IAsyncDisposable
     private static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(30);
     private const int MaxMessageBytes = 256 * 1024 * 1024;
 
+    /// <summary>The id this process joined its task hub under (the manifest's worker for the chunks it runs).</summary>
+    public string WorkerId => _workerId.Id;
+
+    /// <summary>The task hub's partitions (control queues): up to this many workers share its orchestrations.</summary>
+    public int PartitionCount { get; }
+
+    /// <summary>
+    /// How long a partition's lease lasts without renewal: a worker that died (SIGKILL, lost machine) leaves its
+    /// orchestrations to the others this long after its last renewal. Renewed (and partitions balanced across workers)
+    /// every <see cref="LeaseRenewal"/>.
+    /// </summary>
+    public static readonly TimeSpan LeaseLength = TimeSpan.FromSeconds(15);
+
+    public static readonly TimeSpan LeaseRenewal = TimeSpan.FromSeconds(5);
+
     public DurableTaskClient Client => _worker.Services.GetRequiredService<DurableTaskClient>();
 
     public BlobServiceClient Blobs => _worker.Services.GetRequiredService<BlobServiceClient>();
@@ -82,14 +100,21 @@ public sealed class LocalDurableHost : IAsyncDisposable
     {
         // Input slices a killed predecessor left in its chunks' folders go before this host starts its own.
         if (options.RunWorker) Core.Storage.ChunkWorkFolders.SweepAbandoned();
+        var partitions = await TaskHubPartitions.OfAsync(QueuesOf(options.StorageConnection), options.TaskHub, cancellationToken);
+        // Only processes that run work take the machine's stable id; one that only asks (status, cancel) never owns a partition.
+        var workerId = LocalWorkerId.Choose(options.TaskHub, asking: !options.RunWorker);
+        if (options.RunWorker) Orchestration.Runs.WorkerName.Use(workerId.Id);
         var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
             StorageAccountClientProvider = ClientProvider(options.StorageConnection),
             TaskHubName = options.TaskHub,
-            PartitionCount = 1,
-            // A stable worker id lets a restarted host take its own partition back at once instead of waiting for the lease.
-            WorkerId = $"nbf-{Environment.MachineName}",
+            PartitionCount = partitions,
+            WorkerId = workerId.Id,
+            // Partition leases in a table, balanced across the workers on the hub (stealing from those above their share).
             UseTablePartitionManagement = true,
+            LeaseInterval = LeaseLength,
+            LeaseAcquireInterval = LeaseRenewal,
+            LeaseRenewInterval = LeaseRenewal,
             UseAppLease = false,
             // Idle queues are polled with back-off up to this: short, because every chunk costs a few queue hops
             // and Azurite on loopback answers a poll in a millisecond.
@@ -165,7 +190,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
             })
             .Build();
         await worker.StartAsync(cancellationToken);
-        return new LocalDurableHost(sidecar, worker, channel, pool, options.RunWorker ? orchestrations.Started : null);
+        return new LocalDurableHost(sidecar, worker, channel, pool, options.RunWorker ? orchestrations.Started : null, workerId, partitions);
     }
 
     /// <summary>A connection string as is; an account URL (https://NAME.blob.core.windows.net) by managed identity / developer login.</summary>
@@ -173,6 +198,11 @@ public sealed class LocalDurableHost : IAsyncDisposable
         Uri.TryCreate(connection, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
             ? new StorageAccountClientProvider(uri.Host.Split('.')[0], new Azure.Identity.DefaultAzureCredential())
             : new StorageAccountClientProvider(connection);
+
+    private static Azure.Storage.Queues.QueueServiceClient QueuesOf(string connection) =>
+        Uri.TryCreate(connection, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
+            ? new Azure.Storage.Queues.QueueServiceClient(new Uri($"https://{uri.Host.Split('.')[0]}.queue.core.windows.net"), new Azure.Identity.DefaultAzureCredential())
+            : new Azure.Storage.Queues.QueueServiceClient(connection);
 
     public async ValueTask DisposeAsync()
     {
@@ -186,5 +216,6 @@ public sealed class LocalDurableHost : IAsyncDisposable
         await _sidecar.StopAsync(TimeSpan.FromSeconds(10));
         await _sidecar.DisposeAsync();
         if (_pool is not null) await _pool.DisposeAsync();
+        _workerId.Dispose();
     }
 }

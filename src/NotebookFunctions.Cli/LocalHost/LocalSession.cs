@@ -3,14 +3,18 @@ namespace NotebookFunctions.Cli.LocalHost;
 /// <summary>Storage (Azurite when nothing else is configured) plus the local durable host on it.</summary>
 public sealed class LocalSession : IAsyncDisposable
 {
-    private LocalSession(LocalStorage storage, LocalDurableHost host, FileRunJournal journal)
+    private LocalSession(LocalStorage storage, LocalDurableHost host, FileRunJournal journal, string taskHub)
     {
+        TaskHub = taskHub;
         Journal = journal;
         Storage = storage;
         Host = host;
     }
 
     public LocalStorage Storage { get; }
+
+    /// <summary>The task hub this host joined (NBF_TASK_HUB, else nbflocal).</summary>
+    public string TaskHub { get; }
 
     public LocalDurableHost Host { get; }
 
@@ -30,7 +34,7 @@ public sealed class LocalSession : IAsyncDisposable
                 // Separate task hubs keep separate sets of runs (and let tests run side by side).
                 TaskHub = taskHub,
             }, cancellationToken);
-        return new LocalSession(storage, host, FileRunJournal.ForTaskHub(taskHub));
+        return new LocalSession(storage, host, FileRunJournal.ForTaskHub(taskHub), taskHub);
     }
 
     public async ValueTask DisposeAsync()

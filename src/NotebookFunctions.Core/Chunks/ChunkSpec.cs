@@ -28,6 +28,12 @@ public sealed record ChunkSpec(
     /// </summary>
     public string? LocalRoot { get; init; }
 
+    /// <summary>
+    /// The machine a local input's files are on (where it was planned): a worker on another machine sharing the task
+    /// hub cannot read them, and says so instead of calling them missing.
+    /// </summary>
+    public string? LocalMachine { get; init; }
+
     /// <summary>The blob versions this chunk reads: what a repair checks are unchanged, and the manifest records.</summary>
     public IEnumerable<(string Blob, string ETag)> Sources =>
         Blobs is null ? [(Blob, ETag)] : Blobs.Select(b => (BlobOf(b), b.ETag));

@@ -51,10 +51,10 @@ public static class LocalInputs
         {
             case ChunkMode.PerBlob:
                 if (files.Count > input.MaxChunks) throw ChunkPlanner.TooMany(input, files.Count);
-                return files.Select((f, i) => new ChunkSpec(i, Container, f.Name, Identity(f.File), 0, f.File.Length, 0) { LocalRoot = root }).ToList();
+                return files.Select((f, i) => new ChunkSpec(i, Container, f.Name, Identity(f.File), 0, f.File.Length, 0) { LocalRoot = root, LocalMachine = Environment.MachineName }).ToList();
             case ChunkMode.Whole:
                 var members = files.Select(f => new WholeBlob(f.Name, Identity(f.File), f.File.Length)).ToList();
-                return [new ChunkSpec(0, Container, string.Empty, string.Empty, 0, members.Sum(m => m.Length), 0) { Blobs = members, LocalRoot = root }];
+                return [new ChunkSpec(0, Container, string.Empty, string.Empty, 0, members.Sum(m => m.Length), 0) { Blobs = members, LocalRoot = root, LocalMachine = Environment.MachineName }];
         }
 
         var chunks = new List<ChunkSpec>();
@@ -66,7 +66,7 @@ public static class LocalInputs
             var header = LineFiles.HasHeader(name) ? await LineSplitter.HeaderLengthAsync(reader, cancellationToken) : 0;
             foreach (var (start, end) in await LineSplitter.SplitAsync(reader, header, input.TargetChunkBytes, cancellationToken))
             {
-                chunks.Add(new ChunkSpec(chunks.Count, Container, name, Identity(file), start, end - start, header) { LocalRoot = root });
+                chunks.Add(new ChunkSpec(chunks.Count, Container, name, Identity(file), start, end - start, header) { LocalRoot = root, LocalMachine = Environment.MachineName });
                 if (chunks.Count > input.MaxChunks) throw ChunkPlanner.TooMany(input, chunks.Count);
             }
         }
@@ -94,6 +94,12 @@ public static class LocalInputs
     public static async Task<(string Path, string Sha256)> CopyAsync(ChunkSpec chunk, string directory, CancellationToken cancellationToken)
     {
         var root = chunk.LocalRoot!;
+        if (chunk.LocalMachine is { } machine && machine != Environment.MachineName)
+        {
+            throw new ChunkPlanningException(
+                $"the run's input is local files on machine '{machine}' ({root}), and this worker runs on '{Environment.MachineName}': start runs with --upload when workers on other machines share the task hub");
+        }
+
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         if (chunk.Blobs is { } members)
         {

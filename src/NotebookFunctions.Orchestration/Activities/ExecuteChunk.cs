@@ -84,6 +84,7 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
                 InputBytes = ChunkSizeAdvice.BytesOf(chunk),
                 InputSha256 = inputSha256,
                 Environment = outcome.Result.Environment,
+                Worker = Runs.WorkerName.Current,
             };
         }
         finally

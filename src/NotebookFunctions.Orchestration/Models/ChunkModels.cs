@@ -49,6 +49,9 @@ public sealed record ChunkResult
     /// <summary>The kernel's resident memory in MB before the first cell: what the chunk cost before its data.</summary>
     public double? BaselineMemoryMB { get; init; }
 
+    /// <summary>The worker process that ran this attempt (<see cref="Runs.WorkerName"/>): with several workers on one task hub, which one it was.</summary>
+    public string? Worker { get; init; }
+
     /// <summary>The bytes of input the chunk read (what memory per input byte is measured against).</summary>
     public long? InputBytes { get; init; }
 
