@@ -35,6 +35,11 @@ param planSku string = 'EP1'
 param maximumInstances int = 10
 
 @minValue(0)
+@maxValue(32)
+@description('Chunks (kernels) each instance runs at once; 0: by plan size (EP1 2, EP2 4, EP3 8: one or two per vCPU, each within kernelMemoryLimitMB of the instance\'s memory).')
+param chunksPerInstance int = 0
+
+@minValue(0)
 @maxValue(1048576)
 @description('Each kernel\'s default memory limit in MB (a run or its notebook may set another); 0: none. 1280 fits an EP1 instance (3.5 GB) running host.json\'s 2 chunks at once, with room for the host.')
 param kernelMemoryLimitMB int = 1280
@@ -140,6 +145,7 @@ module app 'modules/functionapp.bicep' = {
     resourceToken: resourceToken
     planSku: planSku
     maximumInstances: maximumInstances
+    chunksPerInstance: chunksPerInstance
     kernelMemoryLimitMB: kernelMemoryLimitMB
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId

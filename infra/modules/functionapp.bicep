@@ -8,6 +8,8 @@ param tags object
 param resourceToken string
 param planSku string
 param maximumInstances int
+@description('Chunks each instance runs at once; 0: by plan size.')
+param chunksPerInstance int
 @description('Each kernel\'s default memory limit in MB; 0: none.')
 param kernelMemoryLimitMB int
 param identityId string
@@ -19,6 +21,16 @@ param registryLoginServer string
 param imageName string
 param apiClientId string
 param workspaceId string
+
+// Chunks at once per instance, by plan size: EP1 (1 vCPU, 3.5 GB) 2, EP2 (2 vCPU, 7 GB) 4, EP3 (4 vCPU, 14 GB) 8;
+// with the default 1280 MB kernel limit they leave room for the host. The host's memory budget still queues a
+// kernel that would not fit, whatever this says.
+var chunksByPlan = {
+  EP1: 2
+  EP2: 4
+  EP3: 8
+}
+var chunksAtOnce = chunksPerInstance == 0 ? chunksByPlan[planSku] : chunksPerInstance
 
 // Until azd deploys the worker image, the plain Functions base image keeps the app healthy.
 var image = empty(imageName) ? 'mcr.microsoft.com/azure-functions/dotnet-isolated:4-dotnet-isolated10.0' : imageName
@@ -109,6 +121,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'WEBSITES_ENABLE_APP_SERVICE_STORAGE'
           value: 'false'
+        }
+        {
+          // host.json's maxConcurrentActivityFunctions, sized to the plan: the chunks one instance runs at once.
+          name: 'AzureFunctionsJobHost__extensions__durableTask__maxConcurrentActivityFunctions'
+          value: string(chunksAtOnce)
         }
         {
           // Runs that name no limit (nor their notebook) get this one; enforced by RLIMIT_DATA in the container.

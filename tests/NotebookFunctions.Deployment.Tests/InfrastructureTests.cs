@@ -51,6 +51,8 @@ public sealed class InfrastructureTests
         {
             "FUNCTIONS_EXTENSION_VERSION", "FUNCTIONS_WORKER_RUNTIME", "DOCKER_REGISTRY_SERVER_URL", "WEBSITES_ENABLE_APP_SERVICE_STORAGE",
             "AzureWebJobsStorage__credential", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+            // The Functions host's own host.json setting, overridden per plan size.
+            "AzureFunctionsJobHost__extensions__durableTask__maxConcurrentActivityFunctions",
         };
         var code = string.Join("\n", Directory.EnumerateFiles(Repository.PathOf("src"), "*.cs", SearchOption.AllDirectories).Select(File.ReadAllText));
 
