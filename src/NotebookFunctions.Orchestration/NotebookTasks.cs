@@ -9,6 +9,7 @@ public static class NotebookTasks
     public static DurableTaskRegistry AddNotebookTasks(this DurableTaskRegistry registry) => registry
         .AddOrchestrator<NotebookRunOrchestrator>()
         .AddOrchestrator<Pipelines.PipelineOrchestrator>()
+        .AddOrchestrator<ChunkBatchOrchestrator>()
         .AddActivity<PlanChunks>()
         .AddActivity<ExecuteChunk>()
         .AddActivity<MergeResults>()

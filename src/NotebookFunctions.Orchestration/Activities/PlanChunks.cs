@@ -18,7 +18,7 @@ public sealed record PlanChunksInput(string RunId, RunRequest Request);
 /// Checks everything that can be checked before a kernel starts (the notebook version exists, parameters fit its
 /// schema, secrets resolve) and cuts the input into chunks. Any failure here fails the run with a clear message.
 /// </summary>
-public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets, NotebookExecutor executor, ILogger<PlanChunks> logger) : TaskActivity<PlanChunksInput, ChunkPlan>
+public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets, NotebookExecutor executor, ILogger<PlanChunks> logger, ChunkBatching? batching = null) : TaskActivity<PlanChunksInput, ChunkPlan>
 {
     public override async Task<ChunkPlan> RunAsync(TaskActivityContext context, PlanChunksInput input)
     {
@@ -30,7 +30,8 @@ public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets, N
             var plan = await PlanAsync(input, request);
             span?.SetTag(Core.Telemetry.NotebookTelemetry.Attributes.ChunkCount, plan.ChunkCount);
             logger.LogInformation("Run {RunId} of {Notebook} planned: {Chunks} chunk(s)", input.RunId, request.Notebook, plan.Chunks.Count);
-            return plan with { TraceParent = span?.Id };
+            // The batch size travels in the plan (activity output, in history) so every replay on every worker agrees on it.
+            return plan with { TraceParent = span?.Id, BatchSize = (batching ?? ChunkBatching.Default).Size };
         }
         catch (Exception e)
         {

@@ -84,6 +84,12 @@ public sealed record ChunkPlan(IReadOnlyList<ChunkSpec> Chunks)
 
     /// <summary>What the planner warns the run's users of (shown in status, the CLI and the manifest).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>For a batch's slice of a plan: the whole plan's largest chunk in bytes (what the memory advice judges); null for a whole plan.</summary>
+    public long? LargestChunkBytes { get; init; }
+
+    /// <summary>Chunks per batch for this run (<see cref="ChunkBatching"/>): a plan of more runs in batches of this many; null (plans recorded before batches) is the default.</summary>
+    public int? BatchSize { get; init; }
 }
 
 /// <summary>Progress, published as the orchestration's custom status.</summary>
@@ -97,6 +103,12 @@ public sealed record RunProgress(int Planned, int Running, int Succeeded, int Fa
 
     /// <summary>What the run warns of as it goes: fewer kernels at once than asked for, chunks that will not fit the memory limit.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>
+    /// A big run's batches in flight (their instance ids): their chunks' progress is in their own status, and a
+    /// run's view adds it to this one's (<see cref="Runs.BatchProgress"/>).
+    /// </summary>
+    public IReadOnlyList<string> Batches { get; init; } = [];
 }
 
 /// <summary>A chunk that failed, as progress shows it before the manifest exists.</summary>

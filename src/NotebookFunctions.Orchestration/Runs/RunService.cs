@@ -72,7 +72,10 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
             stored = (await _runs.ListAsync($"{runId}/chunks/", cancellationToken)).ToHashSet(StringComparer.Ordinal);
         }
 
-        return RunViewBuilder.Detail(state, manifest, plan, stored);
+        var view = RunViewBuilder.Detail(state, manifest, plan, stored);
+        return view.Progress is { Batches.Count: > 0 } progress && !state.IsCompleted
+            ? view with { Progress = await BatchProgress.WithBatchesAsync(client, progress, cancellationToken) }
+            : view;
     }
 
     /// <summary>The latest run of a notebook or pipeline as a summary, or null when it never ran (or its run is gone).</summary>

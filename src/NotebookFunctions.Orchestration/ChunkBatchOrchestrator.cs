@@ -1,0 +1,31 @@
+using Microsoft.DurableTask;
+using NotebookFunctions.Orchestration.Models;
+
+namespace NotebookFunctions.Orchestration;
+
+/// <summary>Input of a batch: the run, its request, the batch's slice of the plan and how many of its chunks may run at once.</summary>
+public sealed record ChunkBatchInput(string RunId, RunRequest Request, ChunkPlan Plan, int Parallel, bool CaptureEnvironment);
+
+/// <summary>How many chunks make a batch (<see cref="ChunkBatchOrchestrator"/>): a host setting, recorded in each plan.</summary>
+public sealed record ChunkBatching(int Size)
+{
+    /// <summary>
+    /// 500: a batch's history then holds at most ~1,000 task events (a few hundred KB), replayed per chunk it completes;
+    /// a run of 10,000 chunks is 20 batches, so the run's own history holds 20 sub-orchestration results.
+    /// </summary>
+    public static ChunkBatching Default { get; } = new(500);
+}
+
+/// <summary>
+/// One batch of a big run's chunks, as a sub-orchestration of the run: the run's history then grows by one event pair
+/// per batch instead of per chunk, and each batch's history stays bounded by the batch size. Without this, every
+/// chunk's completion replays a history holding every earlier chunk: quadratic in a run's chunks.
+/// </summary>
+public sealed class ChunkBatchOrchestrator : TaskOrchestrator<ChunkBatchInput, FanOutOutcome>
+{
+    /// <summary>Batch instance ids sit under the run's, after '@', so listings and resume never take them for runs.</summary>
+    public static string InstanceId(string runInstanceId, int batch) => $"{runInstanceId}@batch-{batch}";
+
+    public override Task<FanOutOutcome> RunAsync(TaskOrchestrationContext context, ChunkBatchInput input) =>
+        ChunkFanOut.RunAsync(context, input.RunId, input.Request, input.Plan, input.Parallel, input.CaptureEnvironment, [], progress => context.SetCustomStatus(progress));
+}
