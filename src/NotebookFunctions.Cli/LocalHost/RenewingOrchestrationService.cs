@@ -8,11 +8,16 @@ namespace NotebookFunctions.Cli.LocalHost;
 /// the work items it hands out, so on the Azure Storage backend a chunk running longer than the visibility timeout
 /// would be delivered a second time. With renewal here, the timeout can be short, which is what makes a killed
 /// host's in-flight chunks come back quickly after a restart. It also hands sub-orchestration starts to the backend
-/// in a shape it can read back (<see cref="SubOrchestrationTags"/>).
+/// in a shape it can read back (<see cref="SubOrchestrationTags"/>), and keeps the activity limit itself
+/// (<see cref="MaxConcurrentTaskActivityWorkItems"/>).
 /// </summary>
 internal sealed class RenewingOrchestrationService(IOrchestrationService inner, TimeSpan renewEvery) : IOrchestrationService
 {
     private readonly ConcurrentDictionary<TaskActivityWorkItem, CancellationTokenSource> _renewals = new();
+
+    // One slot per activity work item the backend may have out at once: taken before a message is locked, given
+    // back when its work item is completed or abandoned.
+    private readonly SemaphoreSlim _activitySlots = new(inner.MaxConcurrentTaskActivityWorkItems);
 
     public int TaskOrchestrationDispatcherCount => inner.TaskOrchestrationDispatcherCount;
 
@@ -22,11 +27,28 @@ internal sealed class RenewingOrchestrationService(IOrchestrationService inner, 
 
     public int TaskActivityDispatcherCount => inner.TaskActivityDispatcherCount;
 
-    public int MaxConcurrentTaskActivityWorkItems => inner.MaxConcurrentTaskActivityWorkItems;
+    /// <summary>
+    /// No limit, as the sidecar's dispatcher sees it. Its WorkItemDispatcher polls for a free slot with a 500 ms sleep
+    /// whenever this many work items are out, which left a finished chunk's slot idle for up to half a second (measured:
+    /// 1,000 trivial chunks at 3.9 chunks/s, both slots waiting out each sleep together). The limit is kept here
+    /// instead: <see cref="LockNextTaskActivityWorkItem"/> waits for a free slot before it locks a message, so no more
+    /// messages are taken than before, and a slot frees the moment its work item ends.
+    /// </summary>
+    public int MaxConcurrentTaskActivityWorkItems => int.MaxValue;
 
     public async Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
-        var workItem = await inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
+        await _activitySlots.WaitAsync(cancellationToken);
+        TaskActivityWorkItem? workItem = null;
+        try
+        {
+            workItem = await inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
+        }
+        finally
+        {
+            if (workItem is null) _activitySlots.Release();
+        }
+
         if (workItem is not null)
         {
             var stop = new CancellationTokenSource();
@@ -37,16 +59,30 @@ internal sealed class RenewingOrchestrationService(IOrchestrationService inner, 
         return workItem!;
     }
 
-    public Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
+    public async Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
     {
-        StopRenewing(workItem);
-        return inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
+        var slot = StopRenewing(workItem);
+        try
+        {
+            await inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
+        }
+        finally
+        {
+            if (slot) _activitySlots.Release();
+        }
     }
 
-    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
+    public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
     {
-        StopRenewing(workItem);
-        return inner.AbandonTaskActivityWorkItemAsync(workItem);
+        var slot = StopRenewing(workItem);
+        try
+        {
+            await inner.AbandonTaskActivityWorkItemAsync(workItem);
+        }
+        finally
+        {
+            if (slot) _activitySlots.Release();
+        }
     }
 
     public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => inner.RenewTaskActivityWorkItemLockAsync(workItem);
@@ -71,13 +107,16 @@ internal sealed class RenewingOrchestrationService(IOrchestrationService inner, 
         }
     }
 
-    private void StopRenewing(TaskActivityWorkItem workItem)
+    /// <summary>
+    /// True the first time for a work item, which then gives its slot back: a completion that throws is followed by
+    /// an abandon of the same work item, and the slot must be freed once.
+    /// </summary>
+    private bool StopRenewing(TaskActivityWorkItem workItem)
     {
-        if (_renewals.TryRemove(workItem, out var stop))
-        {
-            stop.Cancel();
-            stop.Dispose();
-        }
+        if (!_renewals.TryRemove(workItem, out var stop)) return false;
+        stop.Cancel();
+        stop.Dispose();
+        return true;
     }
 
     /// <summary>
