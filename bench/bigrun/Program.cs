@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using NotebookFunctions.Core.Chunks;
+
+// bench/bigrun: big fan-outs. (1) planning N blobs in per-blob mode (the planner nbf and the Functions app use),
+// against listing them alone; (2) a run of N trivial chunks (`nbf run --split 1` over N lines): wall time, chunks/s,
+// nbf's peak RSS, and the run's own orchestration history (rows in the task hub's history table) against its batches'.
+//   dotnet run -c Release --project bench/bigrun -- [--blobs 10000] [--chunks 10000] [--skip-plan] [--skip-run]
+// Needs ./nbf built (./nbf --help) and Azurite listening (scripts/azurite.sh start).
+
+var blobs = Arg("--blobs", 10000);
+var chunks = Arg("--chunks", 10000);
+var here = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", ".."));
+var root = Path.GetFullPath(Path.Combine(here, "..", ".."));
+var nbf = Path.Combine(root, ".tools", "nbf", "nbf");
+if (!File.Exists(nbf)) Fail($"nbf not built at {nbf}: run ./nbf --help once first");
+const string Storage = "UseDevelopmentStorage=true";
+var service = new BlobServiceClient(Storage);
+var report = new StringBuilder();
+void Line(string text)
+{
+    Console.WriteLine(text);
+    report.AppendLine(text);
+}
+
+Line($"# bench/bigrun results, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+Line(string.Empty);
+
+if (!args.Contains("--skip-plan"))
+{
+    // The same container is kept between bench runs (named by the count): uploading 10,000 blobs takes longer than planning them.
+    var container = service.GetBlobContainerClient($"bench-plan-{blobs}");
+    await container.CreateIfNotExistsAsync();
+    var have = 0;
+    await foreach (var _ in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = "in/" })) have++;
+    if (have < blobs)
+    {
+        var upload = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, blobs), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+            await container.GetBlobClient($"in/part-{i:D6}.jsonl").UploadAsync(BinaryData.FromString($"{{\"i\": {i}}}\n"), overwrite: true, ct));
+        Line(string.Create(CultureInfo.InvariantCulture, $"uploaded {blobs} blobs in {upload.Elapsed.TotalSeconds:0.0} s (once; kept in {container.Name})"));
+    }
+
+    var listing = Stopwatch.StartNew();
+    var listed = 0;
+    await foreach (var _ in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = "in/" })) listed++;
+    var listSeconds = listing.Elapsed.TotalSeconds;
+    var planning = Stopwatch.StartNew();
+    var plan = await new ChunkPlanner(service).PlanAsync(new InputSpec { Container = container.Name, Prefix = "in/", Mode = ChunkMode.PerBlob, MaxChunks = 100_000 });
+    var planSeconds = planning.Elapsed.TotalSeconds;
+    Line(string.Create(CultureInfo.InvariantCulture, $"per-blob plan of {plan.Count} blobs: **{planSeconds:0.00} s** (target < 10 s); listing them alone {listSeconds:0.00} s ({listed} blobs): planning / listing = {planSeconds / listSeconds:0.00}×"));
+}
+
+if (!args.Contains("--skip-run"))
+{
+    var scratch = Directory.CreateTempSubdirectory("nbf-bigrun-").FullName;
+    var notebook = Path.Combine(scratch, "trivial.ipynb");
+    await File.WriteAllTextAsync(notebook, """
+        {"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+         "cells": [{"cell_type": "code", "id": "p", "metadata": {"tags": ["parameters"]}, "execution_count": null, "outputs": [], "source": "input_path = 'x'\noutput_dir = 'o'"},
+                   {"cell_type": "code", "id": "c", "metadata": {}, "execution_count": null, "outputs": [], "source": "import os, shutil\nshutil.copy(input_path, os.path.join(output_dir, 'rows.jsonl'))"}]}
+        """);
+    var lines = Path.Combine(scratch, "lines.jsonl");
+    await File.WriteAllLinesAsync(lines, Enumerable.Range(0, chunks).Select(i => $"{{\"i\": {i}}}"));
+    var hub = $"bigrun{DateTime.UtcNow:MMddHHmmss}";
+    var runId = $"big-{Guid.NewGuid():N}"[..16];
+    var info = new ProcessStartInfo(nbf) { WorkingDirectory = scratch, UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+    foreach (var a in new[] { "run", notebook, "--input", lines, "--split", "1", "--parallel", "2", "--run-id", runId }) info.ArgumentList.Add(a);
+    info.Environment["NBF_TASK_HUB"] = hub;
+    var clock = Stopwatch.StartNew();
+    using var process = Process.Start(info)!;
+    _ = process.StandardOutput.ReadToEndAsync();
+    var stderr = process.StandardError.ReadToEndAsync();
+    double peak = 0;
+    while (!process.WaitForExit(500)) peak = Math.Max(peak, PeakRssMb(process.Id));
+    var seconds = clock.Elapsed.TotalSeconds;
+    if (process.ExitCode != 0) Fail($"nbf run exited {process.ExitCode}: {(await stderr)[^Math.Min(2000, (await stderr).Length)..]}");
+    var runs = service.GetBlobContainerClient("runs");
+    var manifest = JsonNode.Parse((await runs.GetBlobClient($"{runId}/manifest.json").DownloadContentAsync()).Value.Content.ToString())!;
+    var merged = (await runs.GetBlobClient($"{runId}/results/rows.jsonl").DownloadContentAsync()).Value.Content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+    var history = new TableClient(Storage, $"{hub}History");
+    var runEvents = await CountAsync(history, runId);
+    var batchEvents = await CountAsync(history, $"{runId}@batch-0");
+    Line(string.Create(CultureInfo.InvariantCulture, $"run of {chunks} trivial chunks (--split 1 --parallel 2): {manifest["status"]} in **{seconds:0.0} s, {chunks / seconds:0.00} chunks/s**; merged rows {merged} of {chunks}; nbf peak RSS **{peak:0} MB** (target < 400 MB)"));
+    Line(string.Create(CultureInfo.InvariantCulture, $"history rows: the run's own {runEvents}, its first batch's {batchEvents} (a run in one orchestration holds two or more per chunk: {2 * chunks}+)"));
+    Directory.Delete(scratch, recursive: true);
+}
+
+Directory.CreateDirectory(Path.Combine(here, "results"));
+await File.WriteAllTextAsync(Path.Combine(here, "results", $"bigrun-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md"), report.ToString());
+return 0;
+
+static async Task<int> CountAsync(TableClient table, string instanceId)
+{
+    var count = 0;
+    await foreach (var _ in table.QueryAsync<TableEntity>(e => e.PartitionKey == instanceId, select: ["PartitionKey"])) count++;
+    return count;
+}
+
+static double PeakRssMb(int pid)
+{
+    try
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[6..].Trim().Split(' ', '\t')[0], CultureInfo.InvariantCulture) / 1024;
+    }
+    catch (IOException)
+    {
+        return 0;
+    }
+}
+
+int Arg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+static void Fail(string message)
+{
+    Console.Error.WriteLine($"bench/bigrun: {message}");
+    Environment.Exit(1);
+}
