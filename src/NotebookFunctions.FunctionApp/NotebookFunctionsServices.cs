@@ -55,6 +55,8 @@ public static class NotebookFunctionsServices
             // A Runner names secrets: in Azure that must never reach the app's own settings or the identity endpoint.
             includeEnvironment: false));
         services.AddSingleton<IRunStatusProbe, CancellationMarkerProbe>();
+        // Chunks per batch of a big run (NBF_CHUNK_BATCH_SIZE, else 500): recorded in each plan, so instances never disagree mid-run.
+        services.AddSingleton(_ => Orchestration.ChunkBatching.FromEnvironment());
         return services;
     }
 

@@ -172,6 +172,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
                 if (pool is not null) services.AddSingleton(new NotebookExecutor(pool));
                 services.AddSingleton<IRunStatusProbe, DurableRunStatusProbe>();
                 services.AddSingleton(SecretSources.ForLocalHost());
+                services.AddSingleton(ChunkBatching.FromEnvironment());
                 if (options.RunWorker)
                 {
                     services.AddDurableTaskWorker(b =>
