@@ -13,6 +13,13 @@ internal static class CommandErrors
     /// <summary>True (with the exit code) when <paramref name="e"/> is a refusal or an unreachable backend, reported on stderr.</summary>
     public static bool TryReport(string command, Exception e, out int exitCode)
     {
+        if (e is HostSettingException setting)
+        {
+            Console.Error.WriteLine($"nbf {command}: {setting.Message}");
+            exitCode = ExitCodes.InvalidInput;
+            return true;
+        }
+
         if (e is ApiUnavailableException unavailable)
         {
             Console.Error.WriteLine($"nbf {command}: {unavailable.Message}");

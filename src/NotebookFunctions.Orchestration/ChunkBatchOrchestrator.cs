@@ -18,13 +18,13 @@ public sealed record ChunkBatching(int Size)
     public const string Setting = "NBF_CHUNK_BATCH_SIZE";
 
     /// <summary>NBF_CHUNK_BATCH_SIZE (10 to 5,000) when set, else <see cref="Default"/>; read by a host once, as it starts.</summary>
-    /// <exception cref="InvalidOperationException">The setting is not a whole number in range.</exception>
+    /// <exception cref="Runs.HostSettingException">The setting is not a whole number in range.</exception>
     public static ChunkBatching FromEnvironment()
     {
         var text = Environment.GetEnvironmentVariable(Setting);
         if (string.IsNullOrWhiteSpace(text)) return Default;
         if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) && size is >= 10 and <= 5000) return new(size);
-        throw new InvalidOperationException($"{Setting} is '{text}'; it must be a whole number of chunks from 10 to 5000");
+        throw new Runs.HostSettingException($"{Setting} is '{text}'; it must be a whole number of chunks from 10 to 5000");
     }
 }
 

@@ -14,7 +14,7 @@ public static class ServeCommand
         var apiKey = new Option<string?>("--api-key") { Description = "API key callers send as X-API-Key (default: NBF_API_KEY, else a new key, printed)." };
         var incoming = new Option<string>("--incoming") { Description = "The container whose new blobs start runs ({notebook}/{file}).", DefaultValueFactory = _ => Api.Incoming.IncomingBlobs.Container };
         var command = new Command("serve", "Serve the Notebook Functions API, cron schedules and incoming/ blob arrivals on the local host.") { port, parallel, apiKey, incoming };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync("serve", async () =>
         {
             void Say(string text) => Console.Error.WriteLine($"nbf serve: {text}");
             var key = parse.GetValue(apiKey) ?? (Environment.GetEnvironmentVariable("NBF_API_KEY") is { Length: > 0 } fromEnv ? fromEnv : null);
@@ -35,7 +35,7 @@ public static class ServeCommand
             }
 
             return ExitCodes.Success;
-        });
+        }));
         return command;
     }
 }

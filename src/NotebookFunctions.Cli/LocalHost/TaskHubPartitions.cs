@@ -24,7 +24,7 @@ internal static class TaskHubPartitions
             var text = Environment.GetEnvironmentVariable(Setting);
             if (string.IsNullOrWhiteSpace(text)) return 4;
             if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= 16) return count;
-            throw new InvalidOperationException($"{Setting} is '{text}'; it must be a whole number from 1 to 16 (the partitions of a new task hub)");
+            throw new Orchestration.Runs.HostSettingException($"{Setting} is '{text}'; it must be a whole number from 1 to 16 (the partitions of a new task hub)");
         }
     }
 
