@@ -165,6 +165,11 @@ public sealed class Kernel : IAsyncDisposable
                     Info = shellReply.Task.Result.Content;
                     return;
                 }
+
+                // WhenAny does not throw: a cancelled delay comes back at once, every time. Without this the loop would
+                // spin sending probes as fast as it can once the start timed out or was cancelled (measured: nbf grew to
+                // 24 GB and was killed by the kernel's OOM killer).
+                timeoutCts.Token.ThrowIfCancellationRequested();
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -95,4 +95,25 @@ public sealed class KernelLifecycleTests
         Assert.Contains("exited during start-up", e.Message);
         Assert.Contains("No module named no_such_kernel_module", e.Message);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_start_that_times_out_or_is_cancelled_ends_at_once_and_does_not_spin(bool cancelled)
+    {
+        using var cancel = new CancellationTokenSource();
+        // Too short for any kernel to answer: the start must give up, not keep probing (it once spun to 24 GB).
+        var options = new KernelStartOptions { StartTimeout = cancelled ? TimeSpan.FromMinutes(5) : TimeSpan.FromMilliseconds(300), AllowFork = false };
+        if (cancelled) cancel.CancelAfter(TimeSpan.FromMilliseconds(300));
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+
+        var start = Kernel.StartAsync(TestExecution.Python, options, cancel.Token);
+        var ended = await Task.WhenAny(start, Task.Delay(TimeSpan.FromSeconds(20)));
+
+        Assert.Same(start, ended);
+        if (cancelled) await Assert.ThrowsAnyAsync<OperationCanceledException>(() => start);
+        else Assert.Contains("did not answer within", (await Assert.ThrowsAsync<KernelStartException>(() => start)).Message, StringComparison.Ordinal);
+        // A spinning loop allocates a probe per turn: hundreds of MB within the 20 s.
+        Assert.InRange(GC.GetTotalAllocatedBytes(precise: true) - before, 0, 64L << 20);
+    }
 }
