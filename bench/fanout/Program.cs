@@ -6,6 +6,7 @@ using Azure.Storage.Blobs;
 
 // bench/fanout: the durable fan-out against what people do today, side by side in one run (read the ratios).
 //   dotnet run -c Release --project bench/fanout -- [--megabytes 200] [--big-megabytes 1024] [--trivial-chunks 1000] [--skip-big] [--skip-trivial]
+//   dotnet run -c Release --project bench/fanout -- --only-trivial [--trivial-chunks 1000]   (per-chunk overhead only)
 //   dotnet run -c Release --project bench/fanout -- --map-reduce [--rounds 3] [--megabytes 200]   (map + reduce only)
 // Needs ./nbf built (./nbf --help), Azurite installed (scripts/azurite.sh install; nbf starts it), scripts/setup.sh --dev.
 
@@ -34,12 +35,20 @@ void Line(string text)
 Line($"# bench/fanout results, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
 Line(string.Empty);
 
+// --only-trivial: the per-chunk overhead alone (section 3), without generating or reading the 200 MB sample.
+var onlyTrivial = args.Contains("--only-trivial");
+
 // 1. 200 MB: nbf fan-out vs a sequential nbclient loop over the same pre-split files vs the plain-script floor.
 var csv = Path.Combine(data, $"sales-{megabytes}mb.csv");
-if (!File.Exists(csv)) Run(python, [generator, csv, "--megabytes", megabytes.ToString(CultureInfo.InvariantCulture)]);
-var half = Path.Combine(scratch, "halves");
-Run(python, [baselines, "split", csv, half, (megabytes / 2.0 + 0.5).ToString(CultureInfo.InvariantCulture)]);
-var halves = Directory.GetFiles(half).Order(StringComparer.Ordinal).ToArray();
+string[] halves = [];
+if (!onlyTrivial)
+{
+    if (!File.Exists(csv)) Run(python, [generator, csv, "--megabytes", megabytes.ToString(CultureInfo.InvariantCulture)]);
+    var half = Path.Combine(scratch, "halves");
+    Run(python, [baselines, "split", csv, half, (megabytes / 2.0 + 0.5).ToString(CultureInfo.InvariantCulture)]);
+    halves = Directory.GetFiles(half).Order(StringComparer.Ordinal).ToArray();
+}
+
 if (args.Contains("--map-reduce"))
 {
     await MapReduceAsync(Arg("--rounds", 3));
@@ -47,39 +56,44 @@ if (args.Contains("--map-reduce"))
     return 0;
 }
 
-var parts = Path.Combine(scratch, "parts");
-Run(python, [baselines, "split", csv, parts, "16"]);
-var partFiles = Directory.GetFiles(parts).Order(StringComparer.Ordinal).ToArray();
+if (!onlyTrivial) FanOutAgainstBaselines();
 
-var fanout = Measure(nbf, ["run", notebook, "--input", csv, "--split", "16MB", "--parallel", "2", "--run-id", $"bench-{Guid.NewGuid():N}"[..18]]);
-// The same with the input copied to storage first, as every local run did before inputs were read in place.
-var uploaded = Measure(nbf, ["run", notebook, "--input", csv, "--split", "16MB", "--parallel", "2", "--upload", "--run-id", $"bench-{Guid.NewGuid():N}"[..18]]);
-var loop = Measure(python, [baselines, "nbclient", notebook, Path.Combine(scratch, "loop"), .. partFiles]);
-var whole = Measure(python, [baselines, "script", notebook, csv, Path.Combine(scratch, "whole")]);
-var twoProcesses = MeasureTogether(halves.Select((h, i) => (python, new[] { baselines, "script", notebook, h, Path.Combine(scratch, $"half{i}") })).ToArray());
-
-Line($"## {megabytes} MB CSV ({partFiles.Length} chunks of 16 MB), the sample notebook");
-Line(string.Empty);
-Line("| contender | seconds | ratio |");
-Line("|---|---|---|");
-Line($"| (a) nbf run --split 16MB --parallel 2 (durable, Azurite, fresh kernel per chunk, the file read in place) | {fanout.Seconds:0.0} | 1.00× |");
-Line($"| (a-up) the same with --upload (the file copied to Azurite first, then read back by the chunks) | {uploaded.Seconds:0.0} | (a) is {uploaded.Seconds / fanout.Seconds:0.00}× faster |");
-Line($"| (b) nbclient over the pre-split files, one after another | {loop.Seconds:0.0} | (a) is {loop.Seconds / fanout.Seconds:0.00}× faster |");
-Line($"| (c) plain python3 script over the whole file | {whole.Seconds:0.0} | (a) / (c) = {fanout.Seconds / whole.Seconds:0.00}× |");
-Line($"| (c) plain python3 script over 2 halves in 2 processes | {twoProcesses:0.0} | (a) / (c2) = {fanout.Seconds / twoProcesses:0.00}× |");
-Line($"| nbf host process peak RSS | {fanout.PeakRssMb:0} MB | |");
-Line(string.Empty);
-
-// 2. Host memory does not grow with the input.
-if (!args.Contains("--skip-big"))
+void FanOutAgainstBaselines()
 {
-    var big = Path.Combine(data, $"sales-{bigMegabytes}mb.csv");
-    if (!File.Exists(big)) Run(python, [generator, big, "--megabytes", bigMegabytes.ToString(CultureInfo.InvariantCulture)]);
-    var bigRun = Measure(nbf, ["run", notebook, "--input", big, "--split", "16MB", "--parallel", "2", "--run-id", $"bench-{Guid.NewGuid():N}"[..18]]);
-    Line($"## {bigMegabytes} MB CSV: host memory");
+    var parts = Path.Combine(scratch, "parts");
+    Run(python, [baselines, "split", csv, parts, "16"]);
+    var partFiles = Directory.GetFiles(parts).Order(StringComparer.Ordinal).ToArray();
+
+    var fanout = Measure(nbf, ["run", notebook, "--input", csv, "--split", "16MB", "--parallel", "2", "--run-id", $"bench-{Guid.NewGuid():N}"[..18]]);
+    // The same with the input copied to storage first, as every local run did before inputs were read in place.
+    var uploaded = Measure(nbf, ["run", notebook, "--input", csv, "--split", "16MB", "--parallel", "2", "--upload", "--run-id", $"bench-{Guid.NewGuid():N}"[..18]]);
+    var loop = Measure(python, [baselines, "nbclient", notebook, Path.Combine(scratch, "loop"), .. partFiles]);
+    var whole = Measure(python, [baselines, "script", notebook, csv, Path.Combine(scratch, "whole")]);
+    var twoProcesses = MeasureTogether(halves.Select((h, i) => (python, new[] { baselines, "script", notebook, h, Path.Combine(scratch, $"half{i}") })).ToArray());
+
+    Line($"## {megabytes} MB CSV ({partFiles.Length} chunks of 16 MB), the sample notebook");
     Line(string.Empty);
-    Line($"nbf host process peak RSS {bigRun.PeakRssMb:0} MB over {bigRun.Seconds:0.0} s (the {megabytes} MB run peaked at {fanout.PeakRssMb:0} MB; kernels are separate processes).");
+    Line("| contender | seconds | ratio |");
+    Line("|---|---|---|");
+    Line($"| (a) nbf run --split 16MB --parallel 2 (durable, Azurite, fresh kernel per chunk, the file read in place) | {fanout.Seconds:0.0} | 1.00× |");
+    Line($"| (a-up) the same with --upload (the file copied to Azurite first, then read back by the chunks) | {uploaded.Seconds:0.0} | (a) is {uploaded.Seconds / fanout.Seconds:0.00}× faster |");
+    Line($"| (b) nbclient over the pre-split files, one after another | {loop.Seconds:0.0} | (a) is {loop.Seconds / fanout.Seconds:0.00}× faster |");
+    Line($"| (c) plain python3 script over the whole file | {whole.Seconds:0.0} | (a) / (c) = {fanout.Seconds / whole.Seconds:0.00}× |");
+    Line($"| (c) plain python3 script over 2 halves in 2 processes | {twoProcesses:0.0} | (a) / (c2) = {fanout.Seconds / twoProcesses:0.00}× |");
+    Line($"| nbf host process peak RSS | {fanout.PeakRssMb:0} MB | |");
     Line(string.Empty);
+
+    // 2. Host memory does not grow with the input.
+    if (!args.Contains("--skip-big"))
+    {
+        var big = Path.Combine(data, $"sales-{bigMegabytes}mb.csv");
+        if (!File.Exists(big)) Run(python, [generator, big, "--megabytes", bigMegabytes.ToString(CultureInfo.InvariantCulture)]);
+        var bigRun = Measure(nbf, ["run", notebook, "--input", big, "--split", "16MB", "--parallel", "2", "--run-id", $"bench-{Guid.NewGuid():N}"[..18]]);
+        Line($"## {bigMegabytes} MB CSV: host memory");
+        Line(string.Empty);
+        Line($"nbf host process peak RSS {bigRun.PeakRssMb:0} MB over {bigRun.Seconds:0.0} s (the {megabytes} MB run peaked at {fanout.PeakRssMb:0} MB; kernels are separate processes).");
+        Line(string.Empty);
+    }
 }
 
 // 3. Many tiny chunks: orchestration overhead per chunk.
