@@ -101,18 +101,8 @@ static async Task<int> CountAsync(TableClient table, string instanceId)
     return count;
 }
 
-static double PeakRssMb(int pid)
-{
-    try
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line[6..].Trim().Split(' ', '\t')[0], CultureInfo.InvariantCulture) / 1024;
-    }
-    catch (IOException)
-    {
-        return 0;
-    }
-}
+// The engine's own /proc reader (VmHWM), in MB.
+static double PeakRssMb(int pid) => (NotebookFunctions.Core.Kernels.ProcessMemory.PeakResidentBytes(pid) ?? 0) / 1048576.0;
 
 int Arg(string name, int fallback)
 {
