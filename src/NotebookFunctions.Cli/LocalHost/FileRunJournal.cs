@@ -5,7 +5,7 @@ using NotebookFunctions.Orchestration.Runs;
 namespace NotebookFunctions.Cli.LocalHost;
 
 /// <summary>
-/// The local host's run journal: one file per accepted run in ~/.nbf/journal/{task hub}/, written and flushed to disk
+/// The local host's run journal: one file per accepted run in ~/.nbf/journal/{storage}/{task hub}/, written and flushed to disk
 /// before the run is scheduled, so a run Azurite lost (killed within its save interval) is started again by the next
 /// nbf that runs chunks (resume, serve, run).
 /// </summary>
@@ -13,8 +13,9 @@ public sealed class FileRunJournal(string folder) : IRunJournal
 {
     private sealed record Entry(string RunId, RunRequest? Request, DateTimeOffset At, NotebookFunctions.Orchestration.Pipelines.PipelineRequest? Pipeline = null);
 
-    public static FileRunJournal ForTaskHub(string taskHub) =>
-        new(Path.Combine(AzuriteService.DataFolder, "..", "journal", taskHub));
+    /// <summary>One folder per storage and task hub: a run journaled against one storage is never restarted in another that has a hub of the same name.</summary>
+    public static FileRunJournal ForTaskHub(string storageKey, string taskHub) =>
+        new(Path.Combine(AzuriteService.DataFolder, "..", "journal", storageKey, taskHub));
 
     public async Task RecordAsync(string runId, RunStart start, CancellationToken cancellationToken)
     {

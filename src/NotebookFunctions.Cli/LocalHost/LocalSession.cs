@@ -34,7 +34,7 @@ public sealed class LocalSession : IAsyncDisposable
                 // Separate task hubs keep separate sets of runs (and let tests run side by side).
                 TaskHub = taskHub,
             }, cancellationToken);
-        return new LocalSession(storage, host, FileRunJournal.ForTaskHub(taskHub), taskHub);
+        return new LocalSession(storage, host, FileRunJournal.ForTaskHub(storage.Key, taskHub), taskHub);
     }
 
     public async ValueTask DisposeAsync()

@@ -7,10 +7,11 @@ namespace NotebookFunctions.Cli.LocalHost;
 /// </summary>
 public sealed class LocalStorage
 {
-    private LocalStorage(string connection, string described)
+    private LocalStorage(string connection, string described, string key)
     {
         Connection = connection;
         Described = described;
+        Key = key;
     }
 
     public string Connection { get; }
@@ -18,12 +19,18 @@ public sealed class LocalStorage
     /// <summary>Which storage, for people: "Azurite on 127.0.0.1", or the account NBF_STORAGE names (never its key).</summary>
     public string Described { get; }
 
+    /// <summary>
+    /// A folder-safe name for this storage ("azurite-10000", "st-mydata-blob-core-windows-net"): what keeps per-storage
+    /// state on this machine (the run journal) from being read against another storage under the same task hub name.
+    /// </summary>
+    public string Key { get; }
+
     public static async Task<LocalStorage> EnsureAsync(Action<string> say, CancellationToken cancellationToken = default)
     {
         var configured = Environment.GetEnvironmentVariable("NBF_STORAGE");
-        if (!string.IsNullOrWhiteSpace(configured)) return new LocalStorage(configured, $"storage account {AccountOf(configured)} (NBF_STORAGE)");
+        if (!string.IsNullOrWhiteSpace(configured)) return new LocalStorage(configured, $"storage account {AccountOf(configured)} (NBF_STORAGE)", $"st-{FolderSafe(EndpointOf(configured))}");
         await AzuriteService.StartAsync(say, cancellationToken);
-        return new LocalStorage(AzuriteService.ConnectionString, "Azurite on 127.0.0.1");
+        return new LocalStorage(AzuriteService.ConnectionString, "Azurite on 127.0.0.1", $"azurite-{AzuriteService.Ports[0]}");
     }
 
     /// <summary>The account's name from an account URL or a connection string's AccountName; "?" when neither says.</summary>
@@ -33,4 +40,17 @@ public sealed class LocalStorage
         if (connection.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase)) return "devstoreaccount1";
         return connection.Split(';').Select(p => p.Split('=', 2)).FirstOrDefault(p => p.Length == 2 && p[0].Trim().Equals("AccountName", StringComparison.OrdinalIgnoreCase))?[1] ?? "?";
     }
+
+    /// <summary>Where the account's blobs are (never its key): an account URL's host, a connection string's BlobEndpoint, or its account name and suffix.</summary>
+    private static string EndpointOf(string connection)
+    {
+        if (Uri.TryCreate(connection, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps) return uri.Host;
+        var parts = connection.Split(';').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
+        if (parts.TryGetValue("BlobEndpoint", out var endpoint)) return endpoint;
+        if (parts.ContainsKey("UseDevelopmentStorage")) return "devstoreaccount1-10000";
+        return $"{parts.GetValueOrDefault("AccountName", "unnamed")}.{parts.GetValueOrDefault("EndpointSuffix", "core.windows.net")}";
+    }
+
+    private static string FolderSafe(string text) =>
+        string.Concat(text.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')).Trim('-');
 }
