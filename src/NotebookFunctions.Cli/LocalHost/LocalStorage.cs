@@ -37,18 +37,28 @@ public sealed class LocalStorage
     private static string AccountOf(string connection)
     {
         if (Uri.TryCreate(connection, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps) return uri.Host.Split('.')[0];
-        if (connection.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase)) return "devstoreaccount1";
-        return connection.Split(';').Select(p => p.Split('=', 2)).FirstOrDefault(p => p.Length == 2 && p[0].Trim().Equals("AccountName", StringComparison.OrdinalIgnoreCase))?[1] ?? "?";
+        var parts = Parts(connection);
+        return parts.TryGetValue("UseDevelopmentStorage", out var development) && development.Equals("true", StringComparison.OrdinalIgnoreCase)
+            ? "devstoreaccount1"
+            : parts.GetValueOrDefault("AccountName", "?");
     }
 
     /// <summary>Where the account's blobs are (never its key): an account URL's host, a connection string's BlobEndpoint, or its account name and suffix.</summary>
     private static string EndpointOf(string connection)
     {
         if (Uri.TryCreate(connection, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps) return uri.Host;
-        var parts = connection.Split(';').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
+        var parts = Parts(connection);
         if (parts.TryGetValue("BlobEndpoint", out var endpoint)) return endpoint;
         if (parts.ContainsKey("UseDevelopmentStorage")) return "devstoreaccount1-10000";
         return $"{parts.GetValueOrDefault("AccountName", "unnamed")}.{parts.GetValueOrDefault("EndpointSuffix", "core.windows.net")}";
+    }
+
+    /// <summary>A connection string's "Name=value" pairs, names in any case (the last of a repeated name wins).</summary>
+    private static Dictionary<string, string> Parts(string connection)
+    {
+        var parts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in connection.Split(';').Select(p => p.Split('=', 2)).Where(p => p.Length == 2)) parts[pair[0].Trim()] = pair[1].Trim();
+        return parts;
     }
 
     private static string FolderSafe(string text) =>
