@@ -37,12 +37,14 @@ public sealed class KernelLifecycleTests
     public async Task Shutdown_ends_the_process_and_removes_the_connection_file()
     {
         var kernel = await Kernel.StartAsync(TestExecution.Python);
-        var connectionFiles = Directory.GetFiles(Path.GetTempPath(), "nbf-kernel-*.json").Length;
+        // The kernel's own file, asked of the kernel: other tests start kernels in parallel, so counting the folder's files is not a measure.
+        var connectionFile = (await RunAsync(kernel, "from ipykernel import get_connection_file\nprint(get_connection_file())")).Trim();
+        Assert.True(File.Exists(connectionFile), connectionFile);
 
         await kernel.DisposeAsync();
 
         Assert.False(kernel.IsAlive);
-        Assert.True(Directory.GetFiles(Path.GetTempPath(), "nbf-kernel-*.json").Length <= connectionFiles);
+        Assert.False(File.Exists(connectionFile), connectionFile);
     }
 
     [Fact]
