@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using NotebookFunctions.Core.Execution;
+using NotebookFunctions.Core.Kernels;
 using NotebookFunctions.Core.Notebooks;
 using NotebookFunctions.Core.Parameters;
 
@@ -93,6 +94,9 @@ public static class RunCommand
                 Console.Error.WriteLine($"nbf run: {memoryProblem}");
                 return ExitCodes.InvalidInput;
             }
+
+            // A plain run's kernel server starts now, so its imports overlap the checks and parameters below.
+            if (parse.GetValue(input) is null && connection.BaseUrl(parse) is null) WarmUpKernel(path, parse.GetValue(kernel));
 
             // A notebook with a credential in it never runs: the value would end up in outputs and history.
             if ((File.Exists(path) || parse.GetValue(input) is null) && ScanCommand.Refuse(path, "nbf run")) return ExitCodes.InvalidInput;
@@ -230,6 +234,18 @@ public static class RunCommand
     private static string PeakText(ExecutionResult result) =>
         result.PeakMemoryBytes is not { } peak ? string.Empty
         : $", peak {CellMemory.Megabytes(peak):0.#} MB{(result.MemoryLimitBytes is { } limit ? $" of {limit >> 20} MB limit" : string.Empty)}";
+
+    private static void WarmUpKernel(string path, string? kernelName)
+    {
+        try
+        {
+            Kernel.WarmUp(new KernelSpecFinder().Find(kernelName ?? NotebookReader.Read(path).KernelName));
+        }
+        catch (Exception e) when (e is NotebookFormatException or KernelStartException)
+        {
+            // The run itself reads the notebook and finds its kernel again, and says what is wrong.
+        }
+    }
 
     private static string DefaultOutputPath(string notebookPath)
     {

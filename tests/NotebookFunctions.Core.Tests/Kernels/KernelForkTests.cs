@@ -42,6 +42,17 @@ public sealed class KernelForkTests
     }
 
     [Fact]
+    public async Task A_forked_kernel_starts_without_the_debugger_and_jedi_yet_a_notebook_can_import_both()
+    {
+        await using var forked = await Kernel.StartAsync(TestExecution.Python);
+
+        // Tools of interactive front ends, left out of the start (Debian's ipykernel and IPython depend on both).
+        Assert.False(forked.Info["debugger"]?.GetValue<bool>() ?? false);
+        Assert.Equal("False False", await RunAsync(forked, "import sys; print('debugpy' in sys.modules, 'jedi' in sys.modules)"));
+        Assert.Equal("debugpy jedi", await RunAsync(forked, "import debugpy, jedi; print(debugpy.__name__, jedi.__name__)"));
+    }
+
+    [Fact]
     public async Task Two_forked_kernels_share_neither_secrets_nor_random_state()
     {
         const string draw = "import random, numpy; print(random.random(), numpy.random.rand())";
