@@ -9,7 +9,7 @@ using NotebookFunctions.Core.Chunks;
 // bench/bigrun: big fan-outs. (1) planning N blobs in per-blob mode (the planner nbf and the Functions app use),
 // against listing them alone; (2) a run of N trivial chunks (`nbf run --split 1` over N lines): wall time, chunks/s,
 // nbf's peak RSS, and the run's own orchestration history (rows in the task hub's history table) against its batches'.
-//   dotnet run -c Release --project bench/bigrun -- [--blobs 10000] [--chunks 10000] [--skip-plan] [--skip-run]
+//   dotnet run -c Release --project bench/bigrun -- [--blobs 10000] [--chunks 10000] [--skip-plan] [--skip-run] [--private-azurite]
 // Needs ./nbf built (./nbf --help) and Azurite listening (scripts/azurite.sh start).
 
 var blobs = Arg("--blobs", 10000);
@@ -18,7 +18,18 @@ var here = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "
 var root = Path.GetFullPath(Path.Combine(here, "..", ".."));
 var nbf = Path.Combine(root, ".tools", "nbf", "nbf");
 if (!File.Exists(nbf)) Fail($"nbf not built at {nbf}: run ./nbf --help once first");
-const string Storage = "UseDevelopmentStorage=true";
+// --private-azurite: an Azurite of the bench's own, on free ports with an empty data folder (nbf's way of starting a
+// second local storage), stopped and removed at the end: a shared one's data folder holds every task hub it ever
+// served, and its speed falls with them.
+string? privateData = null;
+if (args.Contains("--private-azurite"))
+{
+    privateData = Directory.CreateTempSubdirectory("nbf-bigrun-azurite-").FullName;
+    Environment.SetEnvironmentVariable("NBF_AZURITE_DATA", privateData);
+    Environment.SetEnvironmentVariable("NBF_AZURITE_PORTS", string.Join(',', Enumerable.Range(0, 3).Select(_ => FreePort())));
+}
+
+var Storage = (await NotebookFunctions.Cli.LocalHost.LocalStorage.EnsureAsync(Console.Error.WriteLine)).Connection;
 var service = new BlobServiceClient(Storage);
 var report = new StringBuilder();
 void Line(string text)
@@ -76,7 +87,17 @@ if (!args.Contains("--skip-run"))
     _ = process.StandardOutput.ReadToEndAsync();
     var stderr = process.StandardError.ReadToEndAsync();
     double peak = 0;
-    while (!process.WaitForExit(500)) peak = Math.Max(peak, PeakRssMb(process.Id));
+    // RSS now and then (VmRSS), to tell a peak from growth: one sample per minute.
+    var timeline = new List<string>();
+    var nextSample = TimeSpan.FromMinutes(1);
+    while (!process.WaitForExit(500))
+    {
+        peak = Math.Max(peak, PeakRssMb(process.Id));
+        if (clock.Elapsed < nextSample) continue;
+        nextSample += TimeSpan.FromMinutes(1);
+        timeline.Add(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalMinutes:0}m {(NotebookFunctions.Core.Kernels.ProcessMemory.ResidentBytes(process.Id) ?? 0) / 1048576.0:0}"));
+    }
+
     var seconds = clock.Elapsed.TotalSeconds;
     if (process.ExitCode != 0) Fail($"nbf run exited {process.ExitCode}: {(await stderr)[^Math.Min(2000, (await stderr).Length)..]}");
     var runs = service.GetBlobContainerClient("runs");
@@ -86,8 +107,15 @@ if (!args.Contains("--skip-run"))
     var runEvents = await CountAsync(history, runId);
     var batchEvents = await CountAsync(history, $"{runId}@batch-0");
     Line(string.Create(CultureInfo.InvariantCulture, $"run of {chunks} trivial chunks (--split 1 --parallel 2): {manifest["status"]} in **{seconds:0.0} s, {chunks / seconds:0.00} chunks/s**; merged rows {merged} of {chunks}; nbf peak RSS **{peak:0} MB** (target < 400 MB)"));
+    Line($"nbf RSS (MB) by minute: {string.Join(", ", timeline)}");
     Line(string.Create(CultureInfo.InvariantCulture, $"history rows: the run's own {runEvents}, its first batch's {batchEvents} (a run in one orchestration holds two or more per chunk: {2 * chunks}+)"));
     Directory.Delete(scratch, recursive: true);
+}
+
+if (privateData is not null)
+{
+    await NotebookFunctions.Cli.LocalHost.AzuriteService.StopAsync(CancellationToken.None);
+    Directory.Delete(privateData, recursive: true);
 }
 
 Directory.CreateDirectory(Path.Combine(here, "results"));
@@ -108,6 +136,13 @@ int Arg(string name, int fallback)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+static int FreePort()
+{
+    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    listener.Start();
+    return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
 }
 
 static void Fail(string message)

@@ -8,6 +8,7 @@ using Azure.Storage.Blobs;
 //   dotnet run -c Release --project bench/fanout -- [--megabytes 200] [--big-megabytes 1024] [--trivial-chunks 1000] [--skip-big] [--skip-trivial]
 //   dotnet run -c Release --project bench/fanout -- --only-trivial [--trivial-chunks 1000]   (per-chunk overhead only)
 //   dotnet run -c Release --project bench/fanout -- --map-reduce [--rounds 3] [--megabytes 200]   (map + reduce only)
+//   dotnet run -c Release --project bench/fanout -- --headline [--rounds 3]   (input in storage and in place vs the floor)
 // Needs ./nbf built (./nbf --help), Azurite installed (scripts/azurite.sh install; nbf starts it), scripts/setup.sh --dev.
 
 var megabytes = Arg("--megabytes", 200);
@@ -47,6 +48,13 @@ if (!onlyTrivial)
     var half = Path.Combine(scratch, "halves");
     Run(python, [baselines, "split", csv, half, (megabytes / 2.0 + 0.5).ToString(CultureInfo.InvariantCulture)]);
     halves = Directory.GetFiles(half).Order(StringComparer.Ordinal).ToArray();
+}
+
+if (args.Contains("--headline"))
+{
+    await HeadlineAsync(Arg("--rounds", 3));
+    await WriteReportAsync();
+    return 0;
 }
 
 if (args.Contains("--map-reduce"))
@@ -129,10 +137,7 @@ async Task MapReduceAsync(int rounds)
 {
     var blobs = new BlobServiceClient("UseDevelopmentStorage=true").GetBlobContainerClient("runs");
     // (a0): the same notebook without metadata.notebook_functions.reduce, so what the reduce adds shows as (a) − (a0).
-    var mapOnly = Path.Combine(Directory.CreateDirectory(Path.Combine(scratch, "map-only")).FullName, "sales_analysis.ipynb");
-    var json = JsonNode.Parse(await File.ReadAllTextAsync(notebook))!;
-    json["metadata"]!.AsObject().Remove("notebook_functions");
-    await File.WriteAllTextAsync(mapOnly, json.ToJsonString());
+    var mapOnly = await MapOnlyNotebookAsync();
     // The reference: whole-file totals summed in integer cents (untimed).
     var exactCsv = Path.Combine(scratch, "exact.csv");
     Run(python, [baselines, "exact", csv, exactCsv]);
@@ -228,6 +233,66 @@ async Task MapReduceAsync(int rounds)
         ? $"Totals: every round's (a) totals_by_region.csv, (c2+r) and (c) equal the whole-file totals summed in integer cents, to the cent ({exact.Count} regions; orders, units, revenue)."
         : $"Totals DIFFER from the whole-file totals in integer cents ({string.Join(", ", exact.Select(t => $"{t.Key} {t.Value}"))}): {string.Join(" | ", mismatches)}");
     Line(string.Empty);
+}
+
+// 5. The headline (issue 17): the map over data already in storage (the production case) and over the local file read
+// in place, against the 2-process floor, rounds interleaved. The map alone on both sides: the floor runs no reduce.
+async Task HeadlineAsync(int rounds)
+{
+    var mapOnly = await MapOnlyNotebookAsync();
+    // The 200 MB in storage once, as a team's data would be: uploaded here untimed, then read by every (s) round.
+    var container = new BlobServiceClient("UseDevelopmentStorage=true").GetBlobContainerClient("bench-input");
+    await container.CreateIfNotExistsAsync();
+    var blob = container.GetBlobClient($"sales-{megabytes}mb/sales.csv");
+    if (!await blob.ExistsAsync() || (await blob.GetPropertiesAsync()).Value.ContentLength != new FileInfo(csv).Length)
+        await blob.UploadAsync(csv, overwrite: true);
+
+    var contenders = new[] { "s", "l", "c2", "c" };
+    var seconds = contenders.ToDictionary(c => c, _ => new List<double>());
+    var rss = contenders.ToDictionary(c => c, _ => new List<double>());
+    var stamp = DateTime.UtcNow.ToString("MMddHHmmss", CultureInfo.InvariantCulture);
+    for (var round = 0; round < rounds; round++)
+    {
+        foreach (var contender in contenders.Skip(round % contenders.Length).Concat(contenders.Take(round % contenders.Length)))
+        {
+            (double Seconds, double PeakRssMb) run = contender switch
+            {
+                "s" => Measure(nbf, ["run", mapOnly, "--input", $"bench-input/sales-{megabytes}mb/", "--split", "16MB", "--parallel", "2", "--run-id", $"hs{stamp}-{round}"]),
+                "l" => Measure(nbf, ["run", mapOnly, "--input", csv, "--split", "16MB", "--parallel", "2", "--run-id", $"hl{stamp}-{round}"]),
+                "c2" => (MeasureTogether(halves.Select((h, i) => (python, new[] { baselines, "script", notebook, h, Path.Combine(scratch, $"hh{i}") })).ToArray()), 0),
+                _ => Measure(python, [baselines, "script", notebook, csv, Path.Combine(scratch, "hw")]),
+            };
+            seconds[contender].Add(run.Seconds);
+            rss[contender].Add(run.PeakRssMb);
+            Console.Error.WriteLine($"round {round}: {contender} {run.Seconds:0.0} s");
+        }
+    }
+
+    string Ratios(List<double> x, List<double> y) => string.Join(", ", x.Zip(y, (u, v) => (u / v).ToString("0.00", CultureInfo.InvariantCulture)));
+    string Each(List<double> list) => string.Join(", ", list.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture)));
+    var floor = Median(seconds["c2"]);
+    Line($"## Headline: {megabytes} MB, map only, `--split 16MB --parallel 2`; {rounds} rounds interleaved, medians");
+    Line(string.Empty);
+    Line("| contender | seconds, median (each round) | vs (c2) floor (each round) |");
+    Line("|---|---|---|");
+    Line($"| (s) nbf run, the input already in storage (`--input container/prefix`) | {Median(seconds["s"]):0.0} ({Each(seconds["s"])}) | **{Median(seconds["s"]) / floor:0.00}×** ({Ratios(seconds["s"], seconds["c2"])}) |");
+    Line($"| (l) nbf run, the local file read in place | {Median(seconds["l"]):0.0} ({Each(seconds["l"])}) | **{Median(seconds["l"]) / floor:0.00}×** ({Ratios(seconds["l"], seconds["c2"])}) |");
+    Line($"| (c2) plain python3 over 2 halves in 2 processes (the floor) | {floor:0.0} ({Each(seconds["c2"])}) | 1.00× |");
+    Line($"| (c) plain python3 over the whole file | {Median(seconds["c"]):0.0} ({Each(seconds["c"])}) | {Median(seconds["c"]) / floor:0.00}× |");
+    Line($"| nbf host peak RSS, (s) / (l) | {Median(rss["s"]):0} / {Median(rss["l"]):0} MB | |");
+    Line(string.Empty);
+    Line($"Load average at the end: {LoadAverage()}.");
+    Line(string.Empty);
+}
+
+// The sample notebook without metadata.notebook_functions.reduce: the map alone.
+async Task<string> MapOnlyNotebookAsync()
+{
+    var mapOnly = Path.Combine(Directory.CreateDirectory(Path.Combine(scratch, "map-only")).FullName, "sales_analysis.ipynb");
+    var json = JsonNode.Parse(await File.ReadAllTextAsync(notebook))!;
+    json["metadata"]!.AsObject().Remove("notebook_functions");
+    await File.WriteAllTextAsync(mapOnly, json.ToJsonString());
+    return mapOnly;
 }
 
 // region,orders,units,revenue -> region: (orders, units, revenue); revenue as a decimal, so 1.5 and 1.50 are one value.
