@@ -171,3 +171,5 @@ output AZURE_KEY_VAULT_URI string = vault.outputs.uri
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output API_URL string = 'https://${app.outputs.defaultHostName}/api'
 output WEB_APP_URL string = 'https://${app.outputs.defaultHostName}/app/'
+// The redirect URI of browser sign-in is built from it (infra/scripts/entra-sign-in.sh).
+output AZURE_FUNCTION_APP_HOST_NAME string = app.outputs.defaultHostName

@@ -157,7 +157,8 @@ resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-
 // "roles" claim to X-MS-CLIENT-PRINCIPAL, where RoleAuthorizationMiddleware checks them. A browser without a session
 // is sent to the sign-in page (the web app at /app/ then needs no token handling of its own); API callers send a
 // bearer token, and one without a valid token never reaches the app. The app registration must list
-// https://<host>/.auth/login/aad/callback as a web redirect URI and issue ID tokens (README: "The web app").
+// https://<host>/.auth/login/aad/callback as a web redirect URI and issue ID tokens: the postprovision hook sees to
+// both (infra/scripts/entra-sign-in.sh), as the host name is known only once this site exists.
 resource auth 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(apiClientId)) {
   parent: site
   name: 'authsettingsV2'

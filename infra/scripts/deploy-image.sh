@@ -1,5 +1,5 @@
 #!/usr/bin/env sh
-# azd postprovision hook: builds the worker image (Dockerfile: the app plus its pinned kernel) in the registry,
+# Postprovision step (postprovision.sh): builds the worker image (Dockerfile: the app plus its pinned kernel) in the registry,
 # points the Function App at it (pulled with the managed identity), and remembers it for the next provision.
 set -eu
 tag="$(git rev-parse --short=12 HEAD 2>/dev/null || date +%Y%m%d%H%M%S)"

@@ -38,6 +38,7 @@ public static class ApiHost
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedHostLifetime>();
         var app = builder.Build();
+        app.UseResponseHeaders();
         app.UseProblemResponses();
         app.UseRouting();
         new ApiKeyAccess(apiKeys, sessions).UseIn(app);

@@ -15,6 +15,8 @@ public static class AppHost
     {
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.ConfigureFunctionsWebApplication();
+        // In order: the headers first, so the gate's refusals carry them too.
+        builder.UseMiddleware<ResponseHeadersMiddleware>();
         builder.UseMiddleware<RoleAuthorizationMiddleware>();
         builder.Services
             .AddApplicationInsightsTelemetryWorkerService()

@@ -152,6 +152,27 @@ public sealed class NotebookPublishTests
     }
 
     [Fact]
+    public async Task A_notebook_refused_for_credentials_still_shows_its_lint_warnings_when_published_and_when_checked()
+    {
+        await using var api = await ApiHarness.StartAsync();
+        var name = ApiHarness.NewName("leaklint");
+        // No parameters cell (a lint warning) and a hardcoded key (a finding): both are the publisher's to fix.
+        var text = ApiHarness.NotebookText(null, "key = 'AKIAIOSFODNN7EXAMPLE'");
+
+        var (published, publishProblem) = await api.PublishAsync(name, text);
+        var (checkedOnly, checkProblem) = await api.PublishAsync($"{name}?dryRun=true", text);
+
+        foreach (var (response, problem) in new[] { (published, publishProblem), (checkedOnly, checkProblem) })
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            Assert.Equal("aws-access-key-id", problem["findings"]!.AsArray().Single()!["rule"]!.GetValue<string>());
+            var warning = Assert.Single(problem["warnings"]!.AsArray())!;
+            Assert.Equal("no-parameters-cell", warning["code"]!.GetValue<string>());
+            Assert.Contains("parameters", warning["message"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
     public async Task Oversized_broken_and_misnamed_notebooks_get_problem_details_naming_the_fault()
     {
         await using var api = await ApiHarness.StartAsync(new ApiOptions { MaxNotebookBytes = 4096 });

@@ -27,9 +27,11 @@ public sealed class ToolingTests
         Assert.Equal("bicep", Scalar(azure, "infra", "provider"));
         Assert.True(File.Exists(Repository.PathOf(Path.Combine(Scalar(azure, "infra", "path"), Scalar(azure, "infra", "module") + ".bicep"))));
         var main = Repository.Read("infra/main.bicep");
-        foreach (var hook in new[] { "preprovision", "postprovision" })
+        var hooks = new[] { "preprovision", "postprovision" }.Select(hook => Scalar(azure, "hooks", hook, "posix", "run")).ToList();
+        // A hook may run steps of its own, each a script beside it ("$here/step.sh").
+        var steps = hooks.SelectMany(hook => Regex.Matches(Repository.Read(hook), @"""\$here/(?<step>[\w-]+\.sh)""").Select(m => $"{Path.GetDirectoryName(hook)}/{m.Groups["step"].Value}")).ToList();
+        foreach (var script in hooks.Concat(steps))
         {
-            var script = Scalar(azure, "hooks", hook, "posix", "run");
             Assert.True(File.Exists(Repository.PathOf(script)), script);
             Assert.True((File.GetUnixFileMode(Repository.PathOf(script)) & UnixFileMode.UserExecute) != 0, $"{script} is not executable");
             foreach (Match output in Regex.Matches(Repository.Read(script), @"\$\{?(AZURE_[A-Z_]+|API_URL)\}?"))
@@ -44,6 +46,8 @@ public sealed class ToolingTests
         Assert.Contains("${API_CLIENT_ID}", parameters);
         Assert.Contains("azd env set API_CLIENT_ID", Repository.Read("infra/scripts/entra-app.sh"));
         Assert.Contains("azd env set SERVICE_API_IMAGE_NAME", Repository.Read("infra/scripts/deploy-image.sh"));
+        // After provisioning: browser sign-in on the registration (it needs the host), then the image.
+        Assert.Equal(new[] { "infra/scripts/entra-sign-in.sh", "infra/scripts/deploy-image.sh" }, steps);
         Assert.Contains("${SERVICE_API_IMAGE_NAME}", parameters);
     }
 

@@ -47,14 +47,15 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options, Ca
         // Requirements that are not requirements would only fail its first run: refused now, naming the entry.
         NotebookRequirements.Of(notebook, name);
         NotebookMemoryLimit.Of(notebook, name);
+        // Linted before the scan refuses it: a publisher fixing the credentials sees the lint warnings in the same answer.
+        var warnings = NotebookLinter.Lint(notebook);
         var findings = SecretScanner.Scan(notebook);
         if (findings.Count > 0)
         {
             throw new ApiException(422, "Hardcoded credentials", $"notebook '{name}' contains {findings.Count} hardcoded credential(s); use secrets (names in the run request, values from Key Vault) instead. First: {findings[0]}",
-                new Dictionary<string, object?> { ["notebook"] = name, ["findings"] = findings.Select(FindingJson).ToList() });
+                new Dictionary<string, object?> { ["notebook"] = name, ["findings"] = findings.Select(FindingJson).ToList(), ["warnings"] = Warnings(warnings) });
         }
 
-        var warnings = NotebookLinter.Lint(notebook);
         var description = NotebookDescription.Of(notebook);
         List<object>? testsRun = null;
         if (requireTests)

@@ -105,12 +105,18 @@ public sealed class RunsApi(Azure.Storage.Blobs.BlobServiceClient blobs, ApiOpti
     {
         // Opened before answering, so an unknown file is still a problem document; then streamed, never held whole.
         var content = await Service(client).OpenFileAsync(id, path, request.HttpContext.RequestAborted);
-        return Results.Stream(content, ContentTypeOf(path), Path.GetFileName(path));
+        ResponseHeaders.AsDownload(request.HttpContext.Response, Path.GetFileName(path));
+        return Results.Stream(content, ContentTypeOf(path));
     });
 
     /// <summary>GET /api/runs/{id}/chunks/{index}/notebook: the executed notebook of one chunk (error annotated if it failed).</summary>
     public Task<IResult> ChunkNotebookAsync(HttpRequest request, DurableTaskClient client, string id, int index) => ApiProblems.GuardAsync(request, async () =>
-        Results.Text(await Service(client).ChunkNotebookAsync(id, index, request.HttpContext.RequestAborted), "application/x-ipynb+json", System.Text.Encoding.UTF8));
+    {
+        var notebook = await Service(client).ChunkNotebookAsync(id, index, request.HttpContext.RequestAborted);
+        // Its outputs are the notebook's: a download, as the run's files are.
+        ResponseHeaders.AsDownload(request.HttpContext.Response, $"{id}-chunk-{index}.ipynb");
+        return Results.Text(notebook, "application/x-ipynb+json", System.Text.Encoding.UTF8);
+    });
 
     /// <summary>GET /api/runs/{id}/chunks/{index}/view[?code=show]: the executed notebook of one chunk as a page (code folded unless asked).</summary>
     public Task<IResult> ChunkNotebookPageAsync(HttpRequest request, DurableTaskClient client, string id, int index) => ApiProblems.GuardAsync(request, async () =>

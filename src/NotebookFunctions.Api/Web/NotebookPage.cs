@@ -40,13 +40,12 @@ public static class NotebookPage
         </html>
         """;
 
-    /// <summary>The headers every page of the web app gets: its policy, no sniffing, no framing, no referrer leaving it.</summary>
+    /// <summary>The headers every page of the web app gets: its policy, no framing, no referrer leaving it (and, as every response, no sniffing: <see cref="ResponseHeaders"/>).</summary>
     /// <param name="response">The page's response.</param>
     /// <param name="policy">Its Content-Security-Policy: this page's (no script at all) unless another page of the app gives its own.</param>
     public static void SecureHeaders(HttpResponse response, string? policy = null)
     {
         response.Headers.ContentSecurityPolicy = policy ?? ContentSecurityPolicy;
-        response.Headers.XContentTypeOptions = "nosniff";
         response.Headers.XFrameOptions = "DENY";
         response.Headers["Referrer-Policy"] = "no-referrer";
     }

@@ -36,7 +36,6 @@ public static class WebApp
     public static IResult Serve(HttpContext context, string? path)
     {
         var response = context.Response;
-        response.Headers.XContentTypeOptions = "nosniff";
         path ??= string.Empty;
         if (path.Length == 0 || path == "index.html")
         {

@@ -46,9 +46,17 @@ public sealed class ParameterSchema
             ["kind"] = p.Kind.ToString().ToLowerInvariant(),
             // Set by the run for every chunk (input_path, output_dir, ...): a caller never gives it.
             ["reserved"] = ReservedParameters.Names.Contains(p.Name),
-            ["defaultValue"] = Language == "python" && PythonLiteral.TryParse(p.Default, out var value) ? value : null,
+            ["defaultValue"] = DefaultValue(p),
         }).ToArray()),
     };
+
+    /// <summary>The default as the JSON value a form prefills: a literal's value, a date call's ISO text (what a date is sent as), else none.</summary>
+    private JsonNode? DefaultValue(NotebookParameter parameter)
+    {
+        if (Language != "python") return null;
+        if (PythonDateCall.Read(parameter.Default) is { } date) return JsonValue.Create(date.Iso);
+        return PythonLiteral.TryParse(parameter.Default, out var value) ? value : null;
+    }
 
     /// <summary>A schema as <see cref="ToJson"/> wrote it (what the API serves), for typing values against a notebook not at hand.</summary>
     public static ParameterSchema FromJson(JsonObject json) => new(

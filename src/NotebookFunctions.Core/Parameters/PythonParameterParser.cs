@@ -55,7 +55,7 @@ public static partial class PythonParameterParser
                 help = typeComment.Groups["help"].Value.Trim();
             }
 
-            var typeName = string.IsNullOrEmpty(annotation) ? ParameterTypes.InferFromLiteral(value) : annotation;
+            var typeName = !string.IsNullOrEmpty(annotation) ? annotation : PythonDateCall.Read(value)?.TypeName ?? ParameterTypes.InferFromLiteral(value);
             parameters.Add(new NotebookParameter(firstMatch.Groups["name"].Value, typeName, value, help, startLine + 1));
         }
 
