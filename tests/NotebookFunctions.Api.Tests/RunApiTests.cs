@@ -228,6 +228,54 @@ public sealed class RunApiTests
     }
 
     [Fact]
+    public async Task While_a_run_goes_on_a_failed_chunk_shows_its_cell_and_exception_beside_a_chunk_still_running()
+    {
+        await using var api = await ApiHarness.StartAsync();
+        var name = ApiHarness.NewName("midrun");
+        var release = Path.Combine(Directory.CreateTempSubdirectory("nbf-midrun-").FullName, "release");
+        await api.PublishAsync(name, ApiHarness.NotebookText(
+            $"release = {Python(release)}\ninput_path = 'x'\noutput_dir = 'o'\nchunk_index = 0",
+            "import os, time",
+            "if chunk_index == 0:\n    raise LookupError('chunk 0 has no rate')",
+            "while not os.path.exists(release):\n    time.sleep(0.1)"));
+        var input = await ApiHarness.UploadInputAsync("part-0.csv", Csv);
+        await input.GetBlobClient("part-1.csv").UploadAsync(BinaryData.FromString(Csv));
+        var (_, started) = await api.SendAsync(HttpMethod.Post, "/api/runs", new
+        {
+            notebook = name,
+            input = new { container = input.Name, prefix = "part-", mode = "perBlob" },
+            onChunkFailure = "continue",
+            maxAttempts = 1,
+            maxParallelChunks = 2,
+        });
+        var id = started["id"]!.GetValue<string>();
+        JsonObject run = [];
+        try
+        {
+            // Chunk 0 fails at once; chunk 1 waits for the release file, so the run goes on until the test lets it end.
+            for (var i = 0; i < 300 && !(Status(run, 0) == "failed" && Status(run, 1) == "running"); i++)
+            {
+                await Task.Delay(200);
+                run = (await api.SendAsync(HttpMethod.Get, $"/api/runs/{id}")).Body;
+            }
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(release, "go");
+        }
+
+        var ended = await api.WaitForRunAsync(id);
+
+        Assert.True(Status(run, 0) == "failed" && Status(run, 1) == "running", $"never saw chunk 0 failed beside chunk 1 running: {run.ToJsonString()}");
+        Assert.Equal("Running", run["status"]!.GetValue<string>());
+        var error = run["chunks"]![0]!["error"]!;
+        Assert.Equal((3, "c1", "LookupError", "chunk 0 has no rate"), (error["cellIndex"]!.GetValue<int>(), error["cellId"]!.GetValue<string>(), error["eName"]!.GetValue<string>(), error["eValue"]!.GetValue<string>()));
+        Assert.Equal("CompletedWithFailures", ended["status"]!.GetValue<string>());
+    }
+
+    private static string? Status(JsonObject run, int chunk) => (run["chunks"] as JsonArray)?.FirstOrDefault(c => c!["index"]!.GetValue<int>() == chunk)?["status"]?.GetValue<string>();
+
+    [Fact]
     public async Task Cancel_stops_a_running_run()
     {
         await using var api = await ApiHarness.StartAsync();
@@ -236,14 +284,14 @@ public sealed class RunApiTests
         var input = await ApiHarness.UploadInputAsync("sales.csv", Csv);
         var (_, started) = await api.SendAsync(HttpMethod.Post, "/api/runs", RunBody(name, input.Name, new { }));
         var id = started["id"]!.GetValue<string>();
-        JsonArray? chunks = null;
-        for (var i = 0; i < 50 && chunks is null; i++)
+        string? chunkStatus = null;
+        for (var i = 0; i < 150 && chunkStatus != "running"; i++)
         {
             await Task.Delay(200);
-            chunks = (await api.SendAsync(HttpMethod.Get, $"/api/runs/{id}")).Body["chunks"] as JsonArray;
+            chunkStatus = ((await api.SendAsync(HttpMethod.Get, $"/api/runs/{id}")).Body["chunks"] as JsonArray)?.Single()!["status"]!.GetValue<string>();
         }
 
-        Assert.Equal("waiting or running", chunks!.Single()!["status"]!.GetValue<string>());
+        Assert.Equal("running", chunkStatus);
 
         var (cancel, body) = await api.SendAsync(HttpMethod.Post, $"/api/runs/{id}/cancel");
 

@@ -194,6 +194,25 @@ public sealed class WebAppApiTests
     }
 
     [Fact]
+    public async Task The_notebook_page_is_told_the_run_defaults_a_request_that_leaves_them_out_gets()
+    {
+        await using var api = await ApiHarness.StartAsync();
+        var name = ApiHarness.NewName("defaults");
+        await api.PublishAsync(name, ApiHarness.NotebookText("input_path = 'x'\noutput_dir = 'o'", "print(1)"));
+
+        var (_, notebook) = await api.SendAsync(HttpMethod.Get, $"/api/notebooks/{name}");
+        var shown = notebook["runDefaults"]!;
+        var applied = Orchestration.Runs.RunValidator.Shape(new Orchestration.Runs.RunSubmission { Notebook = name, Input = new Orchestration.Runs.InputSubmission { Container = "inputs", Prefix = "x" } });
+
+        Assert.Equal(applied.MaxParallelChunks, shown["maxParallelChunks"]!.GetValue<int>());
+        Assert.Equal(applied.Retry.MaxAttempts, shown["maxAttempts"]!.GetValue<int>());
+        Assert.Equal(applied.Input.TargetChunkBytes, Core.Chunks.ByteSizes.Parse(shown["input"]!["chunkSize"]!.GetValue<string>()));
+        Assert.Equal(applied.Input.MaxChunks, shown["input"]!["maxChunks"]!.GetValue<int>());
+        Assert.Equal(applied.Input.Mode, Enum.Parse<Core.Chunks.ChunkMode>(shown["input"]!["mode"]!.GetValue<string>(), ignoreCase: true));
+        Assert.Equal(applied.OnChunkFailure, Enum.Parse<Orchestration.Models.FailurePolicy>(shown["onChunkFailure"]!.GetValue<string>(), ignoreCase: true));
+    }
+
+    [Fact]
     public async Task A_schedule_preview_gives_the_next_five_occurrences_in_words_in_the_zone()
     {
         await using var api = await ApiHarness.StartAsync();

@@ -26,6 +26,15 @@ public sealed class WebAppBrowserTests
         return root.ToJsonString();
     }
 
+    /// <summary>The notebook as saved after its cells were run bottom-up (what the publish lint warns of).</summary>
+    private static string RunOutOfOrder(string notebookText)
+    {
+        var root = JsonNode.Parse(notebookText)!.AsObject();
+        var code = root["cells"]!.AsArray().OfType<JsonObject>().Where(c => c["cell_type"]!.GetValue<string>() == "code").ToList();
+        for (var i = 0; i < code.Count; i++) code[i]["execution_count"] = code.Count - i;
+        return root.ToJsonString();
+    }
+
     private static async Task<bool> PwnedAsync(IPage page) =>
         (await page.EvaluateAsync<JsonElement>("() => typeof window.pwned")).GetString() != "undefined";
 
@@ -41,9 +50,9 @@ public sealed class WebAppBrowserTests
         var leak = Path.Combine(folder, "leak.ipynb");
         await File.WriteAllTextAsync(leak, ApiHarness.NotebookText("bucket = 'x'", "s3_key = 'AKIAIOSFODNN7EXAMPLE'"));
         var clean = Path.Combine(folder, "report.ipynb");
-        await File.WriteAllTextAsync(clean, WithDescription(
+        await File.WriteAllTextAsync(clean, RunOutOfOrder(WithDescription(
             ApiHarness.NotebookText("region = 'north'  # the region to report on\ninput_path = 'x'\noutput_dir = 'o'", "print(region)"),
-            "# Sales report\nTotals per region <img src=x onerror=\"window.pwned = 1\">"));
+            "# Sales report\nTotals per region <img src=x onerror=\"window.pwned = 1\">")));
 
         var shell = await page.Context.APIRequest.GetAsync(new Uri(api.Http.BaseAddress!, "/app/").ToString());
         await page.GotoAsync(new Uri(api.Http.BaseAddress!, "/app/#/publish").ToString());
@@ -59,6 +68,7 @@ public sealed class WebAppBrowserTests
         await page.ClickAsync("button:text('Check')");
         await page.WaitForSelectorAsync("text=Ready to publish");
         var parameters = await page.TextContentAsync("#check ul");
+        var warnings = await page.TextContentAsync("#warnings");
         await Browser.ScreenshotAsync(page, "webapp-publish-checked");
         await page.ClickAsync("#publish");
         await page.WaitForURLAsync($"**/app/#/notebooks/{name}");
@@ -70,7 +80,19 @@ public sealed class WebAppBrowserTests
         await page.PressAsync("#search", "Enter");
         await Browser.WaitForAsync(page, $"caption:text('{name}')", "webapp-catalog");
         var row = await page.TextContentAsync($"tr:has(a:text-is('{name}'))");
+        var stackedOnDesktop = await page.Locator($"tr:has(a:text-is('{name}')) .narrow").IsVisibleAsync();
         await Browser.ScreenshotAsync(page, "webapp-catalog");
+
+        // On a phone the wide columns give way: the entry's description, version and date sit under its name.
+        var phone = await browser.SignInAsync(api.Http.BaseAddress!, sessions, [NotebookRoles.Reader]);
+        await phone.GotoAsync(new Uri(api.Http.BaseAddress!, "/app/#/").ToString());
+        await phone.FillAsync("#search", name);
+        await phone.PressAsync("#search", "Enter");
+        await Browser.WaitForAsync(phone, $"caption:text('{name}')", "webapp-catalog-phone");
+        var entry = phone.Locator($"tr:has(a:text-is('{name}'))");
+        var phoneDescription = await entry.Locator(".narrow-description").IsVisibleAsync() ? await entry.Locator(".narrow-description").TextContentAsync() : null;
+        var phoneVersion = await entry.Locator(".narrow-version").IsVisibleAsync() ? await entry.Locator(".narrow-version").TextContentAsync() : null;
+        await Browser.ScreenshotAsync(phone, "webapp-catalog-phone");
 
         Assert.Equal(WebApp.ContentSecurityPolicy, shell.Headers["content-security-policy"]);
         Assert.Contains("cell 1", finding);
@@ -78,6 +100,10 @@ public sealed class WebAppBrowserTests
         Assert.Contains("hardcoded credential", refusal);
         Assert.True(publishDisabled);
         Assert.Contains("region (str) = 'north' · the region to report on", parameters);
+        Assert.Contains("out-of-order", warnings);
+        Assert.False(stackedOnDesktop);
+        Assert.Equal("Sales report: Totals per region <img src=x onerror=\"window.pwned = 1\">", phoneDescription);
+        Assert.Matches(@"^latest [0-9a-f]{12} · published \S", phoneVersion);
         Assert.Contains($"Published {name} version", published);
         Assert.Contains("Sales report: Totals per region <img src=x onerror=\"window.pwned = 1\">", row);
         Assert.Contains("never run", row);
@@ -85,7 +111,7 @@ public sealed class WebAppBrowserTests
     }
 
     [Fact]
-    public async Task A_runner_fixes_a_wrong_value_at_its_field_by_keyboard_alone_and_sees_the_run_complete_with_its_results()
+    public async Task A_runner_starts_from_the_defaults_fixes_wrong_values_at_their_fields_by_keyboard_uploads_the_input_and_sees_the_results()
     {
         var sessions = new WebSessions();
         await using var api = await ApiHarness.StartAsync(sessions: sessions);
@@ -95,41 +121,45 @@ public sealed class WebAppBrowserTests
             "import os, base64\nimport pandas as pd\nfrom IPython.display import display, Image\ndf = pd.read_csv(input_path)\n" +
             "summary = df.groupby('region', as_index=False)['amount'].sum().sort_values('amount', ascending=False).head(top)\n" +
             "summary.to_csv(os.path.join(output_dir, 'summary.csv'), index=False)\ndisplay(summary)",
-            $"display(Image(data=base64.b64decode('{Png}')))"));
-        var input = await ApiHarness.UploadInputAsync("sales.csv", Sales);
+            $"display(Image(data=base64.b64decode('{Png}')))",
+            "print('report day', day, 'weights', weights)"));
+        var upload = Path.Combine(Directory.CreateTempSubdirectory("nbf-upload-").FullName, "sales.csv");
+        await File.WriteAllTextAsync(upload, Sales);
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.SignInAsync(api.Http.BaseAddress!, sessions, [NotebookRoles.Reader, NotebookRoles.Runner]);
+        var runRequests = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (request.Method == "POST" && request.Url.EndsWith("/api/runs", StringComparison.Ordinal)) runRequests.Add(request.PostData ?? string.Empty);
+        };
         await page.GotoAsync(new Uri(api.Http.BaseAddress!, $"/app/#/notebooks/{name}").ToString());
         await page.WaitForSelectorAsync("#p-top");
         await Browser.ScreenshotAsync(page, "webapp-run-form");
-        File.WriteAllText(Path.Combine(Browser.Artifacts, "form.html"), await page.ContentAsync());
         var kinds = await page.EvaluateAsync<string[]>("() => ['p-region', 'p-top', 'p-include_tax', 'p-day', 'p-weights'].map(id => document.getElementById(id)).map(e => e.type || e.tagName)");
+        var shown = await page.EvaluateAsync<string[]>(
+            "() => [['p-region', 'value'], ['p-top', 'value'], ['p-include_tax', 'checked'], ['p-day', 'value'], ['p-weights', 'value'], ['chunkSize', 'value'], ['chunkSize', 'placeholder'], ['parallel', 'value'], ['parallel', 'placeholder'], ['onFailure', 'value']].map(([id, what]) => String(document.getElementById(id)[what]))");
         var help = await page.TextContentAsync("#p-top-help");
 
         // Keyboard only, from the top of the page: every stop on the way is labelled.
         var unlabelled = new List<string>();
-        async Task TabToAsync(string id)
-        {
-            for (var i = 0; i < 60; i++)
-            {
-                await page.Keyboard.PressAsync("Tab");
-                var (focused, labelled) = await FocusAsync(page);
-                if (!labelled) unlabelled.Add(focused);
-                if (focused == id) return;
-            }
-
-            Assert.Fail($"Tab never reached #{id}");
-        }
-
-        await TabToAsync("p-top");
+        await TabToAsync(page, "p-top", unlabelled);
         await page.Keyboard.PressAsync("Control+A");
         await page.Keyboard.TypeAsync("2.5");
-        await TabToAsync("in-container");
+        await TabToAsync(page, "p-day", unlabelled);
+        await page.FillAsync("#p-day", "2026-02-03");
+        await TabToAsync(page, "p-weights", unlabelled);
         await page.Keyboard.PressAsync("Control+A");
-        await page.Keyboard.TypeAsync(input.Name);
-        await TabToAsync("in-prefix");
-        await page.Keyboard.TypeAsync("sales.csv");
-        await TabToAsync("run-submit");
+        await page.Keyboard.TypeAsync("[3, 4");
+        await page.WaitForSelectorAsync("#p-weights-error:not(:empty)");
+        var jsonError = await page.TextContentAsync("#p-weights-error");
+        var jsonInvalid = await page.GetAttributeAsync("#p-weights", "aria-invalid");
+        await page.Keyboard.TypeAsync("]");
+        var jsonErrorAfterFix = await page.TextContentAsync("#p-weights-error");
+        await TabToAsync(page, "in-source", unlabelled);
+        await page.Keyboard.PressAsync("ArrowDown");
+        await page.WaitForSelectorAsync("#in-file", new() { State = WaitForSelectorState.Visible });
+        await page.SetInputFilesAsync("#in-file", upload);
+        await TabToAsync(page, "run-submit", unlabelled);
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForSelectorAsync("#p-top-error:not(:empty)");
         var fieldError = await page.TextContentAsync("#p-top-error");
@@ -139,9 +169,11 @@ public sealed class WebAppBrowserTests
 
         await page.Keyboard.PressAsync("Control+A");
         await page.Keyboard.TypeAsync("2");
-        await TabToAsync("run-submit");
+        await TabToAsync(page, "run-submit", unlabelled);
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync("**/app/#/runs/*");
+        await page.WaitForSelectorAsync("#run-page");
+        var focusOnRunPage = await WaitForFocusAsync(page, "view");
         await Browser.WaitForAsync(page, "#run-status .status.Completed", "webapp-run", 120_000);
         await Browser.WaitForAsync(page, "table.final", "webapp-run-table");
         var finalTable = await page.TextContentAsync("table.final");
@@ -156,15 +188,31 @@ public sealed class WebAppBrowserTests
         await page.WaitForSelectorAsync(".nb-html table");
         var image = await page.IsVisibleAsync("img.nb-image");
         var htmlTable = await page.TextContentAsync(".nb-html table");
+        var printed = await page.TextContentAsync("body");
         await Browser.ScreenshotAsync(page, "webapp-executed-notebook");
 
         Assert.Equal(["text", "number", "checkbox", "date", "textarea"], kinds);
+        // The notebook's defaults in its fields; the run's own defaults shown (the API's), not filled in.
+        Assert.Equal(["north", "3", "false", "2026-01-01", "[1,2]", "", "default 64MB", "", "default 4", "failFast"], shown);
         Assert.Equal("how many regions to keep", help);
         Assert.Empty(unlabelled);
+        Assert.Contains("not valid JSON", jsonError);
+        Assert.Equal("true", jsonInvalid);
+        Assert.Equal(string.Empty, jsonErrorAfterFix);
         Assert.Contains("top", fieldError);
         Assert.Contains("int", fieldError);
         Assert.Equal("p-top", focusAfterError);
         Assert.Equal("true", invalid);
+        Assert.True(focusOnRunPage, "the run page's content did not get focus after the route change");
+        // Sent: what the person changed, the uploaded file as the input, and none of the run defaults.
+        var sent = JsonNode.Parse(runRequests[^1])!;
+        Assert.Equal(2, runRequests.Count);
+        Assert.Equal("""{"top":2,"day":"2026-02-03","weights":[3,4]}""", sent["parameters"]!.ToJsonString());
+        Assert.Equal("uploads", sent["input"]!["container"]!.GetValue<string>());
+        Assert.EndsWith("/sales.csv", sent["input"]!["prefix"]!.GetValue<string>());
+        Assert.Null(sent["input"]!["chunkSize"]);
+        Assert.Null(sent["maxParallelChunks"]);
+        Assert.Null(sent["onChunkFailure"]);
         Assert.Contains("north", finalTable);
         Assert.Contains("12", finalTable);
         Assert.DoesNotContain("south", finalTable); // top = 2 kept north (12) and east (7)
@@ -172,6 +220,7 @@ public sealed class WebAppBrowserTests
         Assert.Contains("manifest.json", files);
         Assert.True(image);
         Assert.Contains("east", htmlTable);
+        Assert.Contains("report day 2026-02-03 weights [3, 4]", printed);
     }
 
     [Fact]
@@ -264,24 +313,45 @@ public sealed class WebAppBrowserTests
     }
 
     [Fact]
-    public async Task Cancel_from_the_run_page_stops_the_run_s_kernel()
+    public async Task The_run_page_shows_a_failed_chunk_beside_running_ones_keeps_focus_on_Cancel_across_polls_and_Cancel_stops_both_kernels()
     {
         var sessions = new WebSessions();
         await using var api = await ApiHarness.StartAsync(sessions: sessions);
         var name = ApiHarness.NewName("sleepy");
-        var pidFile = Path.Combine(Directory.CreateTempSubdirectory("nbf-cancel-").FullName, "kernel.pid");
+        var pids = Directory.CreateTempSubdirectory("nbf-cancel-").FullName;
         await api.PublishAsync(name, ApiHarness.NotebookText(
-            $"pid_file = {JsonSerializer.Serialize(pidFile)}\ninput_path = 'x'\noutput_dir = 'o'",
-            "import os, time\nopen(pid_file, 'w').write(str(os.getpid()))\ntime.sleep(300)"));
-        var input = await ApiHarness.UploadInputAsync("sales.csv", Sales);
-        var (_, started) = await api.SendAsync(HttpMethod.Post, "/api/runs", new { notebook = name, input = new { container = input.Name, prefix = "sales.csv" }, maxAttempts = 1 });
+            $"pid_dir = {JsonSerializer.Serialize(pids)}\ninput_path = 'x'\noutput_dir = 'o'\nchunk_index = 0",
+            "import os, time",
+            "if chunk_index == 0:\n    raise ValueError('chunk 0 refuses')",
+            "open(os.path.join(pid_dir, f'{chunk_index}.pid'), 'w').write(str(os.getpid()))\ntime.sleep(300)"));
+        var input = await ApiHarness.UploadInputAsync("part-0.csv", Sales);
+        foreach (var part in new[] { "part-1.csv", "part-2.csv" }) await input.GetBlobClient(part).UploadAsync(BinaryData.FromString(Sales));
+        // Two kernels at once: chunk 0 fails at once, then chunks 1 and 2 sleep side by side.
+        var (_, started) = await api.SendAsync(HttpMethod.Post, "/api/runs", new { notebook = name, input = new { container = input.Name, prefix = "part-", mode = "perBlob" }, maxAttempts = 1, maxParallelChunks = 2, onChunkFailure = "continue" });
         var id = started["id"]!.GetValue<string>();
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.SignInAsync(api.Http.BaseAddress!, sessions, [NotebookRoles.Reader, NotebookRoles.Runner]);
         await page.GotoAsync(new Uri(api.Http.BaseAddress!, $"/app/#/runs/{id}").ToString());
-        for (var i = 0; i < 300 && !File.Exists(pidFile); i++) await Task.Delay(200);
-        var pid = int.Parse(await File.ReadAllTextAsync(pidFile));
-        var runningBefore = Directory.Exists($"/proc/{pid}");
+        var pidFiles = new[] { Path.Combine(pids, "1.pid"), Path.Combine(pids, "2.pid") };
+        for (var i = 0; i < 300 && !pidFiles.All(File.Exists); i++) await Task.Delay(200);
+        var kernels = await Task.WhenAll(pidFiles.Select(async f => int.Parse(await File.ReadAllTextAsync(f))));
+        var runningBefore = kernels.All(pid => Directory.Exists($"/proc/{pid}"));
+
+        // While the run goes on: chunk 0 failed (its cell and exception listed), chunks 1 and 2 running.
+        await Browser.WaitForAsync(page, "a.chunk.failed", "webapp-run-failing");
+        await Browser.WaitForAsync(page, "#chunk-grid span.chunk.running:nth-child(3)", "webapp-run-running");
+        var chunkStates = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('#chunk-grid .chunk')].map(c => c.getAttribute('aria-label'))");
+        var failure = await page.TextContentAsync("#failures li");
+        var status = await page.TextContentAsync("#run-status");
+        await Browser.ScreenshotAsync(page, "webapp-run-failed-while-running");
+
+        // Keyboard: Cancel keeps focus while the page is polled twice, and the failure listed is not redrawn (nor announced again).
+        await TabToAsync(page, "cancel", []);
+        await page.EvaluateAsync("() => { document.querySelector('#failures li').dataset.seen = 'yes'; }");
+        for (var poll = 0; poll < 2; poll++) await page.WaitForResponseAsync(r => r.Url.EndsWith($"/api/runs/{id}", StringComparison.Ordinal) && r.Request.Method == "GET", new() { Timeout = 15_000 });
+        await page.WaitForTimeoutAsync(100);
+        var (focusAfterPolls, _) = await FocusAsync(page);
+        var failureKept = await page.EvaluateAsync<string?>("() => document.querySelector('#failures li').dataset.seen || null");
 
         string? question = null;
         page.Dialog += async (_, dialog) =>
@@ -289,15 +359,104 @@ public sealed class WebAppBrowserTests
             question = dialog.Message;
             await dialog.AcceptAsync();
         };
-        await page.ClickAsync("#cancel");
+        // By keyboard where focus stayed; else by a click, so that the kernels stop before the test fails.
+        if (focusAfterPolls == "cancel") await page.Keyboard.PressAsync("Enter");
+        else await page.ClickAsync("#cancel");
         await page.WaitForSelectorAsync("#run-status .status.Cancelled", new() { Timeout = 60_000 });
-        for (var i = 0; i < 75 && Directory.Exists($"/proc/{pid}"); i++) await Task.Delay(200);
+        for (var i = 0; i < 75 && kernels.Any(pid => Directory.Exists($"/proc/{pid}")); i++) await Task.Delay(200);
         await Browser.ScreenshotAsync(page, "webapp-cancelled");
 
         Assert.True(runningBefore);
+        Assert.Equal(["chunk 0: failed", "chunk 1: running", "chunk 2: running"], chunkStates);
+        Assert.Contains("Chunk 0: ValueError: chunk 0 refuses in cell 3 (c1)", failure);
+        Assert.Equal("Running", status);
+        Assert.Equal("cancel", focusAfterPolls);
+        Assert.Equal("yes", failureKept);
         Assert.Contains("Cancel this run?", question);
-        Assert.False(Directory.Exists($"/proc/{pid}"), $"kernel {pid} still runs after the cancel");
+        Assert.All(kernels, pid => Assert.False(Directory.Exists($"/proc/{pid}"), $"kernel {pid} still runs after the cancel"));
         Assert.Equal(0, await page.Locator("#cancel").CountAsync());
+    }
+
+    [Fact]
+    public async Task A_schedule_s_server_errors_land_at_their_fields_and_editing_starts_from_its_current_values()
+    {
+        var sessions = new WebSessions();
+        await using var api = await ApiHarness.StartAsync(sessions: sessions);
+        var name = ApiHarness.NewName("nightly");
+        await api.PublishAsync(name, ApiHarness.NotebookText("top = 3\ninput_path = 'x'\noutput_dir = 'o'", "print(top)"));
+        var input = await ApiHarness.UploadInputAsync("sales.csv", Sales);
+        var schedule = ApiHarness.NewName("s");
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.SignInAsync(api.Http.BaseAddress!, sessions, Everyone, desktop: true);
+        await page.GotoAsync(new Uri(api.Http.BaseAddress!, "/app/#/schedules").ToString());
+        await page.FillAsync("#s-name", schedule);
+        await page.FillAsync("#s-cron", "30 5 * * *");
+        await page.FillAsync("#s-zone", "Europe/Paris");
+        await page.FillAsync("#s-notebook", name);
+        await page.FillAsync("#s-params", """{"top": "many"}""");
+        await page.FillAsync("#s-in-container", input.Name);
+        await page.FillAsync("#s-in-prefix", "sales.csv");
+
+        await page.ClickAsync("#s-save");
+        await page.WaitForSelectorAsync("#s-params-error:not(:empty)");
+        var parameterError = await page.TextContentAsync("#s-params-error");
+        var (focusAfterParameterError, _) = await FocusAsync(page);
+        await page.FillAsync("#s-params", """{"top": 2}""");
+        await page.FillAsync("#s-in-prefix", "nothing-here/");
+        await page.ClickAsync("#s-save");
+        await page.WaitForSelectorAsync("#s-in-prefix-error:not(:empty)");
+        var prefixError = await page.TextContentAsync("#s-in-prefix-error");
+        var general = await page.TextContentAsync("form [role=alert].error");
+        await Browser.ScreenshotAsync(page, "webapp-schedule-errors");
+        await page.FillAsync("#s-in-prefix", "sales.csv");
+        await page.ClickAsync("#s-save");
+        await page.WaitForSelectorAsync($"#edit-{schedule}");
+
+        await page.ClickAsync($"#edit-{schedule}");
+        var editing = await page.EvaluateAsync<string[]>(
+            "() => ['s-name', 's-cron', 's-zone', 's-notebook', 's-params', 's-in-container', 's-in-prefix'].map(id => document.getElementById(id).value).concat([String(document.getElementById('s-name').readOnly), String(document.getElementById('s-enabled').checked), document.activeElement.id])");
+        await page.FillAsync("#s-cron", "45 5 * * *");
+        await page.ClickAsync("#s-save");
+        await page.WaitForSelectorAsync("td:text('45 5 * * *')");
+        var (_, stored) = await api.SendAsync(HttpMethod.Get, "/api/schedules");
+        var saved = stored["schedules"]!.AsArray().Single(x => x!["name"]!.GetValue<string>() == schedule)!;
+        await api.SendAsync(HttpMethod.Delete, $"/api/schedules/{schedule}");
+
+        Assert.Contains("top", parameterError);
+        Assert.Equal("s-params", focusAfterParameterError);
+        Assert.Contains("no blob", prefixError);
+        Assert.Equal(string.Empty, general);
+        Assert.Equal([schedule, "30 5 * * *", "Europe/Paris", name, """{"top":2}""", input.Name, "sales.csv", "true", "true", "s-cron"], editing);
+        Assert.Equal("45 5 * * *", saved["cron"]!.GetValue<string>());
+        Assert.Equal(2, saved["run"]!["parameters"]!["top"]!.GetValue<int>());
+    }
+
+    /// <summary>Presses Tab until the element with this id has focus, noting every unlabelled control passed on the way.</summary>
+    private static async Task TabToAsync(IPage page, string id, List<string> unlabelled)
+    {
+        for (var i = 0; i < 60; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            var (focused, labelled) = await FocusAsync(page);
+            if (!labelled) unlabelled.Add(focused);
+            if (focused == id) return;
+        }
+
+        Assert.Fail($"Tab never reached #{id}");
+    }
+
+    /// <summary>Whether the element with this id gets focus within a few seconds.</summary>
+    private static async Task<bool> WaitForFocusAsync(IPage page, string id)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync("id => document.activeElement && document.activeElement.id === id", id, new() { Timeout = 5_000 });
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     private static async Task<(string Id, bool Labelled)> FocusAsync(IPage page)

@@ -10,12 +10,14 @@ internal sealed class ServeProcess : IAsyncDisposable
     public const string Collection = "nbf serve";
 
     private readonly Process _process;
-    private readonly Task<string> _stderr;
+    private readonly Task _stderr;
+    private readonly List<string> _stderrLines;
 
-    private ServeProcess(Process process, Task<string> stderr, int port, string apiKey, string taskHub)
+    private ServeProcess(Process process, Task stderr, List<string> stderrLines, int port, string apiKey, string taskHub)
     {
         _process = process;
         _stderr = stderr;
+        _stderrLines = stderrLines;
         Port = port;
         ApiKey = apiKey;
         TaskHub = taskHub;
@@ -42,10 +44,29 @@ internal sealed class ServeProcess : IAsyncDisposable
         var apiKey = $"key-{Guid.NewGuid():N}";
         var hub = $"nbfv{Guid.NewGuid():N}"[..16];
         var process = NbfProcess.Start(new Dictionary<string, string> { ["NBF_TASK_HUB"] = hub, ["NBF_API_KEY"] = apiKey }, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--incoming", $"incoming-{Guid.NewGuid():N}"[..24]);
-        var stderr = process.StandardError.ReadToEndAsync();
+        // Read as it is written (what nbf serve tells a person, such as its sign-in link, comes before it exits).
+        var lines = new List<string>();
+        var stderr = Task.Run(async () =>
+        {
+            while (await process.StandardError.ReadLineAsync() is { } line)
+                lock (lines) lines.Add(line);
+        });
         var listening = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90));
         Assert.Equal($"listening http://127.0.0.1:{port}/", listening);
-        return new ServeProcess(process, stderr, port, apiKey, hub);
+        return new ServeProcess(process, stderr, lines, port, apiKey, hub);
+    }
+
+    /// <summary>The first line nbf serve wrote to stderr that matches, waiting for it up to <paramref name="timeout"/>.</summary>
+    public async Task<string> WaitForStderrLineAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            lock (_stderrLines)
+                if (_stderrLines.FirstOrDefault(match) is { } line) return line;
+            Assert.True(DateTime.UtcNow < deadline && !_process.HasExited, $"nbf serve wrote no such line; its stderr: {string.Join('\n', _stderrLines)}");
+            await Task.Delay(50);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -61,7 +82,7 @@ internal sealed class ServeProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
         }
 
-        _ = await _stderr;
+        await _stderr;
         _process.Dispose();
     }
 

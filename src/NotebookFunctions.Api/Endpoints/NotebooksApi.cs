@@ -142,6 +142,8 @@ public sealed class NotebooksApi(BlobServiceClient blobs, ApiOptions options, Ca
             // As stored at publish (bounded work there); derived again only for versions published before descriptions were kept.
             description = versions.FirstOrDefault(v => v.Version == version)?.Description ?? NotebookDescription.Of(notebook),
             schema = ParameterSchema.Infer(notebook).ToJson(),
+            // What a run of it gets for what a request leaves out: the run form shows these instead of holding its own.
+            runDefaults = Orchestration.Runs.RunDefaults.Json,
         }, ApiJson.Options);
     });
 

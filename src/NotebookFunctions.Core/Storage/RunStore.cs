@@ -24,6 +24,10 @@ public sealed class RunStore(BlobServiceClient service)
     public async Task UploadTextAsync(string blobName, string text, CancellationToken cancellationToken = default) =>
         await Container.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(text), new BlobUploadOptions { HttpHeaders = Headers(blobName) }, cancellationToken);
 
+    /// <summary>Uploads text with metadata set in the same write, so a reader never sees the blob without it.</summary>
+    public async Task UploadTextAsync(string blobName, string text, IDictionary<string, string> metadata, CancellationToken cancellationToken = default) =>
+        await Container.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(text), new BlobUploadOptions { HttpHeaders = Headers(blobName), Metadata = metadata }, cancellationToken);
+
     public async Task UploadStreamAsync(string blobName, Stream content, CancellationToken cancellationToken = default) =>
         await Container.GetBlobClient(blobName).UploadAsync(content, new BlobUploadOptions { HttpHeaders = Headers(blobName) }, cancellationToken);
 
@@ -92,6 +96,15 @@ public sealed class RunStore(BlobServiceClient service)
         var blobs = new List<(string Name, long Size)>();
         await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
             blobs.Add((item.Name, item.Properties.ContentLength ?? 0));
+        return blobs;
+    }
+
+    /// <summary>Blob names under a prefix with their metadata (keys compared without case), in name order: one listing, no reads.</summary>
+    public async Task<Dictionary<string, IReadOnlyDictionary<string, string>>> ListWithMetadataAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        var blobs = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        await foreach (var item in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Metadata }, cancellationToken))
+            blobs[item.Name] = new Dictionary<string, string>(item.Metadata ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
         return blobs;
     }
 

@@ -43,6 +43,12 @@ public static class StorageLayout
 
     public static string ChunkFilesPrefix(string runId, int index) => $"{ChunkPrefix(runId, index)}files/";
 
+    /// <summary>
+    /// Written when an attempt at a chunk starts (its attempt number in metadata): beside the chunk's record, not in
+    /// it, so clearing the record for a retry's outputs never makes a running chunk look as if it were waiting.
+    /// </summary>
+    public static string ChunkStartedBlob(string runId, int index) => $"{runId}/chunks/{index}.started";
+
     public static string ResultsPrefix(string runId) => $"{runId}/results/";
 
     /// <summary>A pipeline step's own run record, the same shape as a run's: runs/{pipelineRunId}/steps/{step}/.</summary>

@@ -43,6 +43,8 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
         var work = ChunkWorkFolders.Create(chunk.Index);
         try
         {
+            // Marks the chunk running for the run's view (until this attempt's notebook records how it ended).
+            await new RunStore(blobs).UploadTextAsync(StorageLayout.ChunkStartedBlob(runId, chunk.Index), string.Empty, Runs.ChunkOutcomeMetadata.Started(input.Attempt));
             var inputDir = Directory.CreateDirectory(Path.Combine(work, "input")).FullName;
             var outputDir = Directory.CreateDirectory(Path.Combine(work, "output")).FullName;
             var (inputPath, inputSha256) = await ChunkDownloader.FetchAsync(blobs, chunk, inputDir, CancellationToken.None);
@@ -68,6 +70,7 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
                 NotebookBlob = StorageLayout.ChunkNotebookBlob(runId, chunk.Index),
                 FilesPrefix = StorageLayout.ChunkFilesPrefix(runId, chunk.Index),
                 CaptureEnvironment = input.CaptureEnvironment,
+                Attempt = input.Attempt,
             });
             return new ChunkResult
             {

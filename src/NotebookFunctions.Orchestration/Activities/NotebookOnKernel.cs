@@ -41,6 +41,9 @@ public sealed record KernelWork
     public required string FilesPrefix { get; init; }
 
     public bool CaptureEnvironment { get; init; }
+
+    /// <summary>Which attempt this is (1 for the first): recorded with the outcome, so a view tells a retry from its failed predecessor.</summary>
+    public int Attempt { get; init; } = 1;
 }
 
 /// <summary>What <see cref="NotebookOnKernel"/> stored: the outcome, the files, and the error already redacted.</summary>
@@ -79,13 +82,14 @@ public sealed class NotebookOnKernel(BlobServiceClient blobs, NotebookExecutor e
         }, watcher.Token);
 
         foreach (var file in Directory.EnumerateFiles(work.OutputDir, "*", SearchOption.AllDirectories)) await redactor.RedactFileAsync(file);
-        var store = new RunStore(blobs);
-        await store.DeletePrefixAsync(work.RecordPrefix);
-        await store.UploadTextAsync(work.NotebookBlob, redactor.RedactNotebook(result.Notebook).ToText());
-        var files = await store.UploadDirectoryAsync(work.FilesPrefix, work.OutputDir);
         var failure = result.Failure;
         var error = failure is null ? null
             : new ChunkError(failure.Kind.ToString(), failure.CellIndex, failure.CellId, failure.ExecutionCount, redactor.Redact(failure.EName), redactor.Redact(failure.EValue));
+        var store = new RunStore(blobs);
+        await store.DeletePrefixAsync(work.RecordPrefix);
+        // Files first, the notebook last: once a view sees the notebook's outcome, the chunk's record is complete.
+        var files = await store.UploadDirectoryAsync(work.FilesPrefix, work.OutputDir);
+        await store.UploadTextAsync(work.NotebookBlob, redactor.RedactNotebook(result.Notebook).ToText(), Runs.ChunkOutcomeMetadata.Finished(work.Attempt, error));
         return new KernelWorkOutcome(result, files, error);
     }
 

@@ -65,11 +65,12 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
         if (RunViewBuilder.IsPipeline(state)) return RunViewBuilder.Pipeline(state, detail: true);
         var manifest = await _runs.DownloadTextAsync(StorageLayout.ManifestBlob(runId), cancellationToken) is { } text ? JsonNode.Parse(text) as JsonObject : null;
         ChunkPlan? plan = null;
-        IReadOnlySet<string> stored = new HashSet<string>();
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> stored = new Dictionary<string, IReadOnlyDictionary<string, string>>();
         if (manifest is null && !state.IsCompleted && await _runs.DownloadTextAsync(StorageLayout.PlanBlob(runId), cancellationToken) is { } planText)
         {
             plan = JsonSerializer.Deserialize<ChunkPlan>(planText);
-            stored = (await _runs.ListAsync($"{runId}/chunks/", cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            // One listing with metadata tells each chunk's state: started markers and the outcomes on executed notebooks.
+            stored = await _runs.ListWithMetadataAsync($"{runId}/chunks/", cancellationToken);
         }
 
         var view = RunViewBuilder.Detail(state, manifest, plan, stored);

@@ -97,8 +97,8 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
             Version = submission.Version ?? string.Empty,
             Parameters = parameters,
             Input = input,
-            MaxParallelChunks = submission.MaxParallelChunks ?? 4,
-            Retry = new ChunkRetryPolicy(MaxAttempts: submission.MaxAttempts ?? 2),
+            MaxParallelChunks = submission.MaxParallelChunks ?? RunDefaults.MaxParallelChunks,
+            Retry = new ChunkRetryPolicy(MaxAttempts: submission.MaxAttempts ?? RunDefaults.MaxAttempts),
             OnChunkFailure = submission.OnChunkFailure?.ToLowerInvariant() switch
             {
                 null or "failfast" or "fail-fast" => FailurePolicy.FailFast,
@@ -285,7 +285,7 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
             "whole" => ChunkMode.Whole,
             var other => throw RunRefusalException.Invalid($"'input.mode' is '{other}'; use 'split', 'perBlob' or 'whole'", "input.mode"),
         };
-        long target = 64L * 1024 * 1024;
+        long target = RunDefaults.ChunkBytes;
         if (input.ChunkSize is not null)
         {
             try
@@ -306,7 +306,7 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
             Glob = input.Glob,
             Mode = mode,
             TargetChunkBytes = target,
-            MaxChunks = input.MaxChunks ?? 10_000,
+            MaxChunks = input.MaxChunks ?? RunDefaults.MaxChunks,
             ExactBlob = input.ExactBlob,
             AllowEmpty = input.AllowEmpty,
             Folders = input.Folders,

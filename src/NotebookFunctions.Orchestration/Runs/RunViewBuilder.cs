@@ -96,7 +96,7 @@ internal static class RunViewBuilder
     };
 
     /// <summary>The full view: the summary, the outcome, and every chunk (from the manifest, else from the plan).</summary>
-    public static RunView Detail(OrchestrationMetadata state, JsonObject? manifest, ChunkPlan? plan, IReadOnlySet<string> storedBlobs)
+    public static RunView Detail(OrchestrationMetadata state, JsonObject? manifest, ChunkPlan? plan, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> storedBlobs)
     {
         var result = Output(state);
         var id = state.InstanceId;
@@ -104,12 +104,13 @@ internal static class RunViewBuilder
         if (result is null && state.RuntimeStatus == OrchestrationRuntimeStatus.Failed) error = state.FailureDetails?.ErrorMessage;
         else if (result is null && state.RuntimeStatus == OrchestrationRuntimeStatus.Terminated) error = Read(() => state.ReadOutputAs<string>()) ?? "cancelled";
 
-        return Summary(state, Input(state), result) with
+        var summary = Summary(state, Input(state), result);
+        return summary with
         {
             Result = result,
             Error = error,
             Notifications = result?.Notifications,
-            Chunks = manifest?["chunks"] is JsonArray chunks ? FromManifest(id, chunks) : plan is null ? null : InFlight(id, plan, storedBlobs),
+            Chunks = manifest?["chunks"] is JsonArray chunks ? FromManifest(id, chunks) : plan is null ? null : InFlight(id, plan, storedBlobs, summary.Progress),
             EnvironmentChanged = manifest?["environment_changed"] is JsonObject drift ? EnvironmentDrift.Note(drift) : null,
             Links = Links(id, detail: true) with { ReducePage = result?.Reduce is null ? null : $"/api/runs/{id}/reduce/view" },
         };
@@ -133,15 +134,39 @@ internal static class RunViewBuilder
         };
     }).ToList();
 
-    private static List<ChunkView> InFlight(string id, ChunkPlan plan, IReadOnlySet<string> storedBlobs) => plan.Chunks.Select(c => new ChunkView
+    /// <summary>
+    /// Each chunk of a run that goes on: succeeded or failed (with cell and exception) once an attempt stored its
+    /// notebook, running from the moment an attempt starts (a retry too), waiting before that. A chunk whose activity
+    /// itself failed stored no notebook: the run's progress names it among its failures.
+    /// </summary>
+    private static List<ChunkView> InFlight(string id, ChunkPlan plan, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> stored, RunProgress? progress)
     {
-        Index = c.Index,
-        Status = storedBlobs.Contains(StorageLayout.ChunkNotebookBlob(id, c.Index)) ? "executed" : "waiting or running",
-        Blob = $"{c.Container}/{c.Blob}",
-        Offset = c.Offset,
-        Length = c.Length,
-        Notebook = $"/api/runs/{id}/chunks/{c.Index}/notebook",
-    }).ToList();
+        var failures = (progress?.Failures ?? []).GroupBy(f => f.Index).ToDictionary(g => g.Key, g => g.Last());
+        return plan.Chunks.Select(c =>
+        {
+            var notebook = stored.GetValueOrDefault(StorageLayout.ChunkNotebookBlob(id, c.Index));
+            var started = stored.GetValueOrDefault(StorageLayout.ChunkStartedBlob(id, c.Index)) is { } marker ? ChunkOutcomeMetadata.AttemptOf(marker) : null;
+            var outcome = notebook is null ? null : ChunkOutcomeMetadata.Read(notebook);
+            var (status, attempts, error) =
+                failures.TryGetValue(c.Index, out var failure) ? ("failed", failure.Attempts, failure.Error)
+                : outcome is not null && (started is null || outcome.Attempt >= started) ? (outcome.Succeeded ? "succeeded" : "failed", outcome.Attempt, outcome.Error)
+                : started is not null ? ("running", started, null)
+                // A notebook stored before outcomes were recorded (a run that went on across an upgrade).
+                : notebook is not null ? ("executed", (int?)null, (ChunkError?)null)
+                : ("waiting", null, null);
+            return new ChunkView
+            {
+                Index = c.Index,
+                Status = status,
+                Attempts = attempts,
+                Error = error,
+                Blob = $"{c.Container}/{c.Blob}",
+                Offset = c.Offset,
+                Length = c.Length,
+                Notebook = $"/api/runs/{id}/chunks/{c.Index}/notebook",
+            };
+        }).ToList();
+    }
 
     private static T? Read<T>(Func<T?> read)
         where T : class

@@ -58,7 +58,7 @@ public sealed record ChunkView
     /// <summary>The run whose record holds this chunk, when not this one: a repair keeps its original's succeeded chunks.</summary>
     public string? Run { get; init; }
 
-    /// <summary>succeeded or failed (from the manifest); executed, or waiting or running (while the run goes on).</summary>
+    /// <summary>succeeded or failed (from the manifest once the run ended; from each attempt's record while it goes on), running, or waiting.</summary>
     public required string Status { get; init; }
 
     public int? Attempts { get; init; }

@@ -109,8 +109,13 @@
     return error.message;
   }
 
+  /** Replaces the page's content; what had focus (by id) keeps it, else the content itself gets it, never the body. */
   function show(...children) {
+    const focused = view.contains(document.activeElement) && document.activeElement !== view ? document.activeElement.id || '-' : '';
     put(view, ...children);
+    const again = focused && document.getElementById(focused);
+    if (again) again.focus();
+    else if (focused) view.focus();
   }
 
   function failed(error) {
@@ -143,18 +148,15 @@
       if ((target === '#/' && (hash === '#/' || hash.startsWith('#/notebooks') || hash.startsWith('#/pipelines'))) || (target !== '#/' && hash.startsWith(target))) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
-    for (const [pattern, render] of routes) {
-      const match = hash.match(pattern);
-      if (match) {
-        try {
-          await render(match);
-        } catch (error) {
-          failed(error);
-        }
-        return;
-      }
+    const match = routes.map(([pattern, render]) => [hash.match(pattern), render]).find(([m]) => m);
+    try {
+      if (match) await match[1](match[0]);
+      else show(h('h1', {}, 'Not found'), h('p', {}, 'This page does not exist. ', h('a', { href: '#/' }, 'Go to the catalog.')));
+    } catch (error) {
+      failed(error);
     }
-    show(h('h1', {}, 'Not found'), h('p', {}, 'This page does not exist. ', h('a', { href: '#/' }, 'Go to the catalog.')));
+    // A new page: keyboard and screen-reader users start at its content, not wherever the link they followed was.
+    if (here() === hash && !view.contains(document.activeElement)) view.focus();
   }
 
   // ---- catalog -------------------------------------------------------------------------------------------------------
@@ -173,15 +175,19 @@
     const form = h('form', { class: 'row', role: 'search', onsubmit: (e) => { e.preventDefault(); catalogPage(search.value.trim()); } },
       h('label', { for: 'search' }, 'Search notebooks and pipelines'), search, h('button', { type: 'submit' }, 'Search'));
     const rows = page.items.map((item) => h('tr', {},
-      h('td', {}, h('a', { href: `#/${item.kind}s/${enc(item.name)}` }, item.name)),
+      h('td', {}, h('a', { href: `#/${item.kind}s/${enc(item.name)}` }, item.name),
+        // The wide columns' facts, stacked under the name where the screen is too narrow for them (app.css).
+        h('div', { class: 'narrow' },
+          item.description ? h('span', { class: 'narrow-description' }, item.description) : null,
+          h('span', { class: 'muted narrow-version' }, `latest ${short(item.latest)}${item.published ? ` · published ${when(item.published)}` : ''}`))),
       h('td', {}, item.kind),
       h('td', { class: 'wide' }, item.description || ''),
       h('td', { class: 'mono wide' }, short(item.latest)),
       h('td', { class: 'wide' }, when(item.published)),
       h('td', {}, item.lastRun ? h('a', { href: `#/runs/${enc(item.lastRun.id)}` }, statusBadge(item.lastRun.status)) : h('span', { class: 'muted' }, 'never run'))));
     const pager = h('div', { class: 'row pager' },
-      first ? null : h('button', { class: 'secondary', type: 'button', onclick: () => catalogPage(q) }, 'First page'),
-      page.continuationToken ? h('button', { class: 'secondary', type: 'button', onclick: () => catalogPage(q, page.continuationToken, false) }, 'Next page') : null);
+      first ? null : h('button', { class: 'secondary', type: 'button', id: 'first-page', onclick: () => catalogPage(q) }, 'First page'),
+      page.continuationToken ? h('button', { class: 'secondary', type: 'button', id: 'next-page', onclick: () => catalogPage(q, page.continuationToken, false) }, 'Next page') : null);
     show(h('h1', {}, 'Catalog'), form,
       page.items.length === 0
         ? h('p', {}, q ? `Nothing published matches “${q}”.` : 'Nothing is published yet.')
@@ -195,12 +201,15 @@
 
   async function notebookPage(name, version) {
     const notebook = await api('GET', `/api/notebooks/${enc(name)}${version ? `?version=${enc(version)}` : ''}`);
-    const versions = h('select', { id: 'version', onchange: (e) => { location.hash = `#/notebooks/${enc(name)}?version=${e.target.value}`; } },
+    // Choosing a version only selects it (arrow keys walk the list); the button goes to it.
+    const versions = h('select', { id: 'version' },
       notebook.versions.slice().reverse().map((v) => h('option', { value: v.version, selected: v.version === notebook.version }, `${short(v.version)} · ${when(v.published)}${v.version === notebook.latest ? ' (latest)' : ''}`)));
+    const picker = h('form', { class: 'field', 'aria-label': 'Version', onsubmit: (e) => { e.preventDefault(); location.hash = `#/notebooks/${enc(name)}?version=${versions.value}`; } },
+      h('label', { for: 'version' }, 'Version'), h('div', { class: 'row' }, h('div', { class: 'grow' }, versions), h('button', { type: 'submit', class: 'secondary', id: 'show-version' }, 'Show version')));
     const parts = [
       h('h1', {}, notebook.name),
       notebook.description ? h('p', {}, notebook.description) : null,
-      h('div', { class: 'field' }, h('label', { for: 'version' }, 'Version'), versions),
+      picker,
       h('h2', {}, 'Run'),
       me.can.run ? runForm(notebook) : h('p', { class: 'banner info' }, 'You can read this notebook and its runs. Running it needs the Notebooks.Runner role, which you do not have.'),
       h('h2', {}, 'Schedules'),
@@ -288,16 +297,20 @@
     return text;
   }
 
-  function inputFields(prefix) {
+  /**
+   * The input part of a form: blobs already stored, or a file to upload. <at> is where the input sits in the request
+   * ("" for a run, "run." in a schedule), so the server's field names find their markers; <current> fills it.
+   */
+  function inputFields(prefix, at = '', current = null) {
     const source = h('select', { id: `${prefix}-source` }, h('option', { value: 'blobs' }, 'Blobs already in storage'), h('option', { value: 'upload' }, 'Upload a file'));
-    const container = h('input', { id: `${prefix}-container`, type: 'text', value: 'inputs', autocomplete: 'off', 'aria-describedby': `${prefix}-container-error` });
-    const blobPrefix = h('input', { id: `${prefix}-prefix`, type: 'text', autocomplete: 'off', 'aria-describedby': `${prefix}-prefix-help ${prefix}-prefix-error` });
+    const container = h('input', { id: `${prefix}-container`, type: 'text', value: current ? current.container : 'inputs', autocomplete: 'off', 'aria-describedby': `${prefix}-container-error` });
+    const blobPrefix = h('input', { id: `${prefix}-prefix`, type: 'text', value: current ? current.prefix : null, autocomplete: 'off', 'aria-describedby': `${prefix}-prefix-help ${prefix}-prefix-error` });
     const file = h('input', { id: `${prefix}-file`, type: 'file', 'aria-describedby': `${prefix}-file-error` });
     const blobs = h('div', { class: 'stack' },
-      h('div', { class: 'field' }, h('label', { for: `${prefix}-container` }, 'Container'), container, h('span', { class: 'error', id: `${prefix}-container-error`, 'data-field': 'input.container' })),
+      h('div', { class: 'field' }, h('label', { for: `${prefix}-container` }, 'Container'), container, h('span', { class: 'error', id: `${prefix}-container-error`, 'data-field': `${at}input.container` })),
       h('div', { class: 'field' }, h('label', { for: `${prefix}-prefix` }, 'Blob name or prefix'), blobPrefix,
         h('span', { class: 'help', id: `${prefix}-prefix-help` }, 'Every blob whose name starts with this is read.'),
-        h('span', { class: 'error', id: `${prefix}-prefix-error`, 'data-field': 'input.prefix' })));
+        h('span', { class: 'error', id: `${prefix}-prefix-error`, 'data-field': `${at}input.prefix` })));
     const upload = h('div', { class: 'field', hidden: true }, h('label', { for: `${prefix}-file` }, 'File'), file, h('span', { class: 'error', id: `${prefix}-file-error`, 'data-field': 'upload' }));
     source.addEventListener('change', () => { blobs.hidden = source.value !== 'blobs'; upload.hidden = source.value !== 'upload'; });
     // The file uploaded for this form: sent once, reused when the form is sent again after a refusal.
@@ -331,10 +344,14 @@
     const declared = (notebook.schema.parameters || []).filter((p) => !p.reserved);
     const params = declared.map(parameterField);
     const input = inputFields('in');
-    const mode = h('select', { id: 'mode' }, h('option', { value: 'split' }, 'Split the data into chunks of lines'), h('option', { value: 'perBlob' }, 'One chunk per blob'), h('option', { value: 'whole' }, 'Everything as one chunk'));
-    const chunkSize = h('input', { id: 'chunkSize', type: 'text', value: '16MB', 'aria-describedby': 'chunkSize-help chunkSize-error' });
-    const parallel = h('input', { id: 'parallel', type: 'number', min: '1', max: '64', step: '1', value: '2', 'aria-describedby': 'parallel-error' });
-    const onFailure = h('select', { id: 'onFailure' }, h('option', { value: 'failFast' }, 'Stop at the first failed chunk'), h('option', { value: 'continue' }, 'Run the other chunks'));
+    // The API's defaults (one rule, in the run service), shown here; a choice left as shown is not sent.
+    const defaults = notebook.runDefaults;
+    const mode = h('select', { id: 'mode' }, [['split', 'Split the data into chunks of lines'], ['perBlob', 'One chunk per blob'], ['whole', 'Everything as one chunk']]
+      .map(([value, text]) => h('option', { value, selected: value === defaults.input.mode }, text)));
+    const chunkSize = h('input', { id: 'chunkSize', type: 'text', placeholder: `default ${defaults.input.chunkSize}`, 'aria-describedby': 'chunkSize-help chunkSize-error' });
+    const parallel = h('input', { id: 'parallel', type: 'number', min: '1', step: '1', inputmode: 'numeric', placeholder: `default ${defaults.maxParallelChunks}`, 'aria-describedby': 'parallel-help parallel-error' });
+    const onFailure = h('select', { id: 'onFailure' }, [['failFast', 'Stop at the first failed chunk'], ['continue', 'Run the other chunks']]
+      .map(([value, text]) => h('option', { value, selected: value === defaults.onChunkFailure }, text)));
     const general = h('div', { class: 'error', role: 'alert', id: 'run-error' });
     const submit = h('button', { type: 'submit', id: 'run-submit' }, 'Run');
     const form = h('form', { class: 'stack', novalidate: true, 'aria-label': `Run ${notebook.name}` },
@@ -343,8 +360,8 @@
       h('fieldset', {}, h('legend', {}, 'Chunks'),
         h('div', { class: 'stack' },
           h('div', { class: 'field' }, h('label', { for: 'mode' }, 'How to split the input'), mode, h('span', { class: 'error', 'data-field': 'input.mode' })),
-          h('div', { class: 'field' }, h('label', { for: 'chunkSize' }, 'Chunk size'), chunkSize, h('span', { class: 'help', id: 'chunkSize-help' }, 'e.g. 16MB; each chunk gets a fresh kernel.'), h('span', { class: 'error', id: 'chunkSize-error', 'data-field': 'input.chunkSize' })),
-          h('div', { class: 'field' }, h('label', { for: 'parallel' }, 'Chunks at once'), parallel, h('span', { class: 'error', id: 'parallel-error', 'data-field': 'maxParallelChunks' })),
+          h('div', { class: 'field' }, h('label', { for: 'chunkSize' }, 'Chunk size'), chunkSize, h('span', { class: 'help', id: 'chunkSize-help' }, `e.g. 16MB; empty for ${defaults.input.chunkSize}. Each chunk gets a fresh kernel.`), h('span', { class: 'error', id: 'chunkSize-error', 'data-field': 'input.chunkSize' })),
+          h('div', { class: 'field' }, h('label', { for: 'parallel' }, 'Chunks at once'), parallel, h('span', { class: 'help', id: 'parallel-help' }, `empty for ${defaults.maxParallelChunks}`), h('span', { class: 'error', id: 'parallel-error', 'data-field': 'maxParallelChunks' })),
           h('div', { class: 'field' }, h('label', { for: 'onFailure' }, 'When a chunk fails'), onFailure, h('span', { class: 'error', 'data-field': 'onChunkFailure' })))),
       general,
       h('div', { class: 'row' }, submit));
@@ -359,13 +376,14 @@
           const schema = declared[i];
           if (schema.kind === 'bool' ? p.input.checked !== p.initial : p.changed()) parameters[schema.name] = p.read();
         }
+        const chosen = (value, shown) => (value === '' || value === shown ? undefined : value);
         const body = {
           notebook: notebook.name,
           version: notebook.version,
           parameters,
-          input: { ...(await input.read()), mode: mode.value, chunkSize: mode.value === 'split' ? chunkSize.value.trim() : undefined },
+          input: { ...(await input.read()), mode: chosen(mode.value, defaults.input.mode), chunkSize: mode.value === 'split' ? chosen(chunkSize.value.trim(), '') : undefined },
           maxParallelChunks: parallel.value.trim() === '' ? undefined : typed(parallel.value, 'int'),
-          onChunkFailure: onFailure.value,
+          onChunkFailure: chosen(onFailure.value, defaults.onChunkFailure),
         };
         const started = await api('POST', '/api/runs', body);
         location.hash = `#/runs/${enc(started.id)}`;
@@ -383,12 +401,21 @@
     for (const el of form.querySelectorAll('[aria-invalid="true"]')) el.setAttribute('aria-invalid', 'false');
   }
 
+  /** The error marker for a field the server named, else for the nearest enclosing one ("run.parameters.top" lands at "run.parameters"). */
+  function fieldMarker(form, field) {
+    for (let name = field || ''; name; name = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : '') {
+      const marker = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+      if (marker) return marker;
+    }
+    return null;
+  }
+
   /** The server's problem beside the field it names (parameters.x, input.prefix, cron...), else above the buttons. */
   function showError(form, general, error) {
     if (error instanceof Stale) return;
     say('');
     const field = error instanceof ApiError ? error.problem.field : null;
-    const target = field ? form.querySelector(`[data-field="${CSS.escape(field)}"]`) : null;
+    const target = fieldMarker(form, field);
     if (target) {
       target.textContent = error.message;
       const control = target.closest('.field')?.querySelector('input, select, textarea');
@@ -455,61 +482,140 @@
     const page = await api('GET', `/api/runs?top=25${token ? `&continuationToken=${enc(token)}` : ''}`);
     show(h('h1', {}, 'Runs'), runTable(page.runs),
       h('div', { class: 'row pager' },
-        token ? h('button', { type: 'button', class: 'secondary', onclick: () => runsPage() }, 'First page') : null,
-        page.continuationToken ? h('button', { type: 'button', class: 'secondary', onclick: () => runsPage(page.continuationToken) }, 'Next page') : null));
+        token ? h('button', { type: 'button', class: 'secondary', id: 'first-page', onclick: () => runsPage() }, 'First page') : null,
+        page.continuationToken ? h('button', { type: 'button', class: 'secondary', id: 'next-page', onclick: () => runsPage(page.continuationToken) }, 'Next page') : null));
   }
 
-  /** The run page: live while the run goes on (polled), then its outcome, failures, results and environment. */
+  /**
+   * The run page: live while the run goes on (polled), then its outcome, failures, results and environment. The page
+   * is built once; each poll changes only the parts whose content changed, so whatever has focus keeps it (a Cancel
+   * button, a chunk's link) and an alert is announced once, when it appears.
+   */
   async function runPage(id) {
     const run = await api('GET', `/api/runs/${enc(id)}`);
     if (location.hash !== `#/runs/${enc(id)}`) return;
-    const progress = run.progress || { planned: 0, running: 0, succeeded: 0, failed: 0 };
-    const done = progress.planned ? Math.round((100 * (progress.succeeded + progress.failed)) / progress.planned) : 0;
+    const built = document.getElementById('run-page');
+    if (!built || built.dataset.run !== id) show(runSkeleton(run));
     const ended = terminal.has(run.status);
-    const actions = h('div', { class: 'row' },
-      me.can.run && !ended ? h('button', { type: 'button', class: 'danger', id: 'cancel', onclick: () => act('cancel', id) }, 'Cancel run') : null,
-      me.can.run && (run.status === 'Failed' || run.status === 'CompletedWithFailures') ? h('button', { type: 'button', id: 'repair', onclick: () => act('repair', id) }, 'Repair: rerun what failed') : null);
-    const chunkPage = run.links.chunkPage;
-    const grid = h('div', { class: 'grid', role: 'list', 'aria-label': 'Chunks' }, (run.chunks || []).map((c) => {
-      const label = `chunk ${c.index}: ${c.status}`;
-      const state = c.status.replace(/\W+/g, '-');
-      return chunkPage && (c.status === 'succeeded' || c.status === 'failed')
-        ? h('a', { role: 'listitem', class: `chunk ${state}`, href: chunkPage.replace('{index}', c.index), title: label, 'aria-label': label }, String(c.index))
-        : h('span', { role: 'listitem', class: `chunk ${state}`, title: label, 'aria-label': label }, String(c.index));
-    }));
-    const failures = (run.chunks || []).filter((c) => c.error);
-    const parts = [
-      h('h1', {}, `Run ${run.id}`),
-      h('dl', { class: 'facts' },
-        h('dt', {}, 'Status'), h('dd', { id: 'run-status' }, statusBadge(run.status)),
-        h('dt', {}, run.pipeline ? 'Pipeline' : 'Notebook'), h('dd', {}, h('a', { href: run.pipeline ? `#/pipelines/${enc(run.pipeline)}` : `#/notebooks/${enc(run.notebook || '')}?version=${run.version || ''}` }, run.pipeline || run.notebook || ''), ' ', h('span', { class: 'mono muted' }, short(run.version))),
-        h('dt', {}, 'Created'), h('dd', {}, when(run.created)),
-        run.repairOf ? [h('dt', {}, 'Repair of'), h('dd', {}, h('a', { href: `#/runs/${enc(run.repairOf)}` }, run.repairOf))] : null,
-        h('dt', {}, 'Chunks'), h('dd', {}, `${progress.succeeded} succeeded, ${progress.failed} failed, ${progress.running} running of ${progress.planned}`)),
-      h('div', { class: 'progress', role: 'progressbar', 'aria-label': 'Chunks finished', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(done) }, h('span', { style: null })),
-      actions,
-      run.error ? h('div', { class: 'banner bad', role: 'alert' }, run.error) : null,
-      // What the run warned of (fewer kernels at once, chunks that will not fit their memory) and how its environment drifted.
-      ((run.result && run.result.warnings) || (run.progress && run.progress.warnings) || []).map((w) => h('div', { class: 'banner info', role: 'status' }, `Warning: ${w}`)),
-      run.environmentChanged ? h('div', { class: 'banner info', role: 'status', id: 'environment-changed' }, `Note: ${run.environmentChanged}`) : null,
-      run.steps ? [h('h2', {}, 'Steps'), h('ul', { class: 'plain' }, run.steps.map((s) => h('li', {}, statusBadge(s.status), ' ', h('strong', {}, s.name), s.notebook ? ` (${s.notebook})` : '')))] : null,
-      (run.chunks || []).length ? [h('h2', {}, 'Chunks'), grid] : null,
-      failures.length ? [h('h2', {}, 'Failed chunks'), h('ul', { class: 'plain', id: 'failures' }, failures.map((c) => h('li', {},
-        h('strong', {}, `Chunk ${c.index}`), `: ${c.error.eName}: ${c.error.eValue}`,
-        c.error.cellIndex !== null && c.error.cellIndex !== undefined ? ` in cell ${c.error.cellIndex}${c.error.cellId ? ` (${c.error.cellId})` : ''}${c.error.executionCount ? `, In [${c.error.executionCount}]` : ''}` : '',
-        chunkPage ? [' · ', h('a', { href: chunkPage.replace('{index}', c.index) }, 'see the failing cell')] : null)))] : null,
-      h('div', { id: 'results' }),
-    ];
-    show(...parts);
-    // The bar's width without an inline style (the policy allows none): a stylesheet rule per step of 5%.
-    view.querySelector('.progress > span').className = `w${Math.round(done / 5) * 5}`;
+    updateRun(run, ended);
+    clearTimeout(timer);
     if (!ended) {
-      // Every 1.5 s at first, then less often for a long run (at most every 5 s).
+      // About every 1.5 s at first, then less often for a long run (at most every 5 s).
       poll = Math.min(5000, poll * 1.15);
       timer = setTimeout(() => runPage(id).catch(failed), poll);
       return;
     }
-    if (!run.pipeline) await results(run);
+    const results = document.getElementById('results');
+    if (!run.pipeline && results && !results.dataset.shown) {
+      results.dataset.shown = 'yes';
+      await showResults(run);
+    }
+  }
+
+  /** What a run page holds: the facts that never change, and a place for each part that may. */
+  function runSkeleton(run) {
+    return h('div', { id: 'run-page', 'data-run': run.id },
+      h('h1', {}, `Run ${run.id}`),
+      h('dl', { class: 'facts' },
+        h('dt', {}, 'Status'), h('dd', { id: 'run-status' }),
+        h('dt', {}, run.pipeline ? 'Pipeline' : 'Notebook'), h('dd', {}, h('a', { href: run.pipeline ? `#/pipelines/${enc(run.pipeline)}` : `#/notebooks/${enc(run.notebook || '')}?version=${run.version || ''}` }, run.pipeline || run.notebook || ''), ' ', h('span', { class: 'mono muted' }, short(run.version))),
+        h('dt', {}, 'Created'), h('dd', {}, when(run.created)),
+        run.repairOf ? [h('dt', {}, 'Repair of'), h('dd', {}, h('a', { href: `#/runs/${enc(run.repairOf)}` }, run.repairOf))] : null,
+        h('dt', {}, 'Chunks'), h('dd', { id: 'run-counts' })),
+      h('div', { class: 'progress', role: 'progressbar', 'aria-label': 'Chunks finished', 'aria-valuemin': '0', 'aria-valuemax': '100' }, h('span', {})),
+      h('div', { class: 'row', id: 'run-actions' }),
+      h('div', { id: 'run-error' }),
+      h('div', { id: 'run-notes' }),
+      h('div', { id: 'run-steps' }),
+      h('div', { id: 'run-chunks' }),
+      h('div', { id: 'run-failures' }),
+      h('div', { id: 'results' }));
+  }
+
+  /** Fills the part with this id again only when what it shows (its key) changed. */
+  function refill(id, key, build) {
+    const el = document.getElementById(id);
+    if (!el || el.dataset.shown === key) return;
+    el.dataset.shown = key;
+    const hadFocus = el.contains(document.activeElement);
+    put(el, build());
+    // The focused control went (Cancel once the run ended): the content keeps focus instead of the page's body.
+    if (hadFocus) view.focus();
+  }
+
+  /**
+   * Makes a list's children one node per item, in order, keeping the node of every item whose key is unchanged
+   * (a kept node is never moved, so it keeps focus); stale nodes go first so the kept ones stay in place.
+   */
+  function reconcile(list, items, keyOf, build) {
+    const keys = new Set(items.map(keyOf));
+    const hadFocus = list.contains(document.activeElement);
+    for (const el of [...list.children]) if (!keys.has(el.dataset.key)) el.remove();
+    if (hadFocus && !list.contains(document.activeElement)) view.focus();
+    const kept = new Map([...list.children].map((el) => [el.dataset.key, el]));
+    items.forEach((item, at) => {
+      const key = keyOf(item);
+      let el = kept.get(key);
+      if (!el) {
+        el = build(item);
+        el.dataset.key = key;
+      }
+      if (list.children[at] !== el) list.insertBefore(el, list.children[at] || null);
+    });
+  }
+
+  function updateRun(run, ended) {
+    const id = run.id;
+    const progress = run.progress || { planned: 0, running: 0, succeeded: 0, failed: 0 };
+    const done = progress.planned ? Math.round((100 * (progress.succeeded + progress.failed)) / progress.planned) : 0;
+    refill('run-status', run.status, () => statusBadge(run.status));
+    const counts = `${progress.succeeded} succeeded, ${progress.failed} failed, ${progress.running} running of ${progress.planned}`;
+    refill('run-counts', counts, () => counts);
+    const bar = view.querySelector('.progress');
+    bar.setAttribute('aria-valuenow', String(done));
+    // The bar's width without an inline style (the policy allows none): a stylesheet rule per step of 5%.
+    bar.firstElementChild.className = `w${Math.round(done / 5) * 5}`;
+    const canCancel = me.can.run && !ended;
+    const canRepair = me.can.run && (run.status === 'Failed' || run.status === 'CompletedWithFailures');
+    refill('run-actions', `${canCancel}|${canRepair}`, () => [
+      canCancel ? h('button', { type: 'button', class: 'danger', id: 'cancel', onclick: () => act('cancel', id) }, 'Cancel run') : null,
+      canRepair ? h('button', { type: 'button', id: 'repair', onclick: () => act('repair', id) }, 'Repair: rerun what failed') : null]);
+    refill('run-error', run.error || '', () => (run.error ? h('div', { class: 'banner bad', role: 'alert' }, run.error) : null));
+    // What the run warned of (fewer kernels at once, chunks that will not fit their memory) and how its environment drifted.
+    const warnings = (run.result && run.result.warnings) || (run.progress && run.progress.warnings) || [];
+    refill('run-notes', JSON.stringify([warnings, run.environmentChanged || '']), () => [
+      warnings.map((w) => h('div', { class: 'banner info', role: 'status' }, `Warning: ${w}`)),
+      run.environmentChanged ? h('div', { class: 'banner info', role: 'status', id: 'environment-changed' }, `Note: ${run.environmentChanged}`) : null]);
+    const steps = run.steps || [];
+    refill('run-steps', JSON.stringify(steps.map((s) => [s.name, s.status, s.notebook])), () => (steps.length
+      ? [h('h2', {}, 'Steps'), h('ul', { class: 'plain' }, steps.map((s) => h('li', {}, statusBadge(s.status), ' ', h('strong', {}, s.name), s.notebook ? ` (${s.notebook})` : '')))]
+      : null));
+    updateChunks(run);
+  }
+
+  /** The chunk grid and the failed chunks: a chunk's node changes only when its status (or its error) does. */
+  function updateChunks(run) {
+    const chunks = run.chunks || [];
+    const chunkPage = run.links.chunkPage;
+    refill('run-chunks', chunks.length ? 'grid' : '', () => (chunks.length ? [h('h2', {}, 'Chunks'), h('div', { class: 'grid', id: 'chunk-grid', role: 'list', 'aria-label': 'Chunks' })] : null));
+    const grid = document.getElementById('chunk-grid');
+    if (grid) {
+      reconcile(grid, chunks, (c) => `${c.index}:${c.status}`, (c) => {
+        const label = `chunk ${c.index}: ${c.status}`;
+        const state = c.status.replace(/\W+/g, '-');
+        return chunkPage && (c.status === 'succeeded' || c.status === 'failed')
+          ? h('a', { role: 'listitem', class: `chunk ${state}`, href: chunkPage.replace('{index}', c.index), title: label, 'aria-label': label }, String(c.index))
+          : h('span', { role: 'listitem', class: `chunk ${state}`, title: label, 'aria-label': label }, String(c.index));
+      });
+    }
+    const failures = chunks.filter((c) => c.error);
+    refill('run-failures', failures.length ? 'list' : '', () => (failures.length ? [h('h2', {}, 'Failed chunks'), h('ul', { class: 'plain', id: 'failures' })] : null));
+    const list = document.getElementById('failures');
+    if (!list) return;
+    reconcile(list, failures, (c) => `${c.index}:${JSON.stringify(c.error)}`, (c) => h('li', {},
+      h('strong', {}, `Chunk ${c.index}`), `: ${c.error.eName}: ${c.error.eValue}`,
+      c.error.cellIndex !== null && c.error.cellIndex !== undefined ? ` in cell ${c.error.cellIndex}${c.error.cellId ? ` (${c.error.cellId})` : ''}${c.error.executionCount ? `, In [${c.error.executionCount}]` : ''}` : '',
+      chunkPage ? [' · ', h('a', { href: chunkPage.replace('{index}', c.index) }, 'see the failing cell')] : null));
   }
 
   async function act(what, id) {
@@ -530,7 +636,7 @@
   }
 
   /** Downloads, the final table, the executed notebooks and the environment of a finished run. */
-  async function results(run) {
+  async function showResults(run) {
     const box = document.getElementById('results');
     const files = (await api('GET', `/api/runs/${enc(run.id)}/files`)).files;
     const finals = files.filter((f) => f.path.startsWith('reduce/files/'));
@@ -627,9 +733,19 @@
       h('tbody', {}, schedules.map((s) => h('tr', {},
         h('td', {}, s.name), h('td', {}, s.run ? s.run.notebook : s.pipeline ? `${s.pipeline.pipeline} (pipeline)` : ''),
         h('td', { class: 'mono' }, `${s.cron} (${s.timeZone})${s.enabled ? '' : ' · off'}`), h('td', {}, when(s.next)),
-        h('td', {}, me.can.publish ? h('button', { type: 'button', class: 'secondary', onclick: () => deleteSchedule(s.name) }, `Delete ${s.name}`) : ''))))));
-    show(h('h1', {}, 'Schedules'), list, h('h2', {}, 'New or changed schedule'),
-      me.can.publish ? scheduleForm() : h('p', { class: 'banner info' }, 'Creating and changing schedules needs the Notebooks.Publisher role, which you do not have.'));
+        h('td', {}, me.can.publish ? h('div', { class: 'row' },
+          // The form changes schedules that start a notebook's run; a pipeline's schedule is changed through the API.
+          s.run ? h('button', { type: 'button', class: 'secondary', id: `edit-${s.name}`, onclick: () => editSchedule(s) }, `Edit ${s.name}`) : null,
+          h('button', { type: 'button', class: 'secondary', onclick: () => deleteSchedule(s.name) }, `Delete ${s.name}`)) : ''))))));
+    show(h('h1', {}, 'Schedules'), list, h('h2', { id: 'schedule-heading' }, 'New schedule'),
+      h('div', { id: 'schedule-form' }, me.can.publish ? scheduleForm(null) : h('p', { class: 'banner info' }, 'Creating and changing schedules needs the Notebooks.Publisher role, which you do not have.')));
+  }
+
+  /** The form again, filled with this schedule as stored: a change starts from what runs now. */
+  function editSchedule(schedule) {
+    putIn('schedule-heading', `Change schedule ${schedule.name}`);
+    putIn('schedule-form', scheduleForm(schedule));
+    document.getElementById('s-cron').focus();
   }
 
   async function deleteSchedule(name) {
@@ -643,25 +759,30 @@
     }
   }
 
-  function scheduleForm() {
+  /** A schedule that starts a notebook's run: a new one (<current> null) or this one changed. Field markers are the server's names. */
+  function scheduleForm(current) {
     const field = (id, label, control, help, dataField) => h('div', { class: 'field' }, h('label', { for: id }, label), control,
-      help ? h('span', { class: 'help', id: `${id}-help` }, help) : null, h('span', { class: 'error', 'data-field': dataField }));
-    const name = h('input', { id: 's-name', type: 'text', autocomplete: 'off', 'aria-describedby': 's-name-help' });
-    const cron = h('input', { id: 's-cron', type: 'text', value: '0 6 * * 1-5', autocomplete: 'off', 'aria-describedby': 's-cron-help' });
-    const zone = h('input', { id: 's-zone', type: 'text', value: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', autocomplete: 'off' });
-    const notebook = h('input', { id: 's-notebook', type: 'text', autocomplete: 'off' });
-    const parameters = h('textarea', { id: 's-params', spellcheck: 'false' }, '{}');
-    const input = inputFields('s-in');
+      help ? h('span', { class: 'help', id: `${id}-help` }, help) : null, h('span', { class: 'error', id: `${id}-error`, 'data-field': dataField }));
+    const described = (id, help) => [help ? `${id}-help` : null, `${id}-error`].filter(Boolean).join(' ');
+    const run = current ? current.run : null;
+    const name = h('input', { id: 's-name', type: 'text', autocomplete: 'off', value: current ? current.name : null, readonly: !!current, 'aria-describedby': described('s-name', true) });
+    const cron = h('input', { id: 's-cron', type: 'text', value: current ? current.cron : '0 6 * * 1-5', autocomplete: 'off', 'aria-describedby': described('s-cron', true) });
+    const zone = h('input', { id: 's-zone', type: 'text', value: current ? current.timeZone : Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', autocomplete: 'off', 'aria-describedby': described('s-zone') });
+    const enabled = h('input', { id: 's-enabled', type: 'checkbox', checked: current ? current.enabled : true });
+    const notebook = h('input', { id: 's-notebook', type: 'text', autocomplete: 'off', value: run ? run.notebook : null, 'aria-describedby': described('s-notebook') });
+    const parameters = h('textarea', { id: 's-params', spellcheck: 'false', 'aria-describedby': described('s-params') }, JSON.stringify((run && run.parameters) || {}));
+    const input = inputFields('s-in', 'run.', run ? run.input : null);
     const preview = h('ol', { id: 'preview', 'aria-live': 'polite' });
     const general = h('div', { class: 'error', role: 'alert' });
-    const form = h('form', { class: 'stack', novalidate: true, 'aria-label': 'Schedule' },
-      field('s-name', 'Name', name, 'lowercase letters, digits and -', 'name'),
+    const form = h('form', { class: 'stack', novalidate: true, 'aria-label': current ? `Schedule ${current.name}` : 'New schedule' },
+      field('s-name', 'Name', name, current ? 'a schedule keeps its name; delete it and save a new one to rename it' : 'lowercase letters, digits and -', 'name'),
       field('s-cron', 'Cron', cron, 'minute hour day month weekday, e.g. 0 6 * * 1-5 is 06:00 on weekdays', 'cron'),
       field('s-zone', 'Time zone', zone, null, 'timeZone'),
+      h('div', { class: 'field check' }, enabled, h('label', { for: 's-enabled' }, 'On (starts runs when due)'), h('span', { class: 'error', 'data-field': 'enabled' })),
       h('div', {}, h('h3', {}, 'Next five runs'), preview),
       field('s-notebook', 'Notebook', notebook, null, 'run.notebook'),
       field('s-params', 'Parameters (JSON object)', parameters, null, 'run.parameters'),
-      input.el, general, h('div', { class: 'row' }, h('button', { type: 'submit' }, 'Save schedule')));
+      input.el, general, h('div', { class: 'row' }, h('button', { type: 'submit', id: 's-save' }, 'Save schedule')));
     let pending = null;
     const refresh = () => {
       clearTimeout(pending);
@@ -671,7 +792,7 @@
           put(preview, ...p.next.map((n) => h('li', {}, n.words)));
           for (const el of form.querySelectorAll('[data-field="cron"], [data-field="timeZone"]')) el.textContent = '';
         } catch (error) {
-          put(preview, );
+          put(preview);
           showError(form, general, error);
         }
       }, 250);
@@ -685,7 +806,15 @@
       try {
         const problem = jsonProblem(parameters.value, 'dict');
         if (problem) throw new ApiError(400, { detail: problem, field: 'run.parameters' });
-        const body = { cron: cron.value.trim(), timeZone: zone.value.trim(), run: { notebook: notebook.value.trim(), parameters: parameters.value.trim() ? JSON.parse(parameters.value) : {}, input: await input.read() } };
+        // A changed schedule keeps what this form does not show (chunking, secrets, notifications...) as it was;
+        // where the data is comes from the form alone.
+        const { container: _c, prefix: _p, exactBlob: _e, glob: _g, localPath: _l, ...chunking } = (run && run.input) || {};
+        const body = {
+          cron: cron.value.trim(),
+          timeZone: zone.value.trim(),
+          enabled: enabled.checked,
+          run: { ...(run || {}), notebook: notebook.value.trim(), parameters: parameters.value.trim() ? JSON.parse(parameters.value) : {}, input: { ...chunking, ...(await input.read()) } },
+        };
         await api('PUT', `/api/schedules/${enc(name.value.trim())}`, body);
         say(`Schedule ${name.value.trim()} saved.`, 'good');
         if (here() === '#/schedules') await schedulesPage();
