@@ -48,7 +48,7 @@ public sealed class WebAppBrowserTests
         var folder = Directory.CreateTempSubdirectory("nbf-publish-").FullName;
         var name = ApiHarness.NewName("report");
         var leak = Path.Combine(folder, "leak.ipynb");
-        await File.WriteAllTextAsync(leak, ApiHarness.NotebookText("bucket = 'x'", "s3_key = 'AKIAIOSFODNN7EXAMPLE'"));
+        await File.WriteAllTextAsync(leak, RunOutOfOrder(ApiHarness.NotebookText("bucket = 'x'", "s3_key = 'AKIAIOSFODNN7EXAMPLE'")));
         var clean = Path.Combine(folder, "report.ipynb");
         await File.WriteAllTextAsync(clean, RunOutOfOrder(WithDescription(
             ApiHarness.NotebookText("region = 'north'  # the region to report on\ninput_path = 'x'\noutput_dir = 'o'", "print(region)"),
@@ -60,6 +60,8 @@ public sealed class WebAppBrowserTests
         await page.FillAsync("#nb-name", name);
         await page.ClickAsync("button:text('Check')");
         var finding = await page.TextContentAsync("#findings li");
+        // The refusal for the credential still shows the lint warnings: one check, everything to fix.
+        var leakWarnings = await page.TextContentAsync("#warnings");
         var publishDisabled = await page.IsDisabledAsync("#publish");
         var refusal = await page.TextContentAsync("[role=alert].error");
         await Browser.ScreenshotAsync(page, "webapp-publish-findings");
@@ -97,6 +99,7 @@ public sealed class WebAppBrowserTests
         Assert.Equal(WebApp.ContentSecurityPolicy, shell.Headers["content-security-policy"]);
         Assert.Contains("cell 1", finding);
         Assert.DoesNotContain("AKIAIOSFODNN7EXAMPLE", finding);
+        Assert.Contains("out-of-order", leakWarnings);
         Assert.Contains("hardcoded credential", refusal);
         Assert.True(publishDisabled);
         Assert.Contains("region (str) = 'north' · the region to report on", parameters);

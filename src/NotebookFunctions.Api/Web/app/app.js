@@ -893,8 +893,11 @@
   function findingsReport(error) {
     const findings = error instanceof ApiError ? error.problem.findings : null;
     if (!findings || !findings.length) return '';
+    // A refusal for credentials still carries the lint warnings, so one check shows everything to fix.
+    const warnings = error.problem.warnings || [];
     return h('div', {}, h('h3', {}, 'Hardcoded credentials found'),
-      h('ul', { id: 'findings' }, findings.map((f) => h('li', {}, `cell ${f.cell}${f.line ? `, line ${f.line}` : ''}: ${f.description} (${f.masked})`))));
+      h('ul', { id: 'findings' }, findings.map((f) => h('li', {}, `cell ${f.cell}${f.line ? `, line ${f.line}` : ''}: ${f.description} (${f.masked})`))),
+      warnings.length ? [h('h3', {}, 'Lint warnings'), h('ul', { id: 'warnings' }, warnings.map((w) => h('li', {}, `${w.code}: ${w.message}`)))] : null);
   }
 
   // ---- start ---------------------------------------------------------------------------------------------------------
