@@ -20,6 +20,9 @@ internal interface IRunBackend : IAsyncDisposable
 
     Task<RunView> GetAsync(string runId, CancellationToken cancellationToken);
 
+    /// <summary>A run's state, progress and outcome, without its chunks where that is cheaper: what a follower polls.</summary>
+    Task<RunView> ProgressAsync(string runId, CancellationToken cancellationToken);
+
     Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken);
 
     Task<RunView> CancelAsync(string runId, CancellationToken cancellationToken);

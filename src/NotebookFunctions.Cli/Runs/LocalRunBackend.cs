@@ -50,6 +50,8 @@ internal sealed class LocalRunBackend : IRunBackend
 
     public Task<RunView> GetAsync(string runId, CancellationToken cancellationToken) => _service.GetAsync(runId, cancellationToken);
 
+    public Task<RunView> ProgressAsync(string runId, CancellationToken cancellationToken) => _service.ProgressAsync(runId, cancellationToken);
+
     public Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken) => _service.ListAsync(query, cancellationToken);
 
     public Task<RunView> CancelAsync(string runId, CancellationToken cancellationToken) => _service.CancelAsync(runId, $"{Environment.UserName} with nbf cancel", cancellationToken);

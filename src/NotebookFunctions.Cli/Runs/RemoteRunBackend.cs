@@ -34,6 +34,9 @@ internal sealed class RemoteRunBackend(NbfApiClient api) : IRunBackend
 
     public Task<RunView> GetAsync(string runId, CancellationToken cancellationToken) => api.GetRunAsync(Checked(runId), cancellationToken);
 
+    // The API has one view of a run (the detail the web page shows too).
+    public Task<RunView> ProgressAsync(string runId, CancellationToken cancellationToken) => GetAsync(runId, cancellationToken);
+
     public Task<RunPage> ListAsync(RunQuery query, CancellationToken cancellationToken) => api.ListRunsAsync(query, cancellationToken);
 
     public Task<RunView> CancelAsync(string runId, CancellationToken cancellationToken) => api.CancelRunAsync(Checked(runId), cancellationToken);

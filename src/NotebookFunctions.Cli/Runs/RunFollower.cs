@@ -55,14 +55,17 @@ internal static class RunFollower
         }
     }
 
-    /// <summary>Polls the run, reporting each new progress and each new warning (once), until it has ended.</summary>
+    /// <summary>
+    /// Polls the run's progress, reporting each new progress and each new warning (once), until it has ended; then
+    /// returns its whole view (chunks included) once, for the report.
+    /// </summary>
     private static async Task<RunView> PollAsync(IRunBackend backend, string runId, Action<RunProgress> onProgress, Action<string> onWarning, CancellationToken cancellationToken)
     {
         RunProgress? lastProgress = null;
         var warned = 0;
         while (true)
         {
-            var view = await backend.GetAsync(runId, cancellationToken);
+            var view = await backend.ProgressAsync(runId, cancellationToken);
             if (view.Progress is { } progress && !SameProgress(progress, lastProgress))
             {
                 lastProgress = progress;
@@ -73,7 +76,7 @@ internal static class RunFollower
             var warnings = view.Result?.Warnings ?? view.Progress?.Warnings ?? [];
             for (; warned < warnings.Count; warned++) onWarning(warnings[warned]);
 
-            if (view.HasEnded) return view;
+            if (view.HasEnded) return await backend.GetAsync(runId, cancellationToken);
             await Task.Delay(PollInterval, cancellationToken);
         }
     }

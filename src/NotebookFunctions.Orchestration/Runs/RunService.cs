@@ -73,11 +73,27 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
             stored = await _runs.ListWithMetadataAsync($"{runId}/chunks/", cancellationToken);
         }
 
-        var view = RunViewBuilder.Detail(state, manifest, plan, stored);
-        return view.Progress is { Batches.Count: > 0 } progress && !state.IsCompleted
+        return await WithBatchProgressAsync(state, RunViewBuilder.Detail(state, manifest, plan, stored), cancellationToken);
+    }
+
+    /// <summary>
+    /// One run's state, progress and outcome without its chunks: what a follower polls. The detail (<see cref="GetAsync"/>)
+    /// reads the stored plan and lists every chunk's blobs, work that grows with the run: polled twice a second through
+    /// a run of 10,000 chunks, it was most of the host's memory churn and much of the storage's load.
+    /// </summary>
+    public async Task<RunView> ProgressAsync(string runId, CancellationToken cancellationToken)
+    {
+        var state = await FindAsync(runId, cancellationToken);
+        if (RunViewBuilder.IsPipeline(state)) return RunViewBuilder.Pipeline(state, detail: true);
+        var result = RunViewBuilder.Output(state);
+        return await WithBatchProgressAsync(state, RunViewBuilder.Summary(state, RunViewBuilder.Input(state), result) with { Result = result }, cancellationToken);
+    }
+
+    /// <summary>A batched run's progress, with the chunks of the batches in flight (their own progress) counted in.</summary>
+    private async Task<RunView> WithBatchProgressAsync(OrchestrationMetadata state, RunView view, CancellationToken cancellationToken) =>
+        view.Progress is { Batches.Count: > 0 } progress && !state.IsCompleted
             ? view with { Progress = await BatchProgress.WithBatchesAsync(client, progress, cancellationToken) }
             : view;
-    }
 
     /// <summary>The latest run of a notebook or pipeline as a summary, or null when it never ran (or its run is gone).</summary>
     public async Task<RunView?> LatestAsync(bool pipeline, string name, CancellationToken cancellationToken)
