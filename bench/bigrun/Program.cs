@@ -9,14 +9,16 @@ using NotebookFunctions.Core.Chunks;
 // bench/bigrun: big fan-outs. (1) planning N blobs in per-blob mode (the planner nbf and the Functions app use),
 // against listing them alone; (2) a run of N trivial chunks (`nbf run --split 1` over N lines): wall time, chunks/s,
 // nbf's peak RSS, and the run's own orchestration history (rows in the task hub's history table) against its batches'.
-//   dotnet run -c Release --project bench/bigrun -- [--blobs 10000] [--chunks 10000] [--skip-plan] [--skip-run] [--private-azurite]
+//   dotnet run -c Release --project bench/bigrun -- [--blobs 10000] [--chunks 10000] [--skip-plan] [--skip-run] [--private-azurite] [--nbf PATH]
 // Needs ./nbf built (./nbf --help) and Azurite listening (scripts/azurite.sh start).
 
 var blobs = Arg("--blobs", 10000);
 var chunks = Arg("--chunks", 10000);
 var here = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", ".."));
 var root = Path.GetFullPath(Path.Combine(here, "..", ".."));
-var nbf = Path.Combine(root, ".tools", "nbf", "nbf");
+var nbfAt = Array.IndexOf(args, "--nbf");
+// --nbf PATH: another build of nbf (e.g. published elsewhere while a run of this one still uses .tools/nbf).
+var nbf = nbfAt >= 0 && nbfAt + 1 < args.Length ? Path.GetFullPath(args[nbfAt + 1]) : Path.Combine(root, ".tools", "nbf", "nbf");
 if (!File.Exists(nbf)) Fail($"nbf not built at {nbf}: run ./nbf --help once first");
 // --private-azurite: an Azurite of the bench's own, on free ports with an empty data folder (nbf's way of starting a
 // second local storage), stopped and removed at the end: a shared one's data folder holds every task hub it ever
