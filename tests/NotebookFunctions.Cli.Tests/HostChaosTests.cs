@@ -63,10 +63,19 @@ public sealed class HostChaosTests
                 ? new[] { "run", notebook, "--input", data, "--split", "1KB", "--parallel", "2", "--run-id", runId }
                 : ["resume"];
             using var host = NbfProcess.Start(hub, arguments);
-            _ = host.StandardOutput.ReadToEndAsync();
             _ = host.StandardError.ReadToEndAsync();
-            // From just after start (no chunk yet) to well into the chunks and the merge.
-            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(1000, 5000)));
+            if (kill == 0)
+            {
+                // The first host dies only once it accepted the run (its id on stdout): killed before, there is no
+                // run to resume, and on a loaded machine a host takes seconds to get there.
+                var accepted = host.StandardOutput.ReadLineAsync();
+                Assert.True(await Task.WhenAny(accepted, Task.Delay(TimeSpan.FromMinutes(2))) == accepted && await accepted == runId, "the first host never accepted the run");
+            }
+
+            _ = host.StandardOutput.ReadToEndAsync();
+
+            // From just after acceptance (no chunk yet) to well into the chunks and the merge.
+            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(kill == 0 ? 0 : 1000, 5000)));
             if (host.HasExited) break;
             host.Kill(entireProcessTree: false);
             await host.WaitForExitAsync();
@@ -80,7 +89,7 @@ public sealed class HostChaosTests
         Assert.True(killed.Count >= 3, $"only {killed.Count} kills landed before the run ended");
         Assert.True(finished.ExitCode == 0, finished.Stderr);
         var state = await NbfProcess.RunAsync(hub, "status", runId);
-        Assert.Contains($"run {runId}: Completed", state.Stdout);
+        Assert.True(state.Stdout.Contains($"run {runId}: Completed", StringComparison.Ordinal), $"nbf status exited {state.ExitCode}: {state.Stdout}{state.Stderr}\nlast resume: {finished.Stderr}");
         Assert.Equal(csv, (await runs.GetBlobClient($"{runId}/results/rows.csv").DownloadContentAsync()).Value.Content.ToString());
         var chunkOrder = (await runs.GetBlobClient($"{runId}/results/chunks.txt").DownloadContentAsync()).Value.Content.ToString()
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();

@@ -55,9 +55,17 @@ public sealed class PipelineChaosTests
         {
             var arguments = kill == 0 ? new[] { "run", pipeline, "--run-id", runId, "--parallel", "2" } : ["resume"];
             using var host = NbfProcess.Start(hub, arguments);
-            _ = host.StandardOutput.ReadToEndAsync();
             _ = host.StandardError.ReadToEndAsync();
-            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(2500, 6000)));
+            if (kill == 0)
+            {
+                // The first host dies only once it accepted the pipeline run (its id on stdout): killed before, there
+                // is nothing to resume, and on a loaded machine a host takes seconds to get there.
+                var accepted = host.StandardOutput.ReadLineAsync();
+                Assert.True(await Task.WhenAny(accepted, Task.Delay(TimeSpan.FromMinutes(2))) == accepted && await accepted == runId, "the first host never accepted the pipeline run");
+            }
+
+            _ = host.StandardOutput.ReadToEndAsync();
+            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(kill == 0 ? 1000 : 2500, 6000)));
             if (host.HasExited) break;
             host.Kill(entireProcessTree: false);
             await host.WaitForExitAsync();
