@@ -40,20 +40,34 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     public static async Task<ServeProcess> StartAsync()
     {
-        var port = LoopbackPorts.Free();
-        var apiKey = $"key-{Guid.NewGuid():N}";
-        var hub = $"nbfv{Guid.NewGuid():N}"[..16];
-        var process = NbfProcess.Start(new Dictionary<string, string> { ["NBF_TASK_HUB"] = hub, ["NBF_API_KEY"] = apiKey }, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--incoming", $"incoming-{Guid.NewGuid():N}"[..24]);
-        // Read as it is written (what nbf serve tells a person, such as its sign-in link, comes before it exits).
-        var lines = new List<string>();
-        var stderr = Task.Run(async () =>
+        for (var attempt = 1; ; attempt++)
         {
-            while (await process.StandardError.ReadLineAsync() is { } line)
-                lock (lines) lines.Add(line);
-        });
-        var listening = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90));
-        Assert.Equal($"listening http://127.0.0.1:{port}/", listening);
-        return new ServeProcess(process, stderr, lines, port, apiKey, hub);
+            var port = LoopbackPorts.Free();
+            var apiKey = $"key-{Guid.NewGuid():N}";
+            var hub = $"nbfv{Guid.NewGuid():N}"[..16];
+            var process = NbfProcess.Start(new Dictionary<string, string> { ["NBF_TASK_HUB"] = hub, ["NBF_API_KEY"] = apiKey }, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--incoming", $"incoming-{Guid.NewGuid():N}"[..24]);
+            // Read as it is written (what nbf serve tells a person, such as its sign-in link, comes before it exits).
+            var lines = new List<string>();
+            var stderr = Task.Run(async () =>
+            {
+                while (await process.StandardError.ReadLineAsync() is { } line)
+                    lock (lines) lines.Add(line);
+            });
+            var listening = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(90));
+            if (listening is null)
+            {
+                // It stopped before listening: say why. The free port can be taken between choosing it and binding
+                // it (the kernels other tests start bind ports too): then another port, as a person would.
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+                await stderr;
+                var said = string.Join('\n', lines);
+                if (attempt < 3 && said.Contains("address already in use", StringComparison.OrdinalIgnoreCase)) continue;
+                Assert.Fail($"nbf serve exited {process.ExitCode} before listening on {port}: {said}");
+            }
+
+            Assert.Equal($"listening http://127.0.0.1:{port}/", listening);
+            return new ServeProcess(process, stderr, lines, port, apiKey, hub);
+        }
     }
 
     /// <summary>The first line nbf serve wrote to stderr that matches, waiting for it up to <paramref name="timeout"/>.</summary>
