@@ -196,19 +196,15 @@ public sealed class LocalDurableHost : IAsyncDisposable
 
     /// <summary>A connection string as is; an account URL (https://NAME.blob.core.windows.net) by managed identity / developer login.</summary>
     private static StorageAccountClientProvider ClientProvider(string connection) =>
-        AccountOfUrl(connection) is { } account
+        LocalStorage.AccountNameOfUrl(connection) is { } account
             ? new StorageAccountClientProvider(account, new Azure.Identity.DefaultAzureCredential())
             : new StorageAccountClientProvider(connection);
 
     /// <summary>The task hub's queues, reached as the backend reaches them (<see cref="ClientProvider"/>).</summary>
     private static Azure.Storage.Queues.QueueServiceClient QueuesOf(string connection) =>
-        AccountOfUrl(connection) is { } account
+        LocalStorage.AccountNameOfUrl(connection) is { } account
             ? new Azure.Storage.Queues.QueueServiceClient(new Uri($"https://{account}.queue.core.windows.net"), new Azure.Identity.DefaultAzureCredential())
             : new Azure.Storage.Queues.QueueServiceClient(connection);
-
-    /// <summary>The account name of an account URL (https://NAME.blob.core.windows.net); null for a connection string.</summary>
-    private static string? AccountOfUrl(string connection) =>
-        Uri.TryCreate(connection, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps ? uri.Host.Split('.')[0] : null;
 
     public async ValueTask DisposeAsync()
     {

@@ -33,10 +33,20 @@ public sealed class LocalStorage
         return new LocalStorage(AzuriteService.ConnectionString, "Azurite on 127.0.0.1", $"azurite-{AzuriteService.Ports[0]}");
     }
 
+    /// <summary>
+    /// An account URL (https://NAME.blob.core.windows.net, reached by managed identity or a developer's login); null for
+    /// a connection string. The one rule for telling them apart, for this storage and for the task hub's backend.
+    /// </summary>
+    internal static Uri? AccountUrl(string connection) =>
+        Uri.TryCreate(connection, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps ? uri : null;
+
+    /// <summary>The account name of an account URL; null for a connection string.</summary>
+    internal static string? AccountNameOfUrl(string connection) => AccountUrl(connection)?.Host.Split('.')[0];
+
     /// <summary>The account's name from an account URL or a connection string's AccountName; "?" when neither says.</summary>
     private static string AccountOf(string connection)
     {
-        if (Uri.TryCreate(connection, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps) return uri.Host.Split('.')[0];
+        if (AccountNameOfUrl(connection) is { } account) return account;
         var parts = Parts(connection);
         return parts.TryGetValue("UseDevelopmentStorage", out var development) && development.Equals("true", StringComparison.OrdinalIgnoreCase)
             ? "devstoreaccount1"
@@ -46,7 +56,7 @@ public sealed class LocalStorage
     /// <summary>Where the account's blobs are (never its key): an account URL's host, a connection string's BlobEndpoint, or its account name and suffix.</summary>
     private static string EndpointOf(string connection)
     {
-        if (Uri.TryCreate(connection, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps) return uri.Host;
+        if (AccountUrl(connection) is { } url) return url.Host;
         var parts = Parts(connection);
         if (parts.TryGetValue("BlobEndpoint", out var endpoint)) return endpoint;
         if (parts.ContainsKey("UseDevelopmentStorage")) return "devstoreaccount1-10000";

@@ -21,11 +21,11 @@ public sealed class RunStore(BlobServiceClient service)
         await Container.GetBlobClient(blobName).UploadAsync(stream, new BlobUploadOptions { HttpHeaders = Headers(blobName) }, cancellationToken);
     }
 
-    public async Task UploadTextAsync(string blobName, string text, CancellationToken cancellationToken = default) =>
-        await Container.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(text), new BlobUploadOptions { HttpHeaders = Headers(blobName) }, cancellationToken);
+    public Task UploadTextAsync(string blobName, string text, CancellationToken cancellationToken = default) =>
+        UploadTextAsync(blobName, text, metadata: null, cancellationToken);
 
     /// <summary>Uploads text with metadata set in the same write, so a reader never sees the blob without it.</summary>
-    public async Task UploadTextAsync(string blobName, string text, IDictionary<string, string> metadata, CancellationToken cancellationToken = default) =>
+    public async Task UploadTextAsync(string blobName, string text, IDictionary<string, string>? metadata, CancellationToken cancellationToken = default) =>
         await Container.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(text), new BlobUploadOptions { HttpHeaders = Headers(blobName), Metadata = metadata }, cancellationToken);
 
     public async Task UploadStreamAsync(string blobName, Stream content, CancellationToken cancellationToken = default) =>
