@@ -8,7 +8,9 @@ namespace NotebookFunctions.Cli.Tests;
 /// </summary>
 public sealed class PipelineChaosTests
 {
-    private const int Rows = 400;
+    // Enough rows for nine 1 KB chunks of 1.5 s each, two at a time: with only three, a resume on a quiet machine
+    // finished the graph before the second kill (CI, 2026-11-27).
+    private const int Rows = 1200;
 
     [Fact]
     public async Task A_pipeline_whose_host_is_killed_mid_graph_completes_with_no_step_duplicated()
