@@ -106,11 +106,12 @@ if (!args.Contains("--skip-run"))
     var manifest = JsonNode.Parse((await runs.GetBlobClient($"{runId}/manifest.json").DownloadContentAsync()).Value.Content.ToString())!;
     var merged = (await runs.GetBlobClient($"{runId}/results/rows.jsonl").DownloadContentAsync()).Value.Content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
     var history = new TableClient(Storage, $"{hub}History");
-    var runEvents = await CountAsync(history, runId);
-    var batchEvents = await CountAsync(history, $"{runId}@batch-0");
+    var runEvents = await HistoryAsync(history, runId);
+    var batchEvents = await HistoryAsync(history, $"{runId}@batch-0");
     Line(string.Create(CultureInfo.InvariantCulture, $"run of {chunks} trivial chunks (--split 1 --parallel 2): {manifest["status"]} in **{seconds:0.0} s, {chunks / seconds:0.00} chunks/s**; merged rows {merged} of {chunks}; nbf peak RSS **{peak:0} MB** (target < 400 MB)"));
     Line($"nbf RSS (MB) by minute: {string.Join(", ", timeline)}");
-    Line(string.Create(CultureInfo.InvariantCulture, $"history rows: the run's own {runEvents}, its first batch's {batchEvents} (a run in one orchestration holds two or more per chunk: {2 * chunks}+)"));
+    Line(string.Create(CultureInfo.InvariantCulture, $"history rows: the run's own {runEvents.Rows}, its first batch's {batchEvents.Rows} (a run in one orchestration holds two or more per chunk: {2 * chunks}+)"));
+    Line(string.Create(CultureInfo.InvariantCulture, $"history payload: the run's own {runEvents.Bytes / 1024.0:0} KB (largest row {runEvents.Largest / 1024.0:0} KB, {runEvents.Offloaded} offloaded to blobs), its first batch's {batchEvents.Bytes / 1024.0:0} KB (largest row {batchEvents.Largest / 1024.0:0} KB)"));
     Directory.Delete(scratch, recursive: true);
 }
 
@@ -124,11 +125,21 @@ Directory.CreateDirectory(Path.Combine(here, "results"));
 await File.WriteAllTextAsync(Path.Combine(here, "results", $"bigrun-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md"), report.ToString());
 return 0;
 
-static async Task<int> CountAsync(TableClient table, string instanceId)
+// An orchestration's history rows, the characters of their text columns (inputs, results, status), the largest row's,
+// and how many rows had a payload too big for a row (the backend then stores it in a blob, named in a ...BlobName column).
+static async Task<(int Rows, long Bytes, long Largest, int Offloaded)> HistoryAsync(TableClient table, string instanceId)
 {
-    var count = 0;
-    await foreach (var _ in table.QueryAsync<TableEntity>(e => e.PartitionKey == instanceId, select: ["PartitionKey"])) count++;
-    return count;
+    var (rows, bytes, largest, offloaded) = (0, 0L, 0L, 0);
+    await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == instanceId))
+    {
+        rows++;
+        var size = entity.Values.OfType<string>().Sum(v => (long)v.Length);
+        bytes += size;
+        largest = Math.Max(largest, size);
+        if (entity.Keys.Any(k => k.EndsWith("BlobName", StringComparison.Ordinal))) offloaded++;
+    }
+
+    return (rows, bytes, largest, offloaded);
 }
 
 // The engine's own /proc reader (VmHWM), in MB.

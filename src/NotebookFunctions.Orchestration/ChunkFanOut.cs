@@ -18,13 +18,13 @@ public sealed record FanOutOutcome(IReadOnlyList<ChunkResult?> Results, int Retr
 internal static class ChunkFanOut
 {
     /// <summary>
-    /// Runs <paramref name="plan"/>'s chunks (a batch's slice keeps the run's ChunkCount), at most
+    /// Runs <paramref name="plan"/>'s chunks (the run's, or a batch's slice), at most
     /// <paramref name="parallel"/> at once; the first records the kernel's environment when
     /// <paramref name="captureEnvironment"/>; <paramref name="report"/> gets the progress (with the run's
     /// <paramref name="warnings"/>) whenever it changes.
     /// </summary>
     public static async Task<FanOutOutcome> RunAsync(
-        TaskOrchestrationContext context, string runId, RunRequest request, ChunkPlan plan, int parallel, bool captureEnvironment, IReadOnlyList<string> warnings, Action<RunProgress> report)
+        TaskOrchestrationContext context, string runId, RunRequest request, PlannedRun plan, int parallel, bool captureEnvironment, IReadOnlyList<string> warnings, Action<RunProgress> report)
     {
         var chunks = plan.Chunks;
         var results = new ChunkResult?[chunks.Count];
@@ -81,19 +81,18 @@ internal static class ChunkFanOut
     /// From the first chunk that tells (it finished with a peak, or ran out of memory): the warning when the plan's
     /// largest chunk will not fit the memory limit, an empty text when it will, null when this chunk cannot tell.
     /// </summary>
-    private static string? MemoryAdvice(RunRequest request, ChunkPlan plan, ChunkResult result)
+    private static string? MemoryAdvice(RunRequest request, PlannedRun plan, ChunkResult result)
     {
         var outOfMemory = result.Error?.Kind == ChunkError.OutOfMemory;
         if (request.MemoryLimitMB is not { } limit || result.InputBytes is not { } bytes || (!outOfMemory && (!result.Succeeded || result.PeakMemoryMB is null))) return null;
-        var largest = plan.LargestChunkBytes ?? plan.Chunks.Max(Core.Chunks.ChunkSizeAdvice.BytesOf);
-        return Core.Chunks.ChunkSizeAdvice.Judge(limit, (result.Index, bytes, result.BaselineMemoryMB ?? 0, result.PeakMemoryMB ?? limit, outOfMemory), largest, request.Input.Mode == Core.Chunks.ChunkMode.Split) ?? string.Empty;
+        return Core.Chunks.ChunkSizeAdvice.Judge(limit, (result.Index, bytes, result.BaselineMemoryMB ?? 0, result.PeakMemoryMB ?? limit, outOfMemory), plan.LargestChunkBytes, request.Input.Mode == Core.Chunks.ChunkMode.Split) ?? string.Empty;
     }
 
     /// <summary>
     /// Runs one chunk, retrying it per policy with durable timers between attempts. <paramref name="index"/> is the
     /// chunk's position in this plan, not its index in the input (a repair's plan holds some of the original's chunks).
     /// </summary>
-    private static async Task<ChunkResult> RunChunkAsync(TaskOrchestrationContext context, string runId, RunRequest request, ChunkPlan plan, int index, bool captureEnvironment, Action countRetry)
+    private static async Task<ChunkResult> RunChunkAsync(TaskOrchestrationContext context, string runId, RunRequest request, PlannedRun plan, int index, bool captureEnvironment, Action countRetry)
     {
         var attempts = Math.Max(1, request.Retry.MaxAttempts);
         ChunkResult? last = null;

@@ -25,45 +25,41 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
         // A pipeline step keeps its record under the pipeline run's; its instance id is only the engine's handle.
         var runId = request.Record ?? context.InstanceId;
         var startedAt = context.CurrentUtcDateTime;
-        ChunkPlan plan;
+        PlannedRun plan;
         try
         {
-            plan = await context.CallActivityAsync<ChunkPlan>(nameof(PlanChunks), new PlanChunksInput(runId, request));
+            plan = await context.CallActivityAsync<PlannedRun>(nameof(PlanChunks), new PlanChunksInput(runId, request));
         }
         catch (TaskFailedException e)
         {
             var error = e.FailureDetails.ErrorMessage;
-            var merged = await context.CallActivityAsync<MergeOutput>(nameof(MergeResults), new MergeInput(runId, request, [], [], RunStatus.Failed, startedAt, error));
+            var merged = await context.CallActivityAsync<MergeOutput>(nameof(MergeResults), new MergeInput(runId, request, ChunkResults.None, RunStatus.Failed, startedAt, error));
             // A failed plan has no merge and no reduce: its manifest is written at once.
             return new RunResult(runId, RunStatus.Failed, 0, 0, 0, [], [], merged.Manifest, error);
         }
 
-        var chunks = plan.Chunks;
         // The host's memory may allow fewer kernels at once than asked for: the plan says so, and the run keeps to it.
         var parallel = Math.Max(1, Math.Min(request.MaxParallelChunks, plan.KernelsAtOnce ?? int.MaxValue));
         var warnings = plan.Warnings.ToList();
-        var batchSize = plan.BatchSize ?? ChunkBatching.Default.Size;
-        var outcome = chunks.Count <= batchSize
-            ? await ChunkFanOut.RunAsync(context, runId, request, plan, parallel, captureEnvironment: true, warnings, progress => context.SetCustomStatus(progress))
-            : await ChunkBatches.RunAsync(context, runId, request, plan, batchSize, parallel, warnings);
-        if (outcome.MemoryWarning is { } memoryWarning) warnings.Add(memoryWarning);
+        var fanIn = plan.Batched
+            ? await ChunkBatches.RunAsync(context, runId, request, plan, parallel, warnings)
+            : FanIn.Of(await ChunkFanOut.RunAsync(context, runId, request, plan, parallel, captureEnvironment: true, warnings, progress => context.SetCustomStatus(progress)));
+        if (fanIn.MemoryWarning is { } memoryWarning) warnings.Add(memoryWarning);
 
-        var finished = outcome.Results.Where(r => r is not null).Select(r => r!).ToList();
-        var failed = finished.Where(r => !r.Succeeded).ToList();
         // A repair's kept chunks count as the whole run's: it ends as the run would have had these chunks succeeded.
-        var whole = chunks.Count + plan.Reused.Count;
-        var status = failed.Count == 0 && finished.Count == chunks.Count ? RunStatus.Completed
-            : request.OnChunkFailure == FailurePolicy.Continue && failed.Count < whole ? RunStatus.CompletedWithFailures
+        var whole = plan.Whole;
+        var status = fanIn.Failed == 0 && fanIn.Finished == plan.ToRun ? RunStatus.Completed
+            : request.OnChunkFailure == FailurePolicy.Continue && fanIn.Failed < whole ? RunStatus.CompletedWithFailures
             : RunStatus.Failed;
         var reduceFollows = request.Reduce is not null && status != RunStatus.Failed;
-        var mergeInput = new MergeInput(runId, request, chunks, finished, status, startedAt, null, plan.TraceParent) { Reused = plan.Reused, ReduceFollows = reduceFollows, Warnings = warnings };
+        var mergeInput = new MergeInput(runId, request, fanIn.Results, status, startedAt, null, plan.TraceParent) { ReduceFollows = reduceFollows, Warnings = warnings };
         var output = await context.CallActivityAsync<MergeOutput>(nameof(MergeResults), mergeInput);
-        var summary = failed.Count == 0 ? null : $"{failed.Count} of {whole} chunks failed; first: chunk {failed[0].Index}: {failed[0].Error}";
+        var firstFailed = fanIn.FirstFailures.FirstOrDefault();
+        var summary = firstFailed is null ? null : $"{fanIn.Failed} of {whole} chunks failed; first: chunk {firstFailed.Index}: {firstFailed.Error}";
         ReduceResult? reduce = null;
         if (reduceFollows)
         {
-            var sources = mergeInput.Succeeded.Select(r => new ChunkSource(r.Index, r.Run ?? runId)).ToList();
-            reduce = await RunReduceAsync(context, runId, request, new ExecuteReduceInput(runId, plan.ChunkCount, sources, failed.Select(f => f.Index).Order().ToList(), 1, plan.TraceParent));
+            reduce = await RunReduceAsync(context, runId, request, new ExecuteReduceInput(runId, plan.ChunkCount, fanIn.Results, 1, plan.TraceParent));
             if (!reduce.Succeeded)
             {
                 status = RunStatus.Failed;
@@ -74,7 +70,7 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
             output = output with { Manifest = manifest };
         }
 
-        return new RunResult(runId, status, whole, finished.Count(r => r.Succeeded) + plan.Reused.Count, failed.Count, failed, output.MergedFiles, output.Manifest, summary) { Reduce = reduce, Warnings = warnings };
+        return new RunResult(runId, status, whole, fanIn.Succeeded + plan.Kept, fanIn.Failed, fanIn.FirstFailures, output.MergedFiles, output.Manifest, summary) { Reduce = reduce, Warnings = warnings };
     }
 
     /// <summary>The reduce, retried per the run's policy like a chunk (a kernel that dies can be bad luck; a cell that raises will raise again).</summary>

@@ -12,6 +12,8 @@ public static class NotebookTasks
         .AddOrchestrator<ChunkBatchOrchestrator>()
         .AddActivity<PlanChunks>()
         .AddActivity<ExecuteChunk>()
+        .AddActivity<ReadPlanSlice>()
+        .AddActivity<StoreBatchResults>()
         .AddActivity<MergeResults>()
         .AddActivity<ExecuteReduce>()
         .AddActivity<RecordRun>()

@@ -9,22 +9,23 @@ namespace NotebookFunctions.Orchestration;
 public static class RunManifest
 {
     /// <param name="input">The run as it ended.</param>
+    /// <param name="records">Its plan and chunk records.</param>
     /// <param name="mergedFiles">The files merged under results/.</param>
     /// <param name="source">Where the notebook version came from; null (kept as null) when it was published without one.</param>
     /// <param name="reduce">The reduce, when the run has one and got to it.</param>
     /// <param name="reduceScraps">What the reduce glued: the final answer's headline values.</param>
     /// <param name="drift">How the environment differs from the notebook's last successful run's, when it does.</param>
-    public static JsonObject Build(MergeInput input, IReadOnlyList<string> mergedFiles, NotebookSource? source, ReduceResult? reduce = null, JsonObject? reduceScraps = null, JsonObject? drift = null)
+    public static JsonObject Build(MergeInput input, Activities.ChunkRecords records, IReadOnlyList<string> mergedFiles, NotebookSource? source, ReduceResult? reduce = null, JsonObject? reduceScraps = null, JsonObject? drift = null)
     {
         var request = input.Request;
-        var environment = EnvironmentOf(input);
-        var inputs = input.Chunks.SelectMany(c => c.Sources.Select(s => (c.Container, s.Blob, s.ETag))).Distinct().Select(g => (JsonNode)new JsonObject
+        var environment = records.Environment;
+        var inputs = records.Chunks.SelectMany(c => c.Sources.Select(s => (c.Container, s.Blob, s.ETag))).Distinct().Select(g => (JsonNode)new JsonObject
         {
             ["container"] = g.Container,
             ["blob"] = g.Blob,
             ["etag"] = g.ETag,
         }).ToArray();
-        var chunks = input.Reused.Concat(input.Results).OrderBy(r => r.Index).Select(r => (JsonNode)new JsonObject
+        var chunks = records.Reused.Concat(records.Results).OrderBy(r => r.Index).Select(r => (JsonNode)new JsonObject
         {
             ["index"] = r.Index,
             ["run"] = r.Run,
@@ -98,7 +99,7 @@ public static class RunManifest
     /// The notebook's source is read here, not carried in the request: it belongs to the published version, and a run
     /// started by any door records it the same way.
     /// </summary>
-    public static async Task<string> WriteAsync(Azure.Storage.Blobs.BlobServiceClient blobs, MergeInput input, IReadOnlyList<string> mergedFiles, ReduceResult? reduce = null)
+    public static async Task<string> WriteAsync(Azure.Storage.Blobs.BlobServiceClient blobs, MergeInput input, Activities.ChunkRecords records, IReadOnlyList<string> mergedFiles, ReduceResult? reduce = null)
     {
         var store = new RunStore(blobs);
         var version = await new NotebookStore(blobs).GetVersionAsync(input.Request.Notebook, input.Request.Version);
@@ -106,14 +107,11 @@ public static class RunManifest
         // Headline values belong in the record; a reduce that glued megabytes keeps them in reduce/scraps.json only.
         if (reduce is not null && await store.DownloadTextAsync(StorageLayout.ReduceScrapsBlob(input.RunId)) is { Length: <= MaxScrapBytesInManifest } text)
             scraps = JsonNode.Parse(text) as JsonObject;
-        var drift = await Runs.EnvironmentDrift.SinceLastSuccessAsync(blobs, input.Request.Notebook, input.RunId, EnvironmentOf(input), CancellationToken.None);
+        var drift = await Runs.EnvironmentDrift.SinceLastSuccessAsync(blobs, input.Request.Notebook, input.RunId, records.Environment, CancellationToken.None);
         var manifest = StorageLayout.ManifestBlob(input.RunId);
-        await store.UploadTextAsync(manifest, Core.Notebooks.CanonicalJsonWriter.Write(Build(input, mergedFiles, version?.Source, reduce, scraps, drift)) + "\n");
+        await store.UploadTextAsync(manifest, Core.Notebooks.CanonicalJsonWriter.Write(Build(input, records, mergedFiles, version?.Source, reduce, scraps, drift)) + "\n");
         return manifest;
     }
 
     private const int MaxScrapBytesInManifest = 64 * 1024;
-
-    /// <summary>The kernel environment the run recorded (chunk 0 captures it).</summary>
-    private static JsonObject? EnvironmentOf(MergeInput input) => input.Results.FirstOrDefault(r => r.Environment is not null)?.Environment;
 }

@@ -99,7 +99,7 @@ public sealed class WorkerTests
     [Theory]
     [InlineData("--parallel", "0", null, null, "--parallel must be 1 to 64, not 0")]
     [InlineData("--parallel", "2", "NBF_PARTITION_COUNT", "17", "NBF_PARTITION_COUNT is '17'; it must be a whole number from 1 to 16")]
-    [InlineData("--parallel", "2", "NBF_CHUNK_BATCH_SIZE", "many", "NBF_CHUNK_BATCH_SIZE is 'many'; it must be a whole number of chunks from 10 to 5000")]
+    [InlineData("--parallel", "2", "NBF_CHUNK_BATCH_SIZE", "many", "NBF_CHUNK_BATCH_SIZE is 'many'; it must be a whole number of chunks from 10 to 2000")]
     public async Task A_worker_refuses_what_it_cannot_run_with_naming_it(string option, string value, string? setting, string? settingValue, string says)
     {
         var environment = new Dictionary<string, string> { ["NBF_TASK_HUB"] = $"nbfw{Guid.NewGuid():N}"[..16] };

@@ -18,7 +18,7 @@ public sealed class BatchedRunTests
 
     private static readonly string[] Cells =
     [
-        "import os\nif chunk_index == fail_chunk:\n    raise ValueError(f'chunk {chunk_index} refuses')\n" +
+        "import os\nif chunk_index == fail_chunk:\n    raise ValueError(f'chunk {chunk_index} refuses ' + 'x' * 50000)\n" +
         "with open(os.path.join(output_dir, 'counts.jsonl'), 'w') as f:\n    f.write('{\"chunk\": %d, \"lines\": %d}\\n' % (chunk_index, sum(1 for _ in open(input_path)) - 1))",
     ];
 
@@ -62,6 +62,10 @@ public sealed class BatchedRunTests
         Assert.Equal(result.ChunkCount - 1, result.Succeeded);
         Assert.Equal(23, Assert.Single(result.FailedChunks).Index);
         Assert.Contains("chunk 23 refuses", result.FailedChunks[0].Error!.ToString(), StringComparison.Ordinal);
+        // A 50 KB message is kept short in the record (it travels through history and status); the notebook has it whole.
+        Assert.InRange(result.FailedChunks[0].Error!.EValue.Length, 1000, ChunkError.MaxValueLength);
+        Assert.Contains("50,017 characters in all", result.FailedChunks[0].Error!.EValue, StringComparison.Ordinal);
+        Assert.Contains(new string('x', 50000), (await RunHarness.ReadRunBlobAsync($"{runId}/chunks/23/output.ipynb"))!, StringComparison.Ordinal);
         var counts = (await RunHarness.ReadRunBlobAsync($"{runId}/results/counts.jsonl"))!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
         Assert.Equal(Enumerable.Range(0, result.ChunkCount).Where(i => i != 23), counts.Select(c => c["chunk"]!.GetValue<int>()));
         // Every row once, but those of the chunk that failed (a few lines of ~40 bytes).
@@ -77,5 +81,11 @@ public sealed class BatchedRunTests
         }
 
         Assert.Null(await harness.Client.GetInstanceAsync($"{runId}@batch-{(result.ChunkCount + 9) / 10}"));
+
+        // Each batch stored its records for the merge: all chunks, once each.
+        var stored = new List<int>();
+        for (var batch = 0; batch < (result.ChunkCount + 9) / 10; batch++)
+            stored.AddRange(JsonNode.Parse((await RunHarness.ReadRunBlobAsync($"{runId}/batches/{batch}.json"))!)!.AsArray().Select(r => r!["Index"]!.GetValue<int>()));
+        Assert.Equal(Enumerable.Range(0, result.ChunkCount), stored);
     }
 }

@@ -82,6 +82,7 @@ internal static class RunReport
     private static IEnumerable<string> ResultLines(string runId, RunResult result)
     {
         foreach (var failed in result.FailedChunks) yield return $"  chunk {failed.Index} failed after {failed.Attempts} attempt(s): {failed.Error}";
+        if (result.Failed > result.FailedChunks.Count) yield return $"  and {result.Failed - result.FailedChunks.Count} more failed chunk(s): the manifest lists them all";
         if (result.Error is not null && result.ChunkCount == 0) yield return $"  {result.Error}";
         yield return $"results: {StorageLayout.RunsContainer}/{StorageLayout.ResultsPrefix(runId)} ({string.Join(", ", result.MergedFiles.DefaultIfEmpty("no merged files"))}); manifest: {StorageLayout.RunsContainer}/{result.Manifest}";
         if (Final(runId, result) is { } final) yield return final;

@@ -37,6 +37,12 @@ public static class StorageLayout
     /// <summary>The run's chunks as planned (blob, byte range, ETag): what a repair re-runs.</summary>
     public static string PlanBlob(string runId) => $"{runId}/plan.json";
 
+    /// <summary>
+    /// A big run's batch's chunk records, as the batch ended: what the merge, the manifest and the reduce read, so the
+    /// run's orchestration history never carries them. The engine's own, like the plan.
+    /// </summary>
+    public static string BatchResultsBlob(string runId, int batch) => $"{runId}/batches/{batch}.json";
+
     public static string ChunkPrefix(string runId, int index) => $"{runId}/chunks/{index}/";
 
     public static string ChunkNotebookBlob(string runId, int index) => $"{ChunkPrefix(runId, index)}output.ipynb";

@@ -28,16 +28,17 @@ public sealed class ExecuteReduce(BlobServiceClient blobs, NotebookExecutor exec
         var reduce = request.Reduce ?? throw new InvalidOperationException($"run {input.RunId} names no reduce notebook");
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["RunId"] = input.RunId, ["Notebook"] = reduce.Notebook, ["Attempt"] = input.Attempt });
         using var span = Telemetry.RunSpans.StartReduce(input, reduce);
-        var result = await RunAsync(input, request, reduce);
+        var chunks = await EndedRuns.LoadAsync(blobs, input.RunId, input.Results, planned: true);
+        var result = await RunAsync(input, request, chunks, reduce);
         Telemetry.RunSpans.FinishReduce(span, input, result);
         if (result.Succeeded)
-            logger.LogInformation("Reduce {Notebook} of run {RunId} succeeded in {Seconds} s over {Chunks} chunk(s)", reduce.Notebook, input.RunId, result.DurationSeconds, input.Chunks.Count);
+            logger.LogInformation("Reduce {Notebook} of run {RunId} succeeded in {Seconds} s over {Chunks} chunk(s)", reduce.Notebook, input.RunId, result.DurationSeconds, chunks.Succeeded.Count());
         else
             logger.LogWarning("Reduce {Notebook} of run {RunId} failed (attempt {Attempt}): {Error}", reduce.Notebook, input.RunId, input.Attempt, result.Error);
         return result;
     }
 
-    private async Task<ReduceResult> RunAsync(ExecuteReduceInput input, RunRequest request, ReduceRequest reduce)
+    private async Task<ReduceResult> RunAsync(ExecuteReduceInput input, RunRequest request, ChunkRecords chunks, ReduceRequest reduce)
     {
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -46,7 +47,8 @@ public sealed class ExecuteReduce(BlobServiceClient blobs, NotebookExecutor exec
         {
             var inputDir = Directory.CreateDirectory(Path.Combine(work, "input")).FullName;
             var outputDir = Directory.CreateDirectory(Path.Combine(work, "output")).FullName;
-            await GatherAsync(input, inputDir);
+            var failed = chunks.Failed.Select(r => r.Index).ToList();
+            await GatherAsync(input, chunks, failed, inputDir);
             var notebook = await PublishedNotebooks.LoadAsync(blobs, reduce.Notebook, reduce.Version);
 
             var parameters = (JsonObject)reduce.Parameters.DeepClone();
@@ -54,7 +56,7 @@ public sealed class ExecuteReduce(BlobServiceClient blobs, NotebookExecutor exec
             parameters[ReservedParameters.OutputDir] = outputDir;
             parameters[ReservedParameters.ChunkCount] = input.ChunkCount;
             parameters[ReservedParameters.RunId] = input.RunId;
-            parameters[ReservedParameters.FailedChunks] = new JsonArray(input.FailedChunks.Select(i => (JsonNode?)i).ToArray());
+            parameters[ReservedParameters.FailedChunks] = new JsonArray(failed.Select(i => (JsonNode?)i).ToArray());
             var outcome = await new NotebookOnKernel(blobs, executor, secrets, runs).RunAsync(new KernelWork
             {
                 RunId = input.RunId,
@@ -91,15 +93,20 @@ public sealed class ExecuteReduce(BlobServiceClient blobs, NotebookExecutor exec
     }
 
     /// <summary>The merged results at the top of input_path, each chunk's files under chunks/{index}/, and chunks.json.</summary>
-    private async Task GatherAsync(ExecuteReduceInput input, string inputDir)
+    private async Task GatherAsync(ExecuteReduceInput input, ChunkRecords chunks, IReadOnlyList<int> failed, string inputDir)
     {
         var runs = blobs.GetBlobContainerClient(StorageLayout.RunsContainer);
         await DownloadPrefixAsync(runs, StorageLayout.ResultsPrefix(input.RunId), inputDir);
-        foreach (var chunk in input.Chunks)
-            await DownloadPrefixAsync(runs, StorageLayout.ChunkFilesPrefix(chunk.RunId, chunk.Index), Path.Combine(inputDir, "chunks", chunk.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        var succeeded = input.Chunks.Select(c => c.Index).ToHashSet();
+        var succeeded = new HashSet<int>();
+        foreach (var chunk in chunks.Succeeded)
+        {
+            succeeded.Add(chunk.Index);
+            await DownloadPrefixAsync(runs, StorageLayout.ChunkFilesPrefix(chunk.Run ?? input.RunId, chunk.Index), Path.Combine(inputDir, "chunks", chunk.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        var failedSet = failed.ToHashSet();
         var statuses = new JsonArray(Enumerable.Range(0, input.ChunkCount)
-            .Where(i => succeeded.Contains(i) || input.FailedChunks.Contains(i))
+            .Where(i => succeeded.Contains(i) || failedSet.Contains(i))
             .Select(i => (JsonNode?)new JsonObject { ["index"] = i, ["status"] = succeeded.Contains(i) ? "succeeded" : "failed" }).ToArray());
         await File.WriteAllTextAsync(Path.Combine(inputDir, "chunks.json"), CanonicalJsonWriter.Write(statuses) + "\n");
     }

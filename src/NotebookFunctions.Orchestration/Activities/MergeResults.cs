@@ -20,18 +20,19 @@ public sealed class MergeResults(BlobServiceClient blobs, ILogger<MergeResults> 
     {
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["RunId"] = input.RunId, ["Notebook"] = input.Request.Notebook });
         using var span = Telemetry.RunSpans.StartMerge(input);
-        var output = await MergeAsync(input);
-        Telemetry.RunSpans.FinishMerge(span, input);
+        var chunks = await EndedRuns.LoadAsync(blobs, input);
+        var output = await MergeAsync(input, chunks);
+        Telemetry.RunSpans.FinishMerge(span, input, chunks);
         logger.LogInformation("Run {RunId} of {Notebook} ended {Status}: {Succeeded} of {Chunks} chunk(s) succeeded; merged {Files}",
-            input.RunId, input.Request.Notebook, input.Status, input.Results.Count(r => r.Succeeded), input.Chunks.Count, string.Join(", ", output.MergedFiles));
+            input.RunId, input.Request.Notebook, input.Status, chunks.Results.Count(r => r.Succeeded), chunks.Chunks.Count, string.Join(", ", output.MergedFiles));
         return output;
     }
 
-    private async Task<MergeOutput> MergeAsync(MergeInput input)
+    private async Task<MergeOutput> MergeAsync(MergeInput input, ChunkRecords chunks)
     {
         var store = new RunStore(blobs);
         await store.EnsureCreatedAsync();
-        var succeeded = input.Succeeded.ToList();
+        var succeeded = chunks.Succeeded.ToList();
         var merged = input.Status == RunStatus.Failed
             ? []
             : await new ResultMerger(blobs).MergeAsync(input.RunId, succeeded.Select(r => new MergedChunk(r.Index, r.Run ?? input.RunId, r.Files)).ToList());
@@ -48,7 +49,7 @@ public sealed class MergeResults(BlobServiceClient blobs, ILogger<MergeResults> 
         if (input.Status != RunStatus.Failed)
             await store.UploadTextAsync(StorageLayout.ResultsPrefix(input.RunId) + "scraps.json", CanonicalJsonWriter.Write(scraps) + "\n");
 
-        var manifest = input.ReduceFollows ? null : await RunManifest.WriteAsync(blobs, input, merged);
+        var manifest = input.ReduceFollows ? null : await RunManifest.WriteAsync(blobs, input, chunks, merged);
         return new MergeOutput(merged, scraps.Count, manifest);
     }
 }

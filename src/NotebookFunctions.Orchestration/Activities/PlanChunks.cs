@@ -18,9 +18,9 @@ public sealed record PlanChunksInput(string RunId, RunRequest Request);
 /// Checks everything that can be checked before a kernel starts (the notebook version exists, parameters fit its
 /// schema, secrets resolve) and cuts the input into chunks. Any failure here fails the run with a clear message.
 /// </summary>
-public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets, NotebookExecutor executor, ILogger<PlanChunks> logger, ChunkBatching? batching = null) : TaskActivity<PlanChunksInput, ChunkPlan>
+public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets, NotebookExecutor executor, ILogger<PlanChunks> logger, ChunkBatching? batching = null) : TaskActivity<PlanChunksInput, PlannedRun>
 {
-    public override async Task<ChunkPlan> RunAsync(TaskActivityContext context, PlanChunksInput input)
+    public override async Task<PlannedRun> RunAsync(TaskActivityContext context, PlanChunksInput input)
     {
         var request = input.Request;
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["RunId"] = input.RunId, ["Notebook"] = request.Notebook });
@@ -30,8 +30,8 @@ public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets, N
             var plan = await PlanAsync(input, request);
             span?.SetTag(Core.Telemetry.NotebookTelemetry.Attributes.ChunkCount, plan.ChunkCount);
             logger.LogInformation("Run {RunId} of {Notebook} planned: {Chunks} chunk(s)", input.RunId, request.Notebook, plan.Chunks.Count);
-            // The batch size travels in the plan (activity output, in history) so every replay on every worker agrees on it.
-            return plan with { TraceParent = span?.Id, BatchSize = (batching ?? ChunkBatching.Default).Size };
+            // The batch size travels in the planned run (activity output, in history) so every replay on every worker agrees on it.
+            return PlannedRun.Of(plan, (batching ?? ChunkBatching.Default).Size, span?.Id);
         }
         catch (Exception e)
         {

@@ -10,7 +10,8 @@ public sealed class RecordRun(BlobServiceClient blobs, ILogger<RecordRun> logger
 {
     public override async Task<string> RunAsync(TaskActivityContext context, RecordRunInput input)
     {
-        var manifest = await RunManifest.WriteAsync(blobs, input.Merge, input.MergedFiles, input.Reduce);
+        var chunks = await EndedRuns.LoadAsync(blobs, input.Merge);
+        var manifest = await RunManifest.WriteAsync(blobs, input.Merge, chunks, input.MergedFiles, input.Reduce);
         logger.LogInformation("Run {RunId} of {Notebook} ended {Status}; {Reduce}", input.Merge.RunId, input.Merge.Request.Notebook, input.Merge.Status, input.Reduce?.ToString() ?? "no reduce");
         return manifest;
     }

@@ -12,6 +12,23 @@ public sealed record ExecuteChunkInput(string RunId, ChunkSpec Chunk, int ChunkC
 /// <summary>Why a chunk failed: the cell and error, or the infrastructure error that stopped it.</summary>
 public sealed record ChunkError(string Kind, int? CellIndex, string? CellId, int? ExecutionCount, string EName, string EValue)
 {
+    /// <summary>
+    /// The longest error value a record keeps. An exception's message can be megabytes (a notebook raising with a
+    /// whole frame in it); the record travels through orchestration history, status and notifications, so it keeps
+    /// the start and says how long the whole was. The executed notebook holds the whole message.
+    /// </summary>
+    public const int MaxValueLength = 2000;
+
+    public string EValue { get; init; } = Shorten(EValue);
+
+    /// <summary>The value as kept: at most <see cref="MaxValueLength"/> characters, the note included (so shortening twice changes nothing).</summary>
+    public static string Shorten(string value)
+    {
+        if (value.Length <= MaxValueLength) return value;
+        var note = $"… ({value.Length.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} characters in all; the executed notebook has the whole message)";
+        return value[..(MaxValueLength - note.Length)] + note;
+    }
+
     /// <summary>The kind a kernel that ran into its memory limit fails with (FailureKind.OutOfMemory).</summary>
     public const string OutOfMemory = nameof(Core.Execution.FailureKind.OutOfMemory);
 
@@ -65,16 +82,16 @@ public sealed record ChunkResult
     public string? Run { get; init; }
 }
 
-/// <summary>Output of PlanChunks.</summary>
+/// <summary>
+/// A run's plan as PlanChunks stores it (runs/{id}/plan.json): every chunk to run and a repair's kept chunks. The run's
+/// history keeps only a <see cref="PlannedRun"/> of it.
+/// </summary>
 public sealed record ChunkPlan(IReadOnlyList<ChunkSpec> Chunks)
 {
     /// <summary>Chunks of the whole input (chunk_count): more than <see cref="Chunks"/> when a repair re-runs some of them.</summary>
     public int? TotalChunks { get; init; }
 
     public int ChunkCount => TotalChunks ?? Chunks.Count;
-
-    /// <summary>The run span's W3C id: chunks and the merge are its children, wherever they run.</summary>
-    public string? TraceParent { get; init; }
 
     /// <summary>A repair's: the chunks of the original run that succeeded and are kept as they are (merged and reduced with the repaired ones).</summary>
     public IReadOnlyList<ChunkResult> Reused { get; init; } = [];
@@ -84,12 +101,6 @@ public sealed record ChunkPlan(IReadOnlyList<ChunkSpec> Chunks)
 
     /// <summary>What the planner warns the run's users of (shown in status, the CLI and the manifest).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
-
-    /// <summary>For a batch's slice of a plan: the whole plan's largest chunk in bytes (what the memory advice judges); null for a whole plan.</summary>
-    public long? LargestChunkBytes { get; init; }
-
-    /// <summary>Chunks per batch for this run (<see cref="ChunkBatching"/>): a plan of more runs in batches of this many; null (plans recorded before batches) is the default.</summary>
-    public int? BatchSize { get; init; }
 }
 
 /// <summary>Progress, published as the orchestration's custom status.</summary>
@@ -122,26 +133,26 @@ public enum RunStatus
     Failed,
 }
 
-/// <summary>Input of MergeResults.</summary>
-public sealed record MergeInput(string RunId, RunRequest Request, IReadOnlyList<ChunkSpec> Chunks, IReadOnlyList<ChunkResult> Results, RunStatus Status, DateTime StartedAt, string? PlanError, string? TraceParent = null)
+/// <summary>
+/// Input of MergeResults (and, in <see cref="RecordRunInput"/>, of RecordRun): how the run ended and where its chunks'
+/// records are; the activity reads the plan and the records (<see cref="Activities.EndedRuns"/>).
+/// </summary>
+public sealed record MergeInput(string RunId, RunRequest Request, ChunkResults Results, RunStatus Status, DateTime StartedAt, string? PlanError, string? TraceParent = null)
 {
-    /// <summary>A repair's chunks kept from its original run (see <see cref="ChunkPlan.Reused"/>).</summary>
-    public IReadOnlyList<ChunkResult> Reused { get; init; } = [];
-
     /// <summary>A reduce follows: the manifest is written after it (by RecordRun), not by the merge.</summary>
     public bool ReduceFollows { get; init; }
 
     /// <summary>What the run warned of (see <see cref="RunProgress.Warnings"/>).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
-
-    /// <summary>Every succeeded chunk of the whole run (reused and run now), in chunk order.</summary>
-    public IEnumerable<ChunkResult> Succeeded => Reused.Concat(Results.Where(r => r.Succeeded)).OrderBy(r => r.Index);
 }
 
 /// <summary>What MergeResults wrote; no manifest yet when a reduce follows.</summary>
 public sealed record MergeOutput(IReadOnlyList<string> MergedFiles, int Scraps, string? Manifest);
 
-/// <summary>The orchestration's output.</summary>
+/// <summary>
+/// The orchestration's output. <see cref="FailedChunks"/> holds the first failed chunks by index (at most
+/// <see cref="FanIn.FailuresKept"/>; <see cref="Failed"/> counts them all, and the manifest lists them all).
+/// </summary>
 public sealed record RunResult(
     string RunId,
     RunStatus Status,

@@ -1,10 +1,10 @@
 namespace NotebookFunctions.Orchestration.Models;
 
-/// <summary>A chunk whose files a reduce reads, and the run that produced them (a repair reuses its original's chunks).</summary>
-public sealed record ChunkSource(int Index, string RunId);
-
-/// <summary>Input of the ExecuteReduce activity: which chunks succeeded (and where their files are), which failed.</summary>
-public sealed record ExecuteReduceInput(string RunId, int ChunkCount, IReadOnlyList<ChunkSource> Chunks, IReadOnlyList<int> FailedChunks, int Attempt, string? TraceParent = null);
+/// <summary>
+/// Input of the ExecuteReduce activity: where the run's chunk records are (it reads which chunks succeeded, where their
+/// files are, and which failed, with a repair's kept chunks from the stored plan).
+/// </summary>
+public sealed record ExecuteReduceInput(string RunId, int ChunkCount, ChunkResults Results, int Attempt, string? TraceParent = null);
 
 /// <summary>What the reduce produced: the run's final results. Small, because it is kept in orchestration history.</summary>
 public sealed record ReduceResult

@@ -77,17 +77,17 @@ public static class RunSpans
     }
 
     /// <summary>Ends the merge span with the run's outcome and records the run's duration.</summary>
-    public static void FinishMerge(Activity? activity, MergeInput input)
+    public static void FinishMerge(Activity? activity, MergeInput input, Activities.ChunkRecords records)
     {
         RunDuration.Record((DateTime.UtcNow - input.StartedAt).TotalSeconds,
             new KeyValuePair<string, object?>(Attributes.Status, input.Status.ToString()),
             new KeyValuePair<string, object?>(Attributes.Notebook, input.Request.Notebook));
         if (activity is null) return;
         activity.SetTag(Attributes.Status, input.Status.ToString());
-        activity.SetTag(Attributes.ChunkCount, input.Chunks.Count);
+        activity.SetTag(Attributes.ChunkCount, records.Chunks.Count);
         if (input.Status == RunStatus.Failed)
         {
-            var firstFailure = input.Results.FirstOrDefault(r => !r.Succeeded);
+            var firstFailure = records.Failed.FirstOrDefault();
             RecordFailure(activity, "RunFailed", input.PlanError ?? (firstFailure is null ? "the run failed" : $"chunk {firstFailure.Index}: {firstFailure.Error}"),
                 [new(Attributes.RunId, input.RunId), new(Attributes.Notebook, input.Request.Notebook)]);
         }

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using NotebookFunctions.Core.Chunks;
+using NotebookFunctions.Core.Storage;
+using NotebookFunctions.Orchestration.Models;
+
+namespace NotebookFunctions.Orchestration.Activities;
+
+/// <summary>
+/// Every chunk record of a run that ended: its stored plan (null when planning failed), with a repair's kept chunks,
+/// and the records of the chunks it ran, in chunk order. What the merge, the manifest and the reduce work from.
+/// </summary>
+public sealed record ChunkRecords(ChunkPlan? Plan, IReadOnlyList<ChunkResult> Results)
+{
+    /// <summary>The chunks this run ran (a repair's: the ones it ran again).</summary>
+    public IReadOnlyList<ChunkSpec> Chunks => Plan?.Chunks ?? [];
+
+    /// <summary>A repair's chunks kept from its original run (see <see cref="ChunkPlan.Reused"/>).</summary>
+    public IReadOnlyList<ChunkResult> Reused => Plan?.Reused ?? [];
+
+    /// <summary>Every succeeded chunk of the whole run (reused and run now), in chunk order.</summary>
+    public IEnumerable<ChunkResult> Succeeded => Reused.Concat(Results.Where(r => r.Succeeded)).OrderBy(r => r.Index);
+
+    /// <summary>The chunks of this run that failed, in chunk order.</summary>
+    public IEnumerable<ChunkResult> Failed => Results.Where(r => !r.Succeeded);
+
+    /// <summary>The kernel environment the run recorded (its first chunk captures it).</summary>
+    public System.Text.Json.Nodes.JsonObject? Environment => Results.FirstOrDefault(r => r.Environment is not null)?.Environment;
+}
+
+/// <summary>Reads an ended run's plan and chunk records back from where the run left them, and stores a batch's.</summary>
+public static class EndedRuns
+{
+    /// <exception cref="InvalidOperationException">The plan or a batch's records are missing or unreadable: the run's storage lost what it wrote.</exception>
+    public static async Task<ChunkRecords> LoadAsync(BlobServiceClient blobs, string runId, ChunkResults results, bool planned, CancellationToken cancellationToken = default)
+    {
+        var plan = planned ? await LoadPlanAsync(blobs, runId, cancellationToken) : null;
+        return new ChunkRecords(plan, await LoadResultsAsync(blobs, runId, results, cancellationToken));
+    }
+
+    /// <summary>The records of the run <paramref name="input"/> ended (a run whose planning failed has none).</summary>
+    public static Task<ChunkRecords> LoadAsync(BlobServiceClient blobs, MergeInput input, CancellationToken cancellationToken = default) =>
+        LoadAsync(blobs, input.RunId, input.Results, planned: input.PlanError is null, cancellationToken);
+
+    /// <summary>The run's stored plan (runs/{id}/plan.json), as PlanChunks wrote it.</summary>
+    /// <exception cref="InvalidOperationException">It is missing or unreadable.</exception>
+    public static async Task<ChunkPlan> LoadPlanAsync(BlobServiceClient blobs, string runId, CancellationToken cancellationToken = default)
+    {
+        var name = StorageLayout.PlanBlob(runId);
+        var text = await new RunStore(blobs).DownloadTextAsync(name, cancellationToken)
+            ?? throw new InvalidOperationException($"run {runId} has no stored plan ({StorageLayout.RunsContainer}/{name}), which it wrote as it was planned");
+        return Parse<ChunkPlan>(text, name, runId);
+    }
+
+    /// <summary>Every chunk record of this run: inline, or from its batches' blobs, in chunk order.</summary>
+    /// <exception cref="InvalidOperationException">A batch's blob is missing or unreadable.</exception>
+    public static async Task<IReadOnlyList<ChunkResult>> LoadResultsAsync(BlobServiceClient blobs, string runId, ChunkResults results, CancellationToken cancellationToken = default)
+    {
+        if (results.Blobs.Count == 0) return [.. results.Inline.OrderBy(r => r.Index)];
+        var store = new RunStore(blobs);
+        var all = new List<ChunkResult>(results.Inline);
+        foreach (var name in results.Blobs)
+        {
+            var text = await store.DownloadTextAsync(name, cancellationToken)
+                ?? throw new InvalidOperationException($"run {runId} is missing its batch's chunk records ({StorageLayout.RunsContainer}/{name})");
+            all.AddRange(Parse<List<ChunkResult>>(text, name, runId));
+        }
+
+        return [.. all.OrderBy(r => r.Index)];
+    }
+
+    /// <summary>Stores a batch's chunk records (runs/{id}/batches/{n}.json) and returns the blob's name.</summary>
+    public static async Task<string> StoreBatchAsync(BlobServiceClient blobs, BatchResultsInput input, CancellationToken cancellationToken = default)
+    {
+        // The same batch always stores the same records (they come from its history), so a retried or repeated
+        // activity writes the same bytes again: overwriting is safe.
+        var name = StorageLayout.BatchResultsBlob(input.RunId, input.Batch);
+        await new RunStore(blobs).UploadTextAsync(name, JsonSerializer.Serialize(input.Results), cancellationToken);
+        return name;
+    }
+
+    private static T Parse<T>(string text, string name, string runId)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"run {runId}: {StorageLayout.RunsContainer}/{name} is not readable: {e.Message}", e);
+        }
+    }
+}
