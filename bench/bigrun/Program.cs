@@ -133,7 +133,7 @@ static async Task<(int Rows, long Bytes, long Largest, int Offloaded)> HistoryAs
     await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == instanceId))
     {
         rows++;
-        var size = entity.Values.OfType<string>().Sum(v => (long)v.Length);
+        var size = entity.Select(p => p.Value).OfType<string>().Sum(v => (long)v.Length);
         bytes += size;
         largest = Math.Max(largest, size);
         if (entity.Keys.Any(k => k.EndsWith("BlobName", StringComparison.Ordinal))) offloaded++;
