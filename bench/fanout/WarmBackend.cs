@@ -26,7 +26,8 @@ internal sealed class WarmBackend : IAsyncDisposable
         var port = FreePort();
         var key = $"bench-{Guid.NewGuid():N}";
         var info = new ProcessStartInfo(nbf) { WorkingDirectory = workingDirectory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }) info.ArgumentList.Add(a);
+        // Its own incoming container: blobs left in the shared one would start runs of their own beside the measured ones.
+        foreach (var a in new[] { "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--incoming", $"bench-incoming-{taskHub}" }) info.ArgumentList.Add(a);
         info.Environment["NBF_TASK_HUB"] = taskHub;
         info.Environment["NBF_API_KEY"] = key;
         var process = Process.Start(info)!;

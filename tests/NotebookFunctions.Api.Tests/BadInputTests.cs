@@ -196,4 +196,33 @@ public sealed class BadInputTests
         Assert.Equal(first["id"]!.GetValue<string>(), problem["runId"]!.GetValue<string>());
         await api.WaitForRunAsync(first["id"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task A_run_id_whose_records_another_task_hub_left_is_refused_and_its_records_kept()
+    {
+        var notebook = ApiHarness.NewName("taken");
+        var input = await ApiHarness.UploadInputAsync("sales.csv", "region,amount\nnorth,1\n");
+        var key = new Dictionary<string, string> { ["Idempotency-Key"] = $"nightly-{Guid.NewGuid():N}" };
+        object Body() => new { notebook, parameters = new { scale = 2 }, input = new { container = input.Name, prefix = "sales.csv" } };
+        string id;
+        await using (var first = await ApiHarness.StartAsync())
+        {
+            await first.PublishAsync(notebook, ApiHarness.NotebookText(Sum, "import os\nos.makedirs(output_dir, exist_ok=True)"));
+            var (_, started) = await first.SendAsync(HttpMethod.Post, "/api/runs", Body(), key);
+            id = started["id"]!.GetValue<string>();
+            await first.WaitForRunAsync(id);
+        }
+
+        async Task<string> ManifestAsync() => (await ApiHarness.Blobs.GetBlobContainerClient("runs").GetBlobClient($"{id}/manifest.json").DownloadContentAsync()).Value.Content.ToString();
+        var manifest = await ManifestAsync();
+        // Another task hub on the same storage (a second host, another NBF_TASK_HUB): the same key makes the same id.
+        await using var second = await ApiHarness.StartAsync();
+        var (refused, problem) = await second.SendAsync(HttpMethod.Post, "/api/runs", Body(), key);
+
+        Assert.Contains("\"Completed\"", manifest, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("Run id taken", problem["title"]!.GetValue<string>());
+        Assert.Contains($"runs/{id}/", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(manifest, await ManifestAsync());
+    }
 }

@@ -61,6 +61,14 @@ public sealed class RunStore(BlobServiceClient service)
         return names;
     }
 
+    /// <summary>The first <paramref name="count"/> blob names under <paramref name="prefix"/> (one listing page, whatever the prefix holds).</summary>
+    public async Task<List<string>> ListFirstAsync(string prefix, int count, CancellationToken cancellationToken = default)
+    {
+        await foreach (var page in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).AsPages(pageSizeHint: count))
+            return page.Values.Select(b => b.Name).Take(count).ToList();
+        return [];
+    }
+
     public async Task<string?> DownloadTextAsync(string blobName, CancellationToken cancellationToken = default)
     {
         try

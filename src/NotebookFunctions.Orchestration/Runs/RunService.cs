@@ -296,14 +296,32 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
     }
 
     /// <summary>
+    /// A run id this task hub does not hold, but whose records are in storage (runs/{id}/ holds more than a claim):
+    /// another task hub's run (another NBF_TASK_HUB, a second host on the same account) or one removed from this hub.
+    /// Starting it would overwrite a finished run's manifest and results; the id is refused instead. (A claim alone is
+    /// a starter that died before scheduling, which <see cref="RunClaims"/> lets a later caller take over.)
+    /// </summary>
+    /// <exception cref="RunRefusalException">The id's records exist.</exception>
+    private async Task RefuseIdWithRecordsAsync(string runId, CancellationToken cancellationToken)
+    {
+        var found = await _runs.ListFirstAsync(runId + "/", 2, cancellationToken);
+        if (found.FirstOrDefault(name => name != StorageLayout.ClaimBlob(runId)) is not { } record) return;
+        throw RunRefusalException.Conflict(
+            "Run id taken",
+            $"run id '{runId}' is taken: {StorageLayout.RunsContainer}/{runId}/ holds the records of a run this task hub does not hold (another task hub's, or one removed from it), such as {StorageLayout.RunsContainer}/{record}; they are kept: choose another run id",
+            new Dictionary<string, object?> { ["runId"] = runId });
+    }
+
+    /// <summary>
     /// Starts the run under <paramref name="runId"/> unless a run with that id exists or another caller is starting it.
     /// Backends differ on what scheduling an existing id does, so the guarantee does not rest on them: the caller that
     /// creates the run's claim blob (a conditional create, atomic in blob storage) is the only one that schedules.
     /// </summary>
     private async Task<StartedRun> StartOnceAsync(RunStart start, string runId, CancellationToken cancellationToken)
     {
-        if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null
-            || !await _claims.TryClaimAsync(runId, async () => await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null, cancellationToken))
+        if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null) return Started(runId, start, started: false);
+        await RefuseIdWithRecordsAsync(runId, cancellationToken);
+        if (!await _claims.TryClaimAsync(runId, async () => await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null, cancellationToken))
             return Started(runId, start, started: false);
         if (journal is not null) await journal.RecordAsync(runId, start, cancellationToken);
         // Indexed before it is scheduled, so no run is ever missing from its notebook's list; a run the index names
