@@ -23,8 +23,8 @@ public sealed record ChunkBatching(int Size)
     public static ChunkBatching Default { get; } = new(500);
 
     /// <summary>
-    /// A batch's records travel whole in one step (the store activity's input; a run of one batch or less, the merge's
-    /// input), and the Durable Task gRPC worker refuses a step over 3.9 MB: 2,000 records of ~0.5 KB keep well under it.
+    /// A batch replays its whole history at each chunk it completes, so its size bounds that cost; a batch's records
+    /// are stored in blobs of <see cref="FanIn.RecordsPerBlob"/> whatever its size.
     /// </summary>
     public const int Largest = 2000;
 
@@ -49,18 +49,14 @@ public sealed record ChunkBatching(int Size)
 /// </summary>
 public sealed class ChunkBatchOrchestrator : TaskOrchestrator<ChunkBatchInput, BatchOutcome>
 {
-    /// <summary>Storage can blink; a batch whose chunks all ran should not fail for one refused read or write.</summary>
-    private static readonly TaskOptions StorageRetries = TaskOptions.FromRetryPolicy(new RetryPolicy(4, TimeSpan.FromSeconds(1), backoffCoefficient: 2));
-
     /// <summary>Batch instance ids sit under the run's, after '@', so listings and resume never take them for runs.</summary>
     public static string InstanceId(string runInstanceId, int batch) => $"{runInstanceId}@batch-{batch}";
 
     public override async Task<BatchOutcome> RunAsync(TaskOrchestrationContext context, ChunkBatchInput input)
     {
-        var chunks = await context.CallActivityAsync<IReadOnlyList<ChunkSpec>>(nameof(ReadPlanSlice), new PlanSliceInput(input.RunId, input.First, input.Count), StorageRetries);
+        var chunks = await context.CallActivityAsync<IReadOnlyList<ChunkSpec>>(nameof(ReadPlanSlice), new PlanSliceInput(input.RunId, input.First, input.Count), FanInStore.StorageRetries);
         var outcome = await ChunkFanOut.RunAsync(context, input.RunId, input.Request, input.Plan with { Chunks = chunks }, input.Parallel, captureEnvironment: input.Batch == 0, [], progress => context.SetCustomStatus(progress));
-        var fanIn = FanIn.Of(outcome);
-        var blob = await context.CallActivityAsync<string>(nameof(StoreBatchResults), new BatchResultsInput(input.RunId, input.Batch, fanIn.Results.Inline), StorageRetries);
-        return new BatchOutcome(blob, fanIn.Succeeded, fanIn.Failed, fanIn.FirstFailures, fanIn.Retries, fanIn.MemoryWarning);
+        var fanIn = await FanInStore.StoreAsync(context, input.RunId, input.First, outcome);
+        return new BatchOutcome(fanIn.Records, fanIn.Succeeded, fanIn.Failed, fanIn.FirstFailures, fanIn.Retries, fanIn.MemoryWarning);
     }
 }

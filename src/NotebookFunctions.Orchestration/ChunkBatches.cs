@@ -23,6 +23,7 @@ internal static class ChunkBatches
         var (next, retries, succeeded, failed) = (0, 0, 0, 0);
         var stop = false;
         string? memoryWarning = null;
+        string? error = null;
         var failures = new List<ChunkFailure>();
 
         void Report() => context.SetCustomStatus(new RunProgress(plan.ToRun, 0, succeeded, failed, retries)
@@ -45,7 +46,22 @@ internal static class ChunkBatches
             var done = await Task.WhenAny(inFlight.Keys);
             var batch = inFlight[done];
             inFlight.Remove(done);
-            var outcome = outcomes[batch] = await done;
+            BatchOutcome outcome;
+            try
+            {
+                outcome = outcomes[batch] = await done;
+            }
+            catch (TaskFailedException e)
+            {
+                // The batch's own orchestration failed (its plan unreadable, storage gone past the retries): its
+                // chunks' records are not to be had. The run stops starting batches, lets those out end, merges what
+                // they stored, and fails saying which batch and why.
+                var input = new ChunkBatchInput(runId, request, plan, batch, share);
+                error ??= $"batch {batch} (chunks {input.First + 1} to {input.First + input.Count} of the plan) failed: {e.FailureDetails.ErrorMessage}";
+                stop = true;
+                continue;
+            }
+
             retries += outcome.Retries;
             succeeded += outcome.Succeeded;
             failed += outcome.Failed;
@@ -59,6 +75,6 @@ internal static class ChunkBatches
         var ended = outcomes.OfType<BatchOutcome>().ToList();
         // The first failures of the whole run by index: batches hold consecutive chunks, so batch order is index order.
         var firstFailures = ended.SelectMany(o => o.FirstFailures).Take(FanIn.FailuresKept).ToList();
-        return new FanIn(new ChunkResults([], ended.Select(o => o.ResultsBlob).ToList()), succeeded, failed, firstFailures, retries, memoryWarning);
+        return new FanIn([.. ended.SelectMany(o => o.Records)], succeeded, failed, firstFailures, retries, memoryWarning) { Error = error };
     }
 }

@@ -33,7 +33,7 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
         catch (TaskFailedException e)
         {
             var error = e.FailureDetails.ErrorMessage;
-            var merged = await context.CallActivityAsync<MergeOutput>(nameof(MergeResults), new MergeInput(runId, request, ChunkResults.None, RunStatus.Failed, startedAt, error));
+            var merged = await context.CallActivityAsync<MergeOutput>(nameof(MergeResults), new MergeInput(runId, request, [], RunStatus.Failed, startedAt, error));
             // A failed plan has no merge and no reduce: its manifest is written at once.
             return new RunResult(runId, RunStatus.Failed, 0, 0, 0, [], [], merged.Manifest, error);
         }
@@ -43,23 +43,24 @@ public sealed class NotebookRunOrchestrator : TaskOrchestrator<RunRequest, RunRe
         var warnings = plan.Warnings.ToList();
         var fanIn = plan.Batched
             ? await ChunkBatches.RunAsync(context, runId, request, plan, parallel, warnings)
-            : FanIn.Of(await ChunkFanOut.RunAsync(context, runId, request, plan, parallel, captureEnvironment: true, warnings, progress => context.SetCustomStatus(progress)));
+            : await FanInStore.StoreAsync(context, runId, 0, await ChunkFanOut.RunAsync(context, runId, request, plan, parallel, captureEnvironment: true, warnings, progress => context.SetCustomStatus(progress)));
         if (fanIn.MemoryWarning is { } memoryWarning) warnings.Add(memoryWarning);
 
         // A repair's kept chunks count as the whole run's: it ends as the run would have had these chunks succeeded.
         var whole = plan.Whole;
-        var status = fanIn.Failed == 0 && fanIn.Finished == plan.ToRun ? RunStatus.Completed
+        var status = fanIn.Error is not null ? RunStatus.Failed
+            : fanIn.Failed == 0 && fanIn.Finished == plan.ToRun ? RunStatus.Completed
             : request.OnChunkFailure == FailurePolicy.Continue && fanIn.Failed < whole ? RunStatus.CompletedWithFailures
             : RunStatus.Failed;
         var reduceFollows = request.Reduce is not null && status != RunStatus.Failed;
-        var mergeInput = new MergeInput(runId, request, fanIn.Results, status, startedAt, null, plan.TraceParent) { ReduceFollows = reduceFollows, Warnings = warnings };
+        var mergeInput = new MergeInput(runId, request, fanIn.Records, status, startedAt, null, plan.TraceParent) { FanOutError = fanIn.Error, ReduceFollows = reduceFollows, Warnings = warnings };
         var output = await context.CallActivityAsync<MergeOutput>(nameof(MergeResults), mergeInput);
         var firstFailed = fanIn.FirstFailures.FirstOrDefault();
-        var summary = firstFailed is null ? null : $"{fanIn.Failed} of {whole} chunks failed; first: chunk {firstFailed.Index}: {firstFailed.Error}";
+        var summary = fanIn.Error ?? (firstFailed is null ? null : $"{fanIn.Failed} of {whole} chunks failed; first: chunk {firstFailed.Index}: {firstFailed.Error}");
         ReduceResult? reduce = null;
         if (reduceFollows)
         {
-            reduce = await RunReduceAsync(context, runId, request, new ExecuteReduceInput(runId, plan.ChunkCount, fanIn.Results, 1, plan.TraceParent));
+            reduce = await RunReduceAsync(context, runId, request, new ExecuteReduceInput(runId, plan.ChunkCount, fanIn.Records, 1, plan.TraceParent));
             if (!reduce.Succeeded)
             {
                 status = RunStatus.Failed;

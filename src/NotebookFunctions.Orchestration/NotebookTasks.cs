@@ -13,7 +13,7 @@ public static class NotebookTasks
         .AddActivity<PlanChunks>()
         .AddActivity<ExecuteChunk>()
         .AddActivity<ReadPlanSlice>()
-        .AddActivity<StoreBatchResults>()
+        .AddActivity<StoreChunkRecords>()
         .AddActivity<MergeResults>()
         .AddActivity<ExecuteReduce>()
         .AddActivity<RecordRun>()

@@ -45,7 +45,7 @@ public static class RunManifest
         {
             ["run_id"] = input.RunId,
             ["status"] = input.Status.ToString(),
-            ["error"] = input.PlanError ?? (reduce is { Succeeded: false } ? reduce.ToString() : null),
+            ["error"] = input.PlanError ?? input.FanOutError ?? (reduce is { Succeeded: false } ? reduce.ToString() : null),
             ["started_at"] = input.StartedAt.ToString("O"),
             ["notebook"] = new JsonObject
             {

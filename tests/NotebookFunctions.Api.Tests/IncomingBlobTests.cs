@@ -36,6 +36,17 @@ public sealed class IncomingBlobTests
         var seen = await new Core.Storage.RunStore(ApiHarness.Blobs).DownloadTextAsync($"{first.RunId}/results/seen.txt");
         Assert.Equal("x\n1\n2\n", seen);
 
+        // A host on another task hub sharing the storage sees the same blob: it was run already, so it is neither run
+        // again over that run's records nor rejected (moved away from under them); it stays where it is.
+        await using (var other = await ApiHarness.StartAsync())
+        {
+            var elsewhere = await handler.HandleAsync(other.Client, blob, default);
+            Assert.Equal((false, first.RunId, (string?)null), (elsewhere.Started, elsewhere.RunId, elsewhere.RejectedTo));
+            Assert.Contains("already run", elsewhere.Reason, StringComparison.Ordinal);
+            Assert.True(await ApiHarness.Blobs.GetBlobContainerClient(IncomingBlobs.Container).GetBlobClient(blob).ExistsAsync());
+            Assert.Equal(seen, await new Core.Storage.RunStore(ApiHarness.Blobs).DownloadTextAsync($"{first.RunId}/results/seen.txt"));
+        }
+
         // A new upload under the same name is a new ETag, so a new run.
         await UploadAsync(blob, "x\n3\n");
         var updated = await handler.HandleAsync(api.Client, blob, default);

@@ -49,8 +49,8 @@ public sealed class BatchedRunHistoryTests
         // No chunk spec (a byte range of the input) and no chunk's record (its executed notebook's blob) ...
         Assert.DoesNotContain("HeaderLength", all, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain($"{runId}/chunks/", all, StringComparison.Ordinal);
-        // ... but the blobs holding each batch's records.
-        Assert.Contains($"{runId}/batches/3.json", all, StringComparison.Ordinal);
+        // ... but the blobs holding each batch's records (named by their first chunk's position in the plan).
+        Assert.Contains($"{runId}/records/30.json", all, StringComparison.Ordinal);
         Assert.DoesNotContain("BlobName", string.Join(',', await ColumnsAsync(history, runId)), StringComparison.Ordinal);
     }
 

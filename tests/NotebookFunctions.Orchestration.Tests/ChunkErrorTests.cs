@@ -19,5 +19,9 @@ public sealed class ChunkErrorTests
         // Read back from history or a stored record, a cut message is not cut again.
         Assert.Equal(error, JsonSerializer.Deserialize<ChunkError>(JsonSerializer.Serialize(error)));
         Assert.Equal(error.EValue, (error with { }).EValue);
+        // However it is set: a copy given a long value keeps it short too, and a cut never splits a surrogate pair.
+        Assert.Equal(ChunkError.MaxValueLength, (shortOne with { EValue = new string('y', 5000) }).EValue.Length);
+        var emoji = new ChunkError("CellError", null, null, null, "ValueError", string.Concat(Enumerable.Repeat("😀", 3000)));
+        Assert.False(char.IsHighSurrogate(emoji.EValue[emoji.EValue.IndexOf('…', StringComparison.Ordinal) - 1]));
     }
 }

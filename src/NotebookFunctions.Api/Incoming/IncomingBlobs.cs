@@ -72,6 +72,10 @@ public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretS
             var started = await new RunService(blobs, client, secrets, journal: journal).StartAsync(submission, RunIdChoice.Exactly(runId), cancellationToken);
             return new IncomingOutcome(blobName, runId, started.Started, null, null);
         }
+        catch (Exception e) when (RunRefusalException.From(e) is { Title: RunService.RunIdTaken } taken)
+        {
+            return AlreadyRun(blobName, runId, taken);
+        }
         catch (Exception e) when (RunRefusalException.From(e) is { } refusal)
         {
             return await RejectAsync(blob, $"notebook '{notebook}' cannot run over this blob: {refusal.Message}", cancellationToken);
@@ -97,11 +101,22 @@ public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretS
             var started = await runs.StartPipelineAsync(new Orchestration.Pipelines.PipelineSubmission { Pipeline = pipeline, Parameters = parameters }, RunIdChoice.Exactly(runId), cancellationToken);
             return new IncomingOutcome(blob.Name, runId, started.Started, null, null);
         }
+        catch (Exception e) when (RunRefusalException.From(e) is { Title: RunService.RunIdTaken } taken)
+        {
+            return AlreadyRun(blob.Name, runId, taken);
+        }
         catch (Exception e) when (RunRefusalException.From(e) is { } refusal)
         {
             return await RejectAsync(blob, $"pipeline '{pipeline}' cannot run over this blob: {refusal.Message}", cancellationToken);
         }
     }
+
+    /// <summary>
+    /// This blob, at this version, was made a run already, by a host on another task hub sharing the storage (its run
+    /// id is the blob's): not run again over that run's records, and not rejected either; it stays where it is.
+    /// </summary>
+    private static IncomingOutcome AlreadyRun(string blobName, string runId, RunRefusalException taken) =>
+        new(blobName, runId, false, null, $"already run as {runId} by another task hub ({taken.Message})");
 
     /// <summary>The pipeline parameters a blob arrival sets: the blob's container and its name.</summary>
     public const string PipelineInputContainer = "input_container";

@@ -29,6 +29,7 @@ internal static class IncomingLoop
                     seen.Add(key);
                     if (outcome.RejectedTo is not null) say($"incoming {Api.LogText.Quote(item.Name)}: rejected to {Api.LogText.Quote(outcome.RejectedTo)}: {Api.LogText.Quote(outcome.Reason)}");
                     else if (outcome.Started) say($"incoming {Api.LogText.Quote(item.Name)}: started run {outcome.RunId}");
+                    else if (outcome.Reason is not null) say($"incoming {Api.LogText.Quote(item.Name)}: not started: {Api.LogText.Quote(outcome.Reason)}");
                 }
             }
             catch (RequestFailedException e)

@@ -28,6 +28,20 @@ public sealed class RunStore(BlobServiceClient service)
     public async Task UploadTextAsync(string blobName, string text, IDictionary<string, string>? metadata, CancellationToken cancellationToken = default) =>
         await Container.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(text), new BlobUploadOptions { HttpHeaders = Headers(blobName), Metadata = metadata }, cancellationToken);
 
+    /// <summary>Creates the blob with this text unless it exists (a conditional create: of racing writers, one wins); false when it existed.</summary>
+    public async Task<bool> TryCreateTextAsync(string blobName, string text, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await Container.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(text), new BlobUploadOptions { HttpHeaders = Headers(blobName), Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
     public async Task UploadStreamAsync(string blobName, Stream content, CancellationToken cancellationToken = default) =>
         await Container.GetBlobClient(blobName).UploadAsync(content, new BlobUploadOptions { HttpHeaders = Headers(blobName) }, cancellationToken);
 
@@ -61,12 +75,25 @@ public sealed class RunStore(BlobServiceClient service)
         return names;
     }
 
-    /// <summary>The first <paramref name="count"/> blob names under <paramref name="prefix"/> (one listing page, whatever the prefix holds).</summary>
+    /// <summary>The first <paramref name="count"/> blob names under <paramref name="prefix"/>, listing no further than it takes to find them.</summary>
     public async Task<List<string>> ListFirstAsync(string prefix, int count, CancellationToken cancellationToken = default)
     {
-        await foreach (var page in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).AsPages(pageSizeHint: count))
-            return page.Values.Select(b => b.Name).Take(count).ToList();
-        return [];
+        var names = new List<string>();
+        try
+        {
+            // A page may come back empty with a continuation (the service's time limit): keep going until names or the end.
+            await foreach (var page in Container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).AsPages(pageSizeHint: count))
+            {
+                names.AddRange(page.Values.Select(b => b.Name).Take(count - names.Count));
+                if (names.Count >= count) break;
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // No container yet (fresh storage): nothing under any prefix.
+        }
+
+        return names;
     }
 
     public async Task<string?> DownloadTextAsync(string blobName, CancellationToken cancellationToken = default)

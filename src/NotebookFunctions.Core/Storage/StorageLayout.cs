@@ -38,10 +38,11 @@ public static class StorageLayout
     public static string PlanBlob(string runId) => $"{runId}/plan.json";
 
     /// <summary>
-    /// A big run's batch's chunk records, as the batch ended: what the merge, the manifest and the reduce read, so the
-    /// run's orchestration history never carries them. The engine's own, like the plan.
+    /// Finished chunks' records, stored as their fan-out (the run's, or a batch's) ended, up to a hundred a blob named by
+    /// the first one's position in the plan: what the merge, the manifest and the reduce read, so the run's
+    /// orchestration history never carries them. The engine's own, like the plan.
     /// </summary>
-    public static string BatchResultsBlob(string runId, int batch) => $"{runId}/batches/{batch}.json";
+    public static string ChunkRecordsBlob(string runId, int first) => $"{runId}/records/{first}.json";
 
     public static string ChunkPrefix(string runId, int index) => $"{runId}/chunks/{index}/";
 

@@ -32,49 +32,44 @@ public sealed record ChunkRecords(ChunkPlan? Plan, IReadOnlyList<ChunkResult> Re
 public static class EndedRuns
 {
     /// <exception cref="InvalidOperationException">The plan or a batch's records are missing or unreadable: the run's storage lost what it wrote.</exception>
-    public static async Task<ChunkRecords> LoadAsync(BlobServiceClient blobs, string runId, ChunkResults results, bool planned, CancellationToken cancellationToken = default)
+    public static async Task<ChunkRecords> LoadAsync(BlobServiceClient blobs, string runId, IReadOnlyList<string> records, bool planned, CancellationToken cancellationToken = default)
     {
         var plan = planned ? await LoadPlanAsync(blobs, runId, cancellationToken) : null;
-        return new ChunkRecords(plan, await LoadResultsAsync(blobs, runId, results, cancellationToken));
+        return new ChunkRecords(plan, await LoadResultsAsync(blobs, runId, records, cancellationToken));
     }
 
     /// <summary>The records of the run <paramref name="input"/> ended (a run whose planning failed has none).</summary>
     public static Task<ChunkRecords> LoadAsync(BlobServiceClient blobs, MergeInput input, CancellationToken cancellationToken = default) =>
-        LoadAsync(blobs, input.RunId, input.Results, planned: input.PlanError is null, cancellationToken);
+        LoadAsync(blobs, input.RunId, input.Records, planned: input.PlanError is null, cancellationToken);
 
     /// <summary>The run's stored plan (runs/{id}/plan.json), as PlanChunks wrote it.</summary>
     /// <exception cref="InvalidOperationException">It is missing or unreadable.</exception>
-    public static async Task<ChunkPlan> LoadPlanAsync(BlobServiceClient blobs, string runId, CancellationToken cancellationToken = default)
-    {
-        var name = StorageLayout.PlanBlob(runId);
-        var text = await new RunStore(blobs).DownloadTextAsync(name, cancellationToken)
-            ?? throw new InvalidOperationException($"run {runId} has no stored plan ({StorageLayout.RunsContainer}/{name}), which it wrote as it was planned");
-        return Parse<ChunkPlan>(text, name, runId);
-    }
+    public static async Task<ChunkPlan> LoadPlanAsync(BlobServiceClient blobs, string runId, CancellationToken cancellationToken = default) =>
+        await Runs.StoredPlans.TryLoadAsync(blobs, runId, cancellationToken)
+            ?? throw new InvalidOperationException($"run {runId} has no stored plan ({StorageLayout.RunsContainer}/{StorageLayout.PlanBlob(runId)}), which it wrote as it was planned");
 
-    /// <summary>Every chunk record of this run: inline, or from its batches' blobs, in chunk order.</summary>
-    /// <exception cref="InvalidOperationException">A batch's blob is missing or unreadable.</exception>
-    public static async Task<IReadOnlyList<ChunkResult>> LoadResultsAsync(BlobServiceClient blobs, string runId, ChunkResults results, CancellationToken cancellationToken = default)
+    /// <summary>Every chunk record of this run, from the blobs its fan-out stored, in chunk order.</summary>
+    /// <exception cref="InvalidOperationException">A blob is missing or unreadable.</exception>
+    public static async Task<IReadOnlyList<ChunkResult>> LoadResultsAsync(BlobServiceClient blobs, string runId, IReadOnlyList<string> records, CancellationToken cancellationToken = default)
     {
-        if (results.Blobs.Count == 0) return [.. results.Inline.OrderBy(r => r.Index)];
         var store = new RunStore(blobs);
-        var all = new List<ChunkResult>(results.Inline);
-        foreach (var name in results.Blobs)
+        var all = new List<ChunkResult>();
+        foreach (var name in records)
         {
             var text = await store.DownloadTextAsync(name, cancellationToken)
-                ?? throw new InvalidOperationException($"run {runId} is missing its batch's chunk records ({StorageLayout.RunsContainer}/{name})");
+                ?? throw new InvalidOperationException($"run {runId} is missing chunk records it stored ({StorageLayout.RunsContainer}/{name})");
             all.AddRange(Parse<List<ChunkResult>>(text, name, runId));
         }
 
         return [.. all.OrderBy(r => r.Index)];
     }
 
-    /// <summary>Stores a batch's chunk records (runs/{id}/batches/{n}.json) and returns the blob's name.</summary>
-    public static async Task<string> StoreBatchAsync(BlobServiceClient blobs, BatchResultsInput input, CancellationToken cancellationToken = default)
+    /// <summary>Stores finished chunks' records (runs/{id}/records/{first}.json) and returns the blob's name.</summary>
+    public static async Task<string> StoreAsync(BlobServiceClient blobs, ChunkRecordsInput input, CancellationToken cancellationToken = default)
     {
-        // The same batch always stores the same records (they come from its history), so a retried or repeated
-        // activity writes the same bytes again: overwriting is safe.
-        var name = StorageLayout.BatchResultsBlob(input.RunId, input.Batch);
+        // The same chunks always store the same records (they come from the orchestration's history), so a retried
+        // or repeated activity writes the same bytes again: overwriting is safe.
+        var name = StorageLayout.ChunkRecordsBlob(input.RunId, input.First);
         await new RunStore(blobs).UploadTextAsync(name, JsonSerializer.Serialize(input.Results), cancellationToken);
         return name;
     }

@@ -28,7 +28,7 @@ public sealed class ExecuteReduce(BlobServiceClient blobs, NotebookExecutor exec
         var reduce = request.Reduce ?? throw new InvalidOperationException($"run {input.RunId} names no reduce notebook");
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["RunId"] = input.RunId, ["Notebook"] = reduce.Notebook, ["Attempt"] = input.Attempt });
         using var span = Telemetry.RunSpans.StartReduce(input, reduce);
-        var chunks = await EndedRuns.LoadAsync(blobs, input.RunId, input.Results, planned: true);
+        var chunks = await EndedRuns.LoadAsync(blobs, input.RunId, input.Records, planned: true);
         var result = await RunAsync(input, request, chunks, reduce);
         Telemetry.RunSpans.FinishReduce(span, input, result);
         if (result.Succeeded)

@@ -76,7 +76,10 @@ public sealed class PlanChunks(BlobServiceClient blobs, ISecretSource secrets, N
             : await RepairPlans.PlanAsync(blobs, request.RepairOf, request.OnlyChunks ?? []);
         plan = WithinHostMemory(plan, request);
         await PlannedRequests.SaveAsync(blobs, input.RunId, request);
-        await store.UploadTextAsync(StorageLayout.PlanBlob(input.RunId), System.Text.Json.JsonSerializer.Serialize(plan));
+        // The first plan stored is the run's: a repeated PlanChunks (the activity delivered again after a crash) could
+        // plan a changed input differently, and the batches and the merge read the stored one.
+        if (!await store.TryCreateTextAsync(StorageLayout.PlanBlob(input.RunId), System.Text.Json.JsonSerializer.Serialize(plan)))
+            plan = await EndedRuns.LoadPlanAsync(blobs, input.RunId);
         return plan;
     }
 

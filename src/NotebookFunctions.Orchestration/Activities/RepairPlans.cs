@@ -15,9 +15,7 @@ public static class RepairPlans
 {
     public static async Task<ChunkPlan> PlanAsync(BlobServiceClient blobs, string originalRunId, IReadOnlyList<int> indices)
     {
-        var text = await new RunStore(blobs).DownloadTextAsync(StorageLayout.PlanBlob(originalRunId))
-            ?? throw new ChunkPlanningException($"run {originalRunId} has no stored plan ({StorageLayout.RunsContainer}/{StorageLayout.PlanBlob(originalRunId)}); only runs that were planned can be repaired");
-        var original = System.Text.Json.JsonSerializer.Deserialize<ChunkPlan>(text)!;
+        var original = await PlanOfAsync(blobs, originalRunId);
         var byIndex = original.Chunks.ToDictionary(c => c.Index);
         var chosen = new List<ChunkSpec>();
         foreach (var index in indices.Distinct().Order())
@@ -55,9 +53,7 @@ public static class RepairPlans
     public static async Task<List<int>> UnfinishedChunksAsync(BlobServiceClient blobs, string runId, CancellationToken cancellationToken = default)
     {
         var store = new RunStore(blobs);
-        var planText = await store.DownloadTextAsync(StorageLayout.PlanBlob(runId), cancellationToken)
-            ?? throw new ChunkPlanningException($"run {runId} has no stored plan ({StorageLayout.RunsContainer}/{StorageLayout.PlanBlob(runId)}); only runs that were planned can be repaired");
-        var plan = System.Text.Json.JsonSerializer.Deserialize<ChunkPlan>(planText)!;
+        var plan = await PlanOfAsync(blobs, runId, cancellationToken);
         var succeeded = new HashSet<int>();
         if (await store.DownloadTextAsync(StorageLayout.ManifestBlob(runId), cancellationToken) is { } manifest)
         {
@@ -67,6 +63,10 @@ public static class RepairPlans
 
         return plan.Chunks.Select(c => c.Index).Concat(plan.Reused.Select(c => c.Index)).Where(i => !succeeded.Contains(i)).Distinct().Order().ToList();
     }
+
+    private static async Task<ChunkPlan> PlanOfAsync(BlobServiceClient blobs, string runId, CancellationToken cancellationToken = default) =>
+        await Runs.StoredPlans.TryLoadAsync(blobs, runId, cancellationToken)
+            ?? throw new ChunkPlanningException($"run {runId} has no stored plan ({StorageLayout.RunsContainer}/{StorageLayout.PlanBlob(runId)}); only runs that were planned can be repaired");
 
     /// <summary>
     /// The original run's succeeded chunks that the repair does not run again, as its manifest records them, each

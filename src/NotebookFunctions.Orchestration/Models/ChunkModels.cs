@@ -19,14 +19,17 @@ public sealed record ChunkError(string Kind, int? CellIndex, string? CellId, int
     /// </summary>
     public const int MaxValueLength = 2000;
 
-    public string EValue { get; init; } = Shorten(EValue);
+    public string EValue { get; init => field = Shorten(value); } = Shorten(EValue);
 
     /// <summary>The value as kept: at most <see cref="MaxValueLength"/> characters, the note included (so shortening twice changes nothing).</summary>
     public static string Shorten(string value)
     {
         if (value.Length <= MaxValueLength) return value;
         var note = $"… ({value.Length.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} characters in all; the executed notebook has the whole message)";
-        return value[..(MaxValueLength - note.Length)] + note;
+        var cut = MaxValueLength - note.Length;
+        // Never half a surrogate pair.
+        if (char.IsHighSurrogate(value[cut - 1])) cut--;
+        return value[..cut] + note;
     }
 
     /// <summary>The kind a kernel that ran into its memory limit fails with (FailureKind.OutOfMemory).</summary>
@@ -137,8 +140,11 @@ public enum RunStatus
 /// Input of MergeResults (and, in <see cref="RecordRunInput"/>, of RecordRun): how the run ended and where its chunks'
 /// records are; the activity reads the plan and the records (<see cref="Activities.EndedRuns"/>).
 /// </summary>
-public sealed record MergeInput(string RunId, RunRequest Request, ChunkResults Results, RunStatus Status, DateTime StartedAt, string? PlanError, string? TraceParent = null)
+public sealed record MergeInput(string RunId, RunRequest Request, IReadOnlyList<string> Records, RunStatus Status, DateTime StartedAt, string? PlanError, string? TraceParent = null)
 {
+    /// <summary>Why the fan-out could not finish (a batch that failed), when it could not: the run failed with it.</summary>
+    public string? FanOutError { get; init; }
+
     /// <summary>A reduce follows: the manifest is written after it (by RecordRun), not by the merge.</summary>
     public bool ReduceFollows { get; init; }
 

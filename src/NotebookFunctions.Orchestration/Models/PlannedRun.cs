@@ -62,40 +62,33 @@ public sealed record PlannedRun
 }
 
 /// <summary>
-/// Where a run's chunk results are once its chunks ran: inline for a run of one batch or less, else in the blobs its
-/// batches stored (runs/{id}/batches/{n}.json), in batch order. Either way the records are read by the activities
-/// that need them all (<see cref="Activities.EndedRuns"/>), never carried through the run's history one by one.
-/// </summary>
-public sealed record ChunkResults(IReadOnlyList<ChunkResult> Inline, IReadOnlyList<string> Blobs)
-{
-    public static ChunkResults None { get; } = new([], []);
-}
-
-/// <summary>
 /// A finished fan-out as the run's orchestration sees it: the counts, the first failures (with where and why), the
-/// memory warning, and where all the results are.
+/// memory warning, and the blobs that hold every chunk's record (runs/{id}/records/{n}.json, stored as the fan-out
+/// ended, at most <see cref="RecordsPerBlob"/> each). The records themselves are read by the activities that need them
+/// all (<see cref="Activities.EndedRuns"/>), never carried through the run's history.
 /// </summary>
-public sealed record FanIn(ChunkResults Results, int Succeeded, int Failed, IReadOnlyList<ChunkResult> FirstFailures, int Retries, string? MemoryWarning)
+public sealed record FanIn(IReadOnlyList<string> Records, int Succeeded, int Failed, IReadOnlyList<ChunkResult> FirstFailures, int Retries, string? MemoryWarning)
 {
     /// <summary>How many failed chunks a fan-in, a run's result and a batch's outcome keep with their records (the manifest has them all).</summary>
     public const int FailuresKept = RunProgress.MaxFailuresShown;
 
-    public int Finished => Succeeded + Failed;
+    /// <summary>
+    /// Records stored per blob, each group one activity input: a record is ~0.5 KB, but an error value of 2,000
+    /// characters escaped in JSON can be ~12 KB, and a step of the orchestration may not exceed 3.9 MB.
+    /// </summary>
+    public const int RecordsPerBlob = 100;
 
-    /// <summary>The fan-in of a run's chunks that ran in its own orchestration (a run of one batch or less).</summary>
-    public static FanIn Of(FanOutOutcome outcome)
-    {
-        var finished = outcome.Results.OfType<ChunkResult>().ToList();
-        var failed = finished.Where(r => !r.Succeeded).ToList();
-        return new FanIn(new ChunkResults(finished, []), finished.Count - failed.Count, failed.Count, failed.Take(FailuresKept).ToList(), outcome.Retries, outcome.MemoryWarning);
-    }
+    /// <summary>Why the fan-out could not finish (a batch's orchestration failed: storage gone, its plan unreadable), null when it did.</summary>
+    public string? Error { get; init; }
+
+    public int Finished => Succeeded + Failed;
 }
 
-/// <summary>What a batch returns to its run: its counts and first failures, and the blob that holds all its chunks' records.</summary>
-public sealed record BatchOutcome(string ResultsBlob, int Succeeded, int Failed, IReadOnlyList<ChunkResult> FirstFailures, int Retries, string? MemoryWarning);
+/// <summary>What a batch returns to its run: its counts and first failures, and the blobs that hold all its chunks' records.</summary>
+public sealed record BatchOutcome(IReadOnlyList<string> Records, int Succeeded, int Failed, IReadOnlyList<ChunkResult> FirstFailures, int Retries, string? MemoryWarning);
 
 /// <summary>Input of <see cref="Activities.ReadPlanSlice"/>: the chunks [First, First + Count) of the run's stored plan.</summary>
 public sealed record PlanSliceInput(string RunId, int First, int Count);
 
-/// <summary>Input of <see cref="Activities.StoreBatchResults"/>: a batch's finished chunks' records.</summary>
-public sealed record BatchResultsInput(string RunId, int Batch, IReadOnlyList<ChunkResult> Results);
+/// <summary>Input of <see cref="Activities.StoreChunkRecords"/>: finished chunks' records, the first at position <paramref name="First"/> of the run's plan.</summary>
+public sealed record ChunkRecordsInput(string RunId, int First, IReadOnlyList<ChunkResult> Results);

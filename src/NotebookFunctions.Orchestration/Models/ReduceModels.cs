@@ -4,7 +4,7 @@ namespace NotebookFunctions.Orchestration.Models;
 /// Input of the ExecuteReduce activity: where the run's chunk records are (it reads which chunks succeeded, where their
 /// files are, and which failed, with a repair's kept chunks from the stored plan).
 /// </summary>
-public sealed record ExecuteReduceInput(string RunId, int ChunkCount, ChunkResults Results, int Attempt, string? TraceParent = null);
+public sealed record ExecuteReduceInput(string RunId, int ChunkCount, IReadOnlyList<string> Records, int Attempt, string? TraceParent = null);
 
 /// <summary>What the reduce produced: the run's final results. Small, because it is kept in orchestration history.</summary>
 public sealed record ReduceResult

@@ -15,7 +15,7 @@ public static class BatchProgress
         var combined = run;
         foreach (var id in run.Batches)
         {
-            // Custom status comes with the inputs and outputs (a batch's are its slice of the plan and its results).
+            // Custom status comes with the inputs and outputs (a batch's: its request and plan's counts, then its counts and record blobs).
             var state = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
             // A batch not started yet, or one that finished since the run's status was written, adds nothing: the run counts what finished.
             if (state is not { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending } || state.SerializedCustomStatus is null) continue;

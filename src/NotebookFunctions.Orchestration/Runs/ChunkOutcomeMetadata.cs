@@ -12,8 +12,9 @@ public sealed record ChunkOutcome(int Attempt, bool Succeeded, ChunkError? Error
 /// A chunk's outcome kept as blob metadata: the attempt number on a marker when an attempt starts, and the attempt,
 /// status and error (cell, exception, value) on the executed notebook, written with it in one upload. A run's view
 /// reads them from one listing of the run's chunks while the run goes on, long before the manifest exists.
-/// Metadata travels as HTTP headers (ASCII, 8 KB in all), so the error goes as base64 JSON, its texts shortened;
-/// the manifest keeps them whole. The error given is the one the manifest keeps: already redacted.
+/// Metadata travels as HTTP headers (ASCII, 8 KB in all), so the error goes as base64 JSON, its texts shortened
+/// further than the record's (<see cref="Models.ChunkError.MaxValueLength"/>, what the manifest keeps); the executed
+/// notebook has them whole. The error given is the one the manifest keeps: already redacted.
 /// </summary>
 public static class ChunkOutcomeMetadata
 {

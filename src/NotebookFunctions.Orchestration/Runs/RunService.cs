@@ -66,9 +66,9 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
         var manifest = await _runs.DownloadTextAsync(StorageLayout.ManifestBlob(runId), cancellationToken) is { } text ? JsonNode.Parse(text) as JsonObject : null;
         ChunkPlan? plan = null;
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> stored = new Dictionary<string, IReadOnlyDictionary<string, string>>();
-        if (manifest is null && !state.IsCompleted && await _runs.DownloadTextAsync(StorageLayout.PlanBlob(runId), cancellationToken) is { } planText)
+        if (manifest is null && !state.IsCompleted && await StoredPlans.TryLoadAsync(blobs, runId, cancellationToken) is { } planned)
         {
-            plan = JsonSerializer.Deserialize<ChunkPlan>(planText);
+            plan = planned;
             // One listing with metadata tells each chunk's state: started markers and the outcomes on executed notebooks.
             stored = await _runs.ListWithMetadataAsync($"{runId}/chunks/", cancellationToken);
         }
@@ -295,19 +295,25 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
             ?? throw RunRefusalException.NotFound($"run {runId} has no executed reduce notebook ({StorageLayout.RunsContainer}/{blob}): the run does not exist, names no reduce, or has not reduced yet", "id");
     }
 
+    /// <summary>The refusal's title when a run id's records are in storage but not in this task hub.</summary>
+    public const string RunIdTaken = "Run id taken";
+
     /// <summary>
     /// A run id this task hub does not hold, but whose records are in storage (runs/{id}/ holds more than a claim):
     /// another task hub's run (another NBF_TASK_HUB, a second host on the same account) or one removed from this hub.
     /// Starting it would overwrite a finished run's manifest and results; the id is refused instead. (A claim alone is
     /// a starter that died before scheduling, which <see cref="RunClaims"/> lets a later caller take over.)
     /// </summary>
-    /// <exception cref="RunRefusalException">The id's records exist.</exception>
-    private async Task RefuseIdWithRecordsAsync(string runId, CancellationToken cancellationToken)
+    /// <returns>True when the run turned out to be in this hub after all (started by a concurrent caller): found, not started.</returns>
+    /// <exception cref="RunRefusalException">The id's records exist and this hub does not hold the run (title <see cref="RunIdTaken"/>).</exception>
+    private async Task<bool> RefuseIdWithRecordsAsync(string runId, CancellationToken cancellationToken)
     {
         var found = await _runs.ListFirstAsync(runId + "/", 2, cancellationToken);
-        if (found.FirstOrDefault(name => name != StorageLayout.ClaimBlob(runId)) is not { } record) return;
+        if (found.FirstOrDefault(name => name != StorageLayout.ClaimBlob(runId)) is not { } record) return false;
+        // Another caller on this hub may have scheduled it since this one looked, and its plan written those records.
+        if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null) return true;
         throw RunRefusalException.Conflict(
-            "Run id taken",
+            RunIdTaken,
             $"run id '{runId}' is taken: {StorageLayout.RunsContainer}/{runId}/ holds the records of a run this task hub does not hold (another task hub's, or one removed from it), such as {StorageLayout.RunsContainer}/{record}; they are kept: choose another run id",
             new Dictionary<string, object?> { ["runId"] = runId });
     }
@@ -320,7 +326,7 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
     private async Task<StartedRun> StartOnceAsync(RunStart start, string runId, CancellationToken cancellationToken)
     {
         if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null) return Started(runId, start, started: false);
-        await RefuseIdWithRecordsAsync(runId, cancellationToken);
+        if (await RefuseIdWithRecordsAsync(runId, cancellationToken)) return Started(runId, start, started: false);
         if (!await _claims.TryClaimAsync(runId, async () => await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null, cancellationToken))
             return Started(runId, start, started: false);
         if (journal is not null) await journal.RecordAsync(runId, start, cancellationToken);

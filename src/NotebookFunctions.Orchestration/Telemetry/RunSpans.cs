@@ -88,7 +88,7 @@ public static class RunSpans
         if (input.Status == RunStatus.Failed)
         {
             var firstFailure = records.Failed.FirstOrDefault();
-            RecordFailure(activity, "RunFailed", input.PlanError ?? (firstFailure is null ? "the run failed" : $"chunk {firstFailure.Index}: {firstFailure.Error}"),
+            RecordFailure(activity, "RunFailed", input.PlanError ?? input.FanOutError ?? (firstFailure is null ? "the run failed" : $"chunk {firstFailure.Index}: {firstFailure.Error}"),
                 [new(Attributes.RunId, input.RunId), new(Attributes.Notebook, input.Request.Notebook)]);
         }
         else
