@@ -129,6 +129,10 @@ public sealed class CaseRunnerTests
 
         Assert.Equal(TestOutcome.Passed, results["small and quick enough"].Outcome);
         Assert.Matches("^the kernel peaked at [0-9]+ MB, more than the 200 MB allowed$", Assert.Single(results["too big"].Failures).Message);
-        Assert.Matches(@"^took [0-9.]+ s, more than the 1 s allowed$", Assert.Single(results["too slow"].Failures).Message);
+        // Over the allowance, and on a machine loaded enough to stall the kernel past the hard stop (twice the
+        // allowance plus 10 s: seen once in CI), also stopped: either way it fails for its time, and only for that.
+        var slow = results["too slow"].Failures.Select(f => f.Message).ToList();
+        Assert.Contains(slow, m => System.Text.RegularExpressions.Regex.IsMatch(m, @"^took [0-9.]+ s, more than the 1 s allowed$"));
+        Assert.All(slow, m => Assert.Matches(@"^(took [0-9.]+ s, more than the 1 s allowed|the notebook ran past its time limit)$", m));
     }
 }
