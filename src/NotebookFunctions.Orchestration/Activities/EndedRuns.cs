@@ -58,7 +58,7 @@ public static class EndedRuns
         {
             var text = await store.DownloadTextAsync(name, cancellationToken)
                 ?? throw new InvalidOperationException($"run {runId} is missing chunk records it stored ({StorageLayout.RunsContainer}/{name})");
-            all.AddRange(Parse<List<ChunkResult>>(text, name, runId));
+            all.AddRange(Runs.StoredPlans.ParseRecord<List<ChunkResult>>(text, name, runId));
         }
 
         return [.. all.OrderBy(r => r.Index)];
@@ -72,17 +72,5 @@ public static class EndedRuns
         var name = StorageLayout.ChunkRecordsBlob(input.RunId, input.First);
         await new RunStore(blobs).UploadTextAsync(name, JsonSerializer.Serialize(input.Results), cancellationToken);
         return name;
-    }
-
-    private static T Parse<T>(string text, string name, string runId)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<T>(text) ?? throw new JsonException("null");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidOperationException($"run {runId}: {StorageLayout.RunsContainer}/{name} is not readable: {e.Message}", e);
-        }
     }
 }

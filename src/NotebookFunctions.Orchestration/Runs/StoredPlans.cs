@@ -13,10 +13,16 @@ public static class StoredPlans
     public static async Task<ChunkPlan?> TryLoadAsync(BlobServiceClient blobs, string runId, CancellationToken cancellationToken = default)
     {
         var name = StorageLayout.PlanBlob(runId);
-        if (await new RunStore(blobs).DownloadTextAsync(name, cancellationToken) is not { } text) return null;
+        return await new RunStore(blobs).DownloadTextAsync(name, cancellationToken) is { } text ? ParseRecord<ChunkPlan>(text, name, runId) : null;
+    }
+
+    /// <summary>A JSON record the engine stored for a run (its plan, its chunks' records), read back.</summary>
+    /// <exception cref="InvalidOperationException">It is not readable as one.</exception>
+    internal static T ParseRecord<T>(string text, string name, string runId)
+    {
         try
         {
-            return JsonSerializer.Deserialize<ChunkPlan>(text) ?? throw new JsonException("null");
+            return JsonSerializer.Deserialize<T>(text) ?? throw new JsonException("null");
         }
         catch (JsonException e)
         {
