@@ -37,30 +37,31 @@ void Line(string text)
 Line($"# bench/workers results, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 Line($"{chunks} chunks, each sleeping {nap} s; each worker runs {slots} at once; the run is started detached (parallel = workers × slots).");
 Line(string.Empty);
-Line("| workers | slots | submit → manifest | first start → last end | chunks/s (window) | vs linear | vs the slots' ideal | workers seen |");
-Line("|---|---|---|---|---|---|---|---|");
+Line("| workers | slots | submit → manifest | first start → last end | chunks/s (window) | vs linear | vs the slots' ideal | workers seen | CPU s per chunk: nbf / kernels / Azurite | idle CPU of the workers |");
+Line("|---|---|---|---|---|---|---|---|---|---|");
 double? single = null;
 foreach (var count in counts)
 {
-    var (total, window, seen, _) = await RunAsync(count, kill: false);
+    var (total, window, seen, _, cpu) = await RunAsync(count, kill: false);
     var throughput = chunks / window;
     single ??= throughput / count;
     var ideal = count * slots / (double)nap;
-    Line(string.Create(CultureInfo.InvariantCulture, $"| {count} | {count * slots} | {total:0.0} s | {window:0.0} s | {throughput:0.00} | {throughput / (single.Value * count):0.00}× | {throughput / ideal:0.00}× | {seen} |"));
+    Line(string.Create(CultureInfo.InvariantCulture, $"| {count} | {count * slots} | {total:0.0} s | {window:0.0} s | {throughput:0.00} | {throughput / (single.Value * count):0.00}× | {throughput / ideal:0.00}× | {seen} | {cpu.Nbf / chunks:0.000} / {cpu.Kernels / chunks:0.000} / {cpu.Azurite / chunks:0.000} | {cpu.IdlePerSecond:0.00} core |"));
 }
 
 if (!args.Contains("--skip-kill"))
 {
-    var (total, window, seen, rows) = await RunAsync(2, kill: true);
+    var (total, window, seen, rows, _) = await RunAsync(2, kill: true);
     Line(string.Empty);
     Line(string.Create(CultureInfo.InvariantCulture, $"Two workers, one SIGKILLed {nap * 3} s into the run: completed in {total:0.0} s (window {window:0.0} s), workers seen {seen}; merged rows {rows} of {chunks} (each once: {(rows == chunks ? "yes" : "NO")})."));
 }
 
+Directory.CreateDirectory(Path.Combine(here, "results"));
 await File.WriteAllTextAsync(Path.Combine(here, "results", $"workers-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md"), report.ToString());
 Directory.Delete(scratch, recursive: true);
 return 0;
 
-async Task<(double Total, double Window, string Seen, int Rows)> RunAsync(int count, bool kill)
+async Task<(double Total, double Window, string Seen, int Rows, CpuUse Cpu)> RunAsync(int count, bool kill)
 {
     var hub = $"bw{DateTime.UtcNow:MMddHHmmss}n{count}{(kill ? "k" : string.Empty)}";
     var workers = new List<Process>();
@@ -78,7 +79,15 @@ async Task<(double Total, double Window, string Seen, int Rows)> RunAsync(int co
             if (ready is null || !ready.StartsWith("worker ", StringComparison.Ordinal)) Fail($"a worker did not start: {ready}");
         }
 
+        // What the idle workers cost (queue polling, lease renewal) over a few seconds before the run, then the CPU
+        // of the run itself: each worker's own process, its kernels (the fork server and every kernel it reaped),
+        // and Azurite's, which shares these cores.
+        var idleFrom = Cpu.Snapshot(workers);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var idleTo = Cpu.Snapshot(workers);
+        var idlePerSecond = (idleTo.Nbf + idleTo.Kernels - idleFrom.Nbf - idleFrom.Kernels) / 5.0;
         var runId = $"bw-{Guid.NewGuid():N}"[..16];
+        var cpuFrom = Cpu.Snapshot(workers);
         var clock = Stopwatch.StartNew();
         using (var start = Start(hub, ["run", notebook, "--input", lines, "--split", "1", "--parallel", (count * slots).ToString(CultureInfo.InvariantCulture), "--detach", "--run-id", runId, "-p", $"nap={nap}"], null))
         {
@@ -101,6 +110,8 @@ async Task<(double Total, double Window, string Seen, int Rows)> RunAsync(int co
         }
 
         var total = clock.Elapsed.TotalSeconds;
+        var cpuTo = Cpu.Snapshot(workers);
+        var cpu = new CpuUse(cpuTo.Nbf - cpuFrom.Nbf, cpuTo.Kernels - cpuFrom.Kernels, cpuTo.Azurite - cpuFrom.Azurite, idlePerSecond);
         var manifest = JsonNode.Parse((await manifestBlob.DownloadContentAsync()).Value.Content.ToString())!;
         if (manifest["status"]!.GetValue<string>() != "Completed") Fail($"run {runId} ended {manifest["status"]}");
         var done = manifest["chunks"]!.AsArray().Select(c => (Start: DateTimeOffset.Parse(c!["started_at"]!.GetValue<string>(), CultureInfo.InvariantCulture), Seconds: c["duration_seconds"]!.GetValue<double>(), Worker: c["worker"]!.GetValue<string>())).ToList();
@@ -108,7 +119,7 @@ async Task<(double Total, double Window, string Seen, int Rows)> RunAsync(int co
         var seen = string.Join(" ", done.GroupBy(c => c.Worker).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}:{g.Count()}"));
         var merged = runs.GetBlobClient($"{runId}/results/rows.jsonl");
         var rows = (await merged.ExistsAsync()).Value ? (await merged.DownloadContentAsync()).Value.Content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length : -1;
-        return (total, window, seen, rows);
+        return (total, window, seen, rows, cpu);
     }
     finally
     {
