@@ -380,7 +380,14 @@ public sealed class Kernel : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         Live.TryRemove(this, out _);
-        if (IsAlive) await ShutdownAsync(TimeSpan.FromSeconds(2));
+        if (IsAlive)
+        {
+            // Killed, not asked: whoever disposes a kernel is done with it (every cell it ran has answered), and a
+            // polite shutdown only adds the kernel's exit work to every chunk. Hosts that stop ask first
+            // (ShutdownAllAsync). This was always the effect: the shutdown request could not be sent once disposed.
+            Kill();
+            await Exited.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
         _channels?.Dispose();
         _process.Dispose();
         // After the exit: a cgroup can only be removed once its processes are gone.

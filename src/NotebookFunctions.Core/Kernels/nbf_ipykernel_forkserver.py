@@ -10,6 +10,7 @@ Protocol: one JSON object per line. stdin carries fork requests {"id", "argv", "
 even by SIGKILL) every kernel forked here is killed and the server exits.
 """
 
+import gc
 import json
 import os
 import selectors
@@ -89,6 +90,18 @@ def reseed_random():
         numpy_random.seed()
 
 
+def freeze_for_fork():
+    """Moves every object the server holds to the collector's permanent generation before a fork.
+
+    A full collection in a forked kernel (a notebook's own gc.collect(), IPython's %reset, or enough long-lived
+    allocations) would otherwise walk the server's objects (ipykernel, IPython, pandas: ~85,000) and write to each
+    one's header, copying the pages the kernel shares with the server: measured 290-320 ms of CPU and 26 MB copied
+    per kernel, against 2 ms and nothing once frozen. Python's advice for fork without exec (see gc.freeze).
+    The server's objects live as long as a kernel does anyway; a kernel's own objects are collected as before.
+    """
+    gc.freeze()
+
+
 # Half of ipykernel's import time goes to tools only an interactive front end uses: debugpy (with pkg_resources,
 # ~130 ms) for JupyterLab's visual debugger, and jedi (~55 ms) for tab completion. A batch kernel serves neither,
 # so ipykernel and IPython are imported while these two are hidden (each then records it has no debugger / no jedi),
@@ -133,6 +146,10 @@ def main():
         except BaseException as error:
             warmup_error = f"{type(error).__name__}: {error}"
     base_env = dict(os.environ)
+    # Everything imported so far is moved out of the collector's reach (Python's advice for fork without exec, see
+    # freeze_for_fork): a kernel's collections then walk only its own objects.
+    gc.collect()
+    freeze_for_fork()
     try:
         import ctypes
 
@@ -169,6 +186,7 @@ def main():
 
     def fork(request):
         read_fd, write_fd = os.pipe()
+        freeze_for_fork()
         pid = os.fork()
         if pid == 0:
             run_child(request, base_env, write_fd, server_pid, libc)
