@@ -15,6 +15,12 @@ public sealed record ApiOptions
     /// </summary>
     public long MaxUploadBytes { get; init; } = 100L * 1024 * 1024;
 
+    /// <summary>
+    /// The task hub this host's runs live in, named in every run's claim so that a host on another task hub sharing the
+    /// storage never starts the same run id over the same records (see RunClaims). Null: claims name no hub.
+    /// </summary>
+    public string? TaskHub { get; init; }
+
     /// <summary>Most runs a list returns per page.</summary>
     public int MaxPageSize { get; init; } = 100;
 }

@@ -21,7 +21,8 @@ public static class NotebookFunctionsServices
     {
         services.AddSingleton(_ => StorageFromConfiguration(configuration));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(configuration.GetSection("NotebookFunctions:Api").Get<ApiOptions>() ?? new ApiOptions());
+        var api = (configuration.GetSection("NotebookFunctions:Api").Get<ApiOptions>() ?? new ApiOptions()) with { TaskHub = FunctionsTaskHub.Name(configuration) };
+        services.AddSingleton(api);
         services.Configure<AuthOptions>(o =>
         {
             o.DevelopmentRoles = configuration["NotebookFunctions:Auth:DevelopmentRoles"];
@@ -37,8 +38,8 @@ public static class NotebookFunctionsServices
         services.AddSingleton<CatalogListing>();
         services.AddSingleton<CatalogApi>();
         services.AddSingleton<UploadsApi>();
-        services.AddSingleton<ScheduleTicker>();
-        services.AddSingleton<IncomingBlobs>();
+        services.AddSingleton(sp => new ScheduleTicker(sp.GetRequiredService<BlobServiceClient>(), sp.GetService<ISecretSource>(), taskHub: api.TaskHub));
+        services.AddSingleton(sp => new IncomingBlobs(sp.GetRequiredService<BlobServiceClient>(), sp.GetService<ISecretSource>(), taskHub: api.TaskHub));
 
         // Activities: a warm pool of fresh kernels, secrets from Key Vault and settings, cancellation seen through blob markers.
         services.AddSingleton(_ => new KernelPool(new KernelSpecFinder().Find(configuration["NotebookFunctions:Kernels:Name"]), new KernelPoolOptions

@@ -225,4 +225,31 @@ public sealed class BadInputTests
         Assert.Contains($"runs/{id}/", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(manifest, await ManifestAsync());
     }
+
+    [Fact]
+    public async Task A_run_id_another_task_hub_claimed_is_refused_naming_that_hub_even_before_its_run_starts()
+    {
+        var notebook = ApiHarness.NewName("claimed");
+        var key = $"nightly-{Guid.NewGuid():N}";
+        var id = Orchestration.Runs.RunIds.ForIdempotencyKey(notebook, key);
+        // Hub A claimed the id a while ago; its run is still queued there (no plan, no records yet).
+        var claims = new Orchestration.Runs.RunClaims(ApiHarness.Blobs, abandonedAfter: TimeSpan.Zero, taskHub: "hubA");
+        Assert.True((await claims.TryClaimAsync(id, () => Task.FromResult(false), default)).Won);
+        var claim = ApiHarness.Blobs.GetBlobContainerClient("runs").GetBlobClient($"{id}/claim.json");
+        var written = (await claim.DownloadContentAsync()).Value.Content.ToString();
+        await using var hubB = await ApiHarness.StartAsync(new ApiOptions { TaskHub = "hubB" });
+        await hubB.PublishAsync(notebook, ApiHarness.NotebookText(Sum, "print(scale)"));
+
+        var input = await ApiHarness.UploadInputAsync("sales.csv", "region,amount\nnorth,1\n");
+        var body = new { notebook, parameters = new { scale = 2 }, input = new { container = input.Name, prefix = "sales.csv" } };
+
+        var (refused, problem) = await hubB.SendAsync(HttpMethod.Post, "/api/runs", body, new Dictionary<string, string> { ["Idempotency-Key"] = key });
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("Run id taken", problem["title"]!.GetValue<string>());
+        Assert.Contains("task hub 'hubA'", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("hubA", problem["taskHub"]!.GetValue<string>());
+        Assert.Equal(written, (await claim.DownloadContentAsync()).Value.Content.ToString());
+        Assert.Null(await hubB.Client.GetInstanceAsync(id));
+    }
 }

@@ -2,7 +2,10 @@ using NotebookFunctions.Orchestration.Runs;
 
 namespace NotebookFunctions.Api.Tests;
 
-/// <summary>One caller per run id starts it; a claim whose owner died before scheduling is taken over, not stuck forever.</summary>
+/// <summary>
+/// One caller per run id starts it; a claim whose owner died before scheduling is taken over, not stuck forever, but
+/// only by its own task hub: another hub's claim may be a run still queued there.
+/// </summary>
 public sealed class RunClaimsTests
 {
     [Fact]
@@ -13,7 +16,7 @@ public sealed class RunClaimsTests
 
         var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => claims.TryClaimAsync(id, () => Task.FromResult(false), default)));
 
-        Assert.Equal(1, results.Count(r => r));
+        Assert.Equal(1, results.Count(r => r.Won));
     }
 
     [Fact]
@@ -21,9 +24,43 @@ public sealed class RunClaimsTests
     {
         var stale = new RunClaims(ApiHarness.Blobs, abandonedAfter: TimeSpan.Zero);
         var id = $"claim-{Guid.NewGuid():N}";
-        Assert.True(await stale.TryClaimAsync(id, () => Task.FromResult(false), default));
+        Assert.True((await stale.TryClaimAsync(id, () => Task.FromResult(false), default)).Won);
 
-        Assert.False(await stale.TryClaimAsync(id, () => Task.FromResult(true), default));
-        Assert.True(await stale.TryClaimAsync(id, () => Task.FromResult(false), default));
+        Assert.False((await stale.TryClaimAsync(id, () => Task.FromResult(true), default)).Won);
+        Assert.True((await stale.TryClaimAsync(id, () => Task.FromResult(false), default)).Won);
+    }
+
+    [Fact]
+    public async Task Another_task_hubs_claim_is_never_taken_over_however_old_and_its_own_hub_still_can()
+    {
+        var hubA = new RunClaims(ApiHarness.Blobs, abandonedAfter: TimeSpan.Zero, taskHub: "hubA");
+        var hubB = new RunClaims(ApiHarness.Blobs, abandonedAfter: TimeSpan.Zero, taskHub: "hubB");
+        var id = $"claim-{Guid.NewGuid():N}";
+        var blob = ApiHarness.Blobs.GetBlobContainerClient("runs").GetBlobClient($"{id}/claim.json");
+        Assert.True((await hubA.TryClaimAsync(id, () => Task.FromResult(false), default)).Won);
+        var written = (await blob.DownloadContentAsync()).Value.Content.ToString();
+
+        // Hub B cannot see hub A's runs: "no run" there says nothing about a run queued in hub A.
+        var seen = await hubB.TryClaimAsync(id, () => Task.FromResult(false), default);
+
+        Assert.False(seen.Won);
+        Assert.Equal("hubA", seen.OtherTaskHub);
+        Assert.NotNull(seen.ClaimedAt);
+        Assert.Equal(written, (await blob.DownloadContentAsync()).Value.Content.ToString());
+        Assert.True((await hubA.TryClaimAsync(id, () => Task.FromResult(false), default)).Won);
+    }
+
+    [Fact]
+    public async Task A_claim_that_names_no_task_hub_is_taken_over_when_abandoned_as_before()
+    {
+        var id = $"claim-{Guid.NewGuid():N}";
+        var blob = ApiHarness.Blobs.GetBlobContainerClient("runs").GetBlobClient($"{id}/claim.json");
+        await ApiHarness.Blobs.GetBlobContainerClient("runs").CreateIfNotExistsAsync();
+        await blob.UploadAsync(BinaryData.FromString($$"""{"runId":"{{id}}","claimedBy":"old-host","at":"2026-01-01T00:00:00Z"}"""));
+
+        var seen = await new RunClaims(ApiHarness.Blobs, abandonedAfter: TimeSpan.Zero, taskHub: "hubB").TryClaimAsync(id, () => Task.FromResult(false), default);
+
+        Assert.True(seen.Won);
+        Assert.Contains("\"taskHub\":\"hubB\"", (await blob.DownloadContentAsync()).Value.Content.ToString(), StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
 using NotebookFunctions.Api.AccessControl;
 using NotebookFunctions.Api.Incoming;
 using NotebookFunctions.Api.Schedules;
@@ -156,5 +157,17 @@ public sealed class InfrastructureTests
         Assert.Equal(NotebookRoles.All.Order(), manifest.Select(r => r!["value"]!.GetValue<string>()).Order());
         Assert.All(manifest, r => Assert.True(Guid.TryParse(r!["id"]!.GetValue<string>(), out _)));
         Assert.Equal(3, manifest.Select(r => r!["id"]!.GetValue<string>()).Distinct().Count());
+    }
+
+    [Fact]
+    public void The_app_names_its_runs_claims_with_the_task_hub_host_json_gives_the_functions_host()
+    {
+        var hostJson = JsonNode.Parse(Repository.Read("host.json"))!;
+        var configured = new ConfigurationBuilder().Build();
+        var overridden = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = "OtherHub" }).Build();
+
+        Assert.Equal(hostJson["extensions"]!["durableTask"]!["hubName"]!.GetValue<string>(), NotebookFunctions.FunctionApp.FunctionsTaskHub.Name(configured));
+        Assert.Equal("OtherHub", NotebookFunctions.FunctionApp.FunctionsTaskHub.Name(overridden));
     }
 }

@@ -17,7 +17,7 @@ public sealed record PipelineRunBody(string? Version, JsonObject? Parameters, Li
 /// </summary>
 public sealed class PipelinesApi(BlobServiceClient blobs, ApiOptions options, TimeProvider clock, Core.Secrets.ISecretSource? secrets = null, IRunJournal? journal = null, CatalogListing? catalog = null)
 {
-    private RunService Service(DurableTaskClient client) => new(blobs, client, secrets, clock, journal);
+    private RunService Service(DurableTaskClient client) => new(blobs, client, secrets, clock, journal, options.TaskHub);
 
     /// <summary>PUT /api/pipelines/{name}: the body is the definition as JSON; the X-Nbf-Source-* headers, when sent, say where it came from.</summary>
     public Task<IResult> PublishAsync(HttpRequest request, DurableTaskClient client, string name) => ApiProblems.GuardAsync(request, async () =>

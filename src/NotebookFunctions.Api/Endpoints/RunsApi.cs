@@ -14,7 +14,7 @@ public sealed class RunsApi(Azure.Storage.Blobs.BlobServiceClient blobs, ApiOpti
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
-    private RunService Service(DurableTaskClient client) => new(blobs, client, secrets, clock, journal);
+    private RunService Service(DurableTaskClient client) => new(blobs, client, secrets, clock, journal, options.TaskHub);
 
     /// <summary>POST /api/runs: checked whole before anything is scheduled; with Idempotency-Key, a retried POST finds the first run.</summary>
     public Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client) => ApiProblems.GuardAsync(request, async () =>

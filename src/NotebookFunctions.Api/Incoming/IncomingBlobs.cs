@@ -17,7 +17,7 @@ public sealed record IncomingOutcome(string Blob, string? RunId, bool Started, s
 /// id comes from the blob's name and ETag, so a trigger delivered twice starts one run; a blob that cannot be run is
 /// moved to incoming-rejected/ with a .reason.txt beside it, never dropped.
 /// </summary>
-public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretSource? secrets = null, string container = IncomingBlobs.Container, IRunJournal? journal = null)
+public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretSource? secrets = null, string container = IncomingBlobs.Container, IRunJournal? journal = null, string? taskHub = null)
 {
     /// <summary>The container watched by default (the Functions blob trigger's binding).</summary>
     public const string Container = "incoming";
@@ -69,7 +69,7 @@ public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretS
         };
         try
         {
-            var started = await new RunService(blobs, client, secrets, journal: journal).StartAsync(submission, RunIdChoice.Exactly(runId), cancellationToken);
+            var started = await new RunService(blobs, client, secrets, journal: journal, taskHub: taskHub).StartAsync(submission, RunIdChoice.Exactly(runId), cancellationToken);
             return new IncomingOutcome(blobName, runId, started.Started, null, null);
         }
         catch (Exception e) when (RunRefusalException.From(e) is { Title: RunService.RunIdTaken } taken)
@@ -89,7 +89,7 @@ public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretS
     /// </summary>
     private async Task<IncomingOutcome> StartPipelineAsync(DurableTaskClient client, BlobClient blob, string pipeline, string runId, CancellationToken cancellationToken)
     {
-        var runs = new RunService(blobs, client, secrets, journal: journal);
+        var runs = new RunService(blobs, client, secrets, journal: journal, taskHub: taskHub);
         try
         {
             var (_, definition) = await runs.GetPipelineAsync(pipeline, null, cancellationToken);
@@ -112,11 +112,12 @@ public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretS
     }
 
     /// <summary>
-    /// This blob, at this version, was made a run already, by a host on another task hub sharing the storage (its run
-    /// id is the blob's): not run again over that run's records, and not rejected either; it stays where it is.
+    /// This blob, at this version, was made a run already (or claimed for one) by a host on another task hub sharing the
+    /// storage (its run id is the blob's): not run again over that run's records, and not rejected either; it stays
+    /// where it is.
     /// </summary>
     private static IncomingOutcome AlreadyRun(string blobName, string runId, RunRefusalException taken) =>
-        new(blobName, runId, false, null, $"already run as {runId} by another task hub ({taken.Message})");
+        new(blobName, runId, false, null, $"run {runId} belongs to another task hub ({taken.Message})");
 
     /// <summary>The pipeline parameters a blob arrival sets: the blob's container and its name.</summary>
     public const string PipelineInputContainer = "input_container";

@@ -12,7 +12,7 @@ public sealed record ScheduleTick(string Schedule, DateTimeOffset Occurrence, st
 /// occurrence under the id schedule + occurrence time, so a tick that fires twice, or two hosts ticking at once,
 /// start one run per occurrence.
 /// </summary>
-public sealed class ScheduleTicker(BlobServiceClient blobs, Core.Secrets.ISecretSource? secrets = null, IRunJournal? journal = null)
+public sealed class ScheduleTicker(BlobServiceClient blobs, Core.Secrets.ISecretSource? secrets = null, IRunJournal? journal = null, string? taskHub = null)
 {
     private readonly ScheduleStore _schedules = new(blobs);
 
@@ -22,7 +22,7 @@ public sealed class ScheduleTicker(BlobServiceClient blobs, Core.Secrets.ISecret
 
     public async Task<List<ScheduleTick>> TickAsync(DurableTaskClient client, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var runs = new RunService(blobs, client, secrets, journal: journal);
+        var runs = new RunService(blobs, client, secrets, journal: journal, taskHub: taskHub);
         var ticks = new List<ScheduleTick>();
         foreach (var schedule in await _schedules.ListAsync(cancellationToken))
         {

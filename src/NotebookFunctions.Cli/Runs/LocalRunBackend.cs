@@ -13,7 +13,7 @@ internal sealed class LocalRunBackend : IRunBackend
     private LocalRunBackend(LocalSession session)
     {
         _session = session;
-        _service = new RunService(session.Host.Blobs, session.Host.Client, Core.Secrets.SecretSources.ForLocalHost(), journal: session.Journal);
+        _service = new RunService(session.Host.Blobs, session.Host.Client, Core.Secrets.SecretSources.ForLocalHost(), journal: session.Journal, taskHub: session.TaskHub);
     }
 
     public string Where => "the local host";

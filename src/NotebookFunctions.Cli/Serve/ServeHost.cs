@@ -38,10 +38,10 @@ public sealed class ServeHost : IAsyncDisposable
         var clock = TimeProvider.System;
         var secrets = Core.Secrets.SecretSources.ForLocalHost();
         var sessions = new Api.Web.WebSessions(clock);
-        var app = ApiHost.Create(blobs, client, new Dictionary<string, IReadOnlySet<string>> { [apiKey] = NotebookRoles.All.ToHashSet() }, options.Port, clock: clock, secrets: secrets, journal: session.Journal, sessions: sessions);
+        var app = ApiHost.Create(blobs, client, new Dictionary<string, IReadOnlySet<string>> { [apiKey] = NotebookRoles.All.ToHashSet() }, options.Port, new ApiOptions { TaskHub = session.TaskHub }, clock, secrets, session.Journal, sessions);
         var host = new ServeHost(app, apiKey);
         // Runs this host accepted that storage lost before it saved them are started again first.
-        var runs = new Orchestration.Runs.RunService(blobs, client, secrets, clock, session.Journal);
+        var runs = new Orchestration.Runs.RunService(blobs, client, secrets, clock, session.Journal, session.TaskHub);
         foreach (var id in await runs.RecoverAsync(Orchestration.Runs.RunService.JournalSettle, cancellationToken))
             say($"run {id} was accepted but lost by storage (Azurite stopped before saving it); started again from the run journal");
         await app.StartAsync(cancellationToken);
@@ -50,8 +50,8 @@ public sealed class ServeHost : IAsyncDisposable
         host.SignInUrl = new Uri(host.Address, $"/app/signin?token={sessions.IssueSignIn(NotebookRoles.All.ToHashSet())}");
 
         var token = host._stopping.Token;
-        host._loops.Add(Task.Run(() => ScheduleLoop.RunAsync(new ScheduleTicker(blobs, secrets, session.Journal), client, clock, say, token), CancellationToken.None));
-        host._loops.Add(Task.Run(() => IncomingLoop.RunAsync(blobs, new IncomingBlobs(blobs, secrets, options.IncomingContainer, session.Journal), client, options.IncomingPollInterval, say, token), CancellationToken.None));
+        host._loops.Add(Task.Run(() => ScheduleLoop.RunAsync(new ScheduleTicker(blobs, secrets, session.Journal, session.TaskHub), client, clock, say, token), CancellationToken.None));
+        host._loops.Add(Task.Run(() => IncomingLoop.RunAsync(blobs, new IncomingBlobs(blobs, secrets, options.IncomingContainer, session.Journal, session.TaskHub), client, options.IncomingPollInterval, say, token), CancellationToken.None));
         return host;
     }
 

@@ -16,10 +16,12 @@ namespace NotebookFunctions.Orchestration.Runs;
 /// resume and results need. The HTTP API, schedules, blob arrivals and nbf all call this; each maps its
 /// <see cref="RunRefusalException"/>s to its own answer (a problem document, an exit code and one line).
 /// </summary>
-public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClient client, ISecretSource? secrets = null, TimeProvider? clock = null, IRunJournal? journal = null)
+/// <remarks>taskHub: the task hub the client works on, named in the claims of the runs started here, so that another hub
+/// sharing the storage never takes them over (see <see cref="RunClaims"/>).</remarks>
+public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClient client, ISecretSource? secrets = null, TimeProvider? clock = null, IRunJournal? journal = null, string? taskHub = null)
 {
     private readonly RunValidator _validator = new(blobs, secrets);
-    private readonly RunClaims _claims = new(blobs);
+    private readonly RunClaims _claims = new(blobs, taskHub: taskHub);
     private readonly RunStore _runs = new(blobs);
     private readonly RunIndex _index = new(blobs, clock);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
@@ -327,8 +329,16 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
     {
         if (await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null) return Started(runId, start, started: false);
         if (await RefuseIdWithRecordsAsync(runId, cancellationToken)) return Started(runId, start, started: false);
-        if (!await _claims.TryClaimAsync(runId, async () => await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null, cancellationToken))
-            return Started(runId, start, started: false);
+        var claim = await _claims.TryClaimAsync(runId, async () => await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken) is not null, cancellationToken);
+        if (claim.OtherTaskHub is { } other)
+        {
+            throw RunRefusalException.Conflict(
+                RunIdTaken,
+                $"run id '{runId}' is taken: task hub '{other}' claimed it at {claim.ClaimedAt:u} ({StorageLayout.RunsContainer}/{StorageLayout.ClaimBlob(runId)}) and its run may still be waiting to start there; this task hub ('{taskHub}') does not hold it and leaves it alone: choose another run id",
+                new Dictionary<string, object?> { ["runId"] = runId, ["taskHub"] = other });
+        }
+
+        if (!claim.Won) return Started(runId, start, started: false);
         if (journal is not null) await journal.RecordAsync(runId, start, cancellationToken);
         // Indexed before it is scheduled, so no run is ever missing from its notebook's list; a run the index names
         // but the task hub does not hold (its start failed) is skipped when listed.

@@ -135,7 +135,10 @@
     [/^#\/publish$/, () => publishPage()],
   ];
 
+  let routed = null;
+
   async function route() {
+    routed = here();
     clearTimeout(timer);
     poll = 1300;
     if (!keepNotice) say('');
@@ -915,7 +918,9 @@
     }
     document.getElementById('who').textContent = `${me.name || 'Signed in'} · ${me.roles.length ? me.roles.map((r) => r.replace('Notebooks.', '')).join(', ') : 'no roles'}`;
     document.getElementById('nav-publish').hidden = !me.can.publish;
-    window.addEventListener('hashchange', route);
+    // '' and '#/' are one route: going from the first to the second must not render the catalog again, or a search
+    // submitted meanwhile is superseded by that second, unfiltered render (seen in a browser test under load).
+    window.addEventListener('hashchange', () => { if (here() !== routed) route(); });
     await route();
   }
 
