@@ -42,7 +42,7 @@ public sealed class IncomingBlobTests
         {
             var elsewhere = await handler.HandleAsync(other.Client, blob, default);
             Assert.Equal((false, first.RunId, (string?)null), (elsewhere.Started, elsewhere.RunId, elsewhere.RejectedTo));
-            Assert.Contains("belongs to another task hub", elsewhere.Reason, StringComparison.Ordinal);
+            Assert.Contains("is not this task hub's", elsewhere.Reason, StringComparison.Ordinal);
             Assert.True(await ApiHarness.Blobs.GetBlobContainerClient(IncomingBlobs.Container).GetBlobClient(blob).ExistsAsync());
             Assert.Equal(seen, await new Core.Storage.RunStore(ApiHarness.Blobs).DownloadTextAsync($"{first.RunId}/results/seen.txt"));
         }

@@ -63,4 +63,32 @@ public sealed class RunClaimsTests
         Assert.True(seen.Won);
         Assert.Contains("\"taskHub\":\"hubB\"", (await blob.DownloadContentAsync()).Value.Content.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Hub_names_differing_only_in_case_are_one_hub_and_a_caller_naming_no_hub_never_takes_a_named_claim()
+    {
+        var id = $"claim-{Guid.NewGuid():N}";
+        Assert.True((await new RunClaims(ApiHarness.Blobs, abandonedAfter: TimeSpan.Zero, taskHub: "TeamHub").TryClaimAsync(id, () => Task.FromResult(false), default)).Won);
+
+        var unnamed = await new RunClaims(ApiHarness.Blobs, abandonedAfter: TimeSpan.Zero).TryClaimAsync(id, () => Task.FromResult(false), default);
+        var sameHub = await new RunClaims(ApiHarness.Blobs, abandonedAfter: TimeSpan.Zero, taskHub: "teamhub").TryClaimAsync(id, () => Task.FromResult(false), default);
+
+        Assert.Equal((false, "TeamHub"), (unnamed.Won, unnamed.OtherTaskHub));
+        Assert.True(sameHub.Won);
+    }
+
+    [Theory]
+    [InlineData("{\"taskHub\":\"a\",\"taskHub\":\"b\"}")]
+    [InlineData("{\"taskHub\":\"hub name with spaces\"}")]
+    [InlineData("not json at all")]
+    public async Task A_claim_this_code_did_not_write_names_no_hub_and_is_taken_over_when_abandoned(string text)
+    {
+        var id = $"claim-{Guid.NewGuid():N}";
+        await ApiHarness.Blobs.GetBlobContainerClient("runs").CreateIfNotExistsAsync();
+        await ApiHarness.Blobs.GetBlobContainerClient("runs").GetBlobClient($"{id}/claim.json").UploadAsync(BinaryData.FromString(text + new string(' ', 10_000)));
+
+        var seen = await new RunClaims(ApiHarness.Blobs, abandonedAfter: TimeSpan.Zero, taskHub: "hubB").TryClaimAsync(id, () => Task.FromResult(false), default);
+
+        Assert.Equal((true, (string?)null), (seen.Won, seen.OtherTaskHub));
+    }
 }

@@ -22,8 +22,15 @@ internal sealed class PrivateAzurite : IAsyncDisposable
     public static async Task<PrivateAzurite> StartAsync(string location)
     {
         Directory.CreateDirectory(location);
-        int[] ports = [LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free()];
-        return new PrivateAzurite(location, ports, await LaunchAsync(location, ports));
+        // A free port can be taken by a test running beside this one before Azurite binds it (seen in CI: Azurite
+        // exits at once); fresh ports are tried then, a few times.
+        for (var attempt = 1; ; attempt++)
+        {
+            int[] ports = [LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free()];
+            var (process, error) = await TryLaunchAsync(location, ports);
+            if (process is not null) return new PrivateAzurite(location, ports, process);
+            Assert.True(attempt < 3, $"the private Azurite did not start: {error}");
+        }
     }
 
     public void Kill()
@@ -32,7 +39,11 @@ internal sealed class PrivateAzurite : IAsyncDisposable
         _process.WaitForExit();
     }
 
-    public async Task RestartAsync() => _process = await LaunchAsync(_location, _ports);
+    public async Task RestartAsync()
+    {
+        var (process, error) = await TryLaunchAsync(_location, _ports);
+        _process = process ?? throw new InvalidOperationException($"the private Azurite did not start again on its ports: {error}");
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -41,7 +52,7 @@ internal sealed class PrivateAzurite : IAsyncDisposable
         await Task.CompletedTask;
     }
 
-    private static async Task<Process> LaunchAsync(string location, int[] ports)
+    private static async Task<(Process? Process, string Error)> TryLaunchAsync(string location, int[] ports)
     {
         var info = new ProcessStartInfo(Executable()) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[]
@@ -52,15 +63,29 @@ internal sealed class PrivateAzurite : IAsyncDisposable
             info.ArgumentList.Add(arg);
         var process = Process.Start(info)!;
         _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!ports.All(Listening))
+        // Listening ports alone could be another process's (the one that took a port): this Azurite must be alive too.
+        while (!ports.All(Listening) || process.HasExited)
         {
-            Assert.True(DateTime.UtcNow < deadline && !process.HasExited, "the private Azurite did not start");
+            if (process.HasExited)
+            {
+                var error = $"exited with code {process.ExitCode}: {(await stderr).Trim()}";
+                process.Dispose();
+                return (null, error);
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                process.Kill(entireProcessTree: true);
+                process.Dispose();
+                return (null, "not listening on its ports after 60 s");
+            }
+
             await Task.Delay(200);
         }
 
-        return process;
+        return (process, string.Empty);
     }
 
     private static bool Listening(int port)

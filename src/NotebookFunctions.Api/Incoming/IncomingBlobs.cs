@@ -117,7 +117,7 @@ public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretS
     /// where it is.
     /// </summary>
     private static IncomingOutcome AlreadyRun(string blobName, string runId, RunRefusalException taken) =>
-        new(blobName, runId, false, null, $"run {runId} belongs to another task hub ({taken.Message})");
+        new(blobName, runId, false, null, $"run {runId} is not this task hub's ({taken.Message})");
 
     /// <summary>The pipeline parameters a blob arrival sets: the blob's container and its name.</summary>
     public const string PipelineInputContainer = "input_container";

@@ -382,8 +382,8 @@ public sealed class Kernel : IAsyncDisposable
         Live.TryRemove(this, out _);
         if (IsAlive)
         {
-            // Killed, not asked: whoever disposes a kernel is done with it (every cell it ran has answered), and a
-            // polite shutdown only adds the kernel's exit work to every chunk. Hosts that stop ask first
+            // Killed, not asked: whoever disposes a kernel is done with it (its cells answered, or were given up on),
+            // and a polite shutdown only adds the kernel's exit work to every chunk. Hosts that stop ask first
             // (ShutdownAllAsync). This was always the effect: the shutdown request could not be sent once disposed.
             Kill();
             await Exited.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);

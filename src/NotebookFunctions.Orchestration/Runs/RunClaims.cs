@@ -19,8 +19,10 @@ public sealed record RunClaim(bool Won, string? OtherTaskHub = null, DateTimeOff
 /// last minutes), which this hub cannot see; taking it over would run the id twice over the same records.
 /// </summary>
 /// <remarks>taskHub: this caller's task hub, written into its claims; null writes claims that name none (as before).</remarks>
-public sealed class RunClaims(BlobServiceClient blobs, TimeSpan? abandonedAfter = null, string? taskHub = null)
+public sealed partial class RunClaims(BlobServiceClient blobs, TimeSpan? abandonedAfter = null, string? taskHub = null)
 {
+    private const int ClaimReadBytes = 4096;
+
     private readonly TimeSpan _abandoned = abandonedAfter ?? TimeSpan.FromMinutes(1);
     private readonly BlobContainerClient _runs = blobs.GetBlobContainerClient(StorageLayout.RunsContainer);
 
@@ -42,7 +44,8 @@ public sealed class RunClaims(BlobServiceClient blobs, TimeSpan? abandonedAfter 
         BlobDownloadResult held;
         try
         {
-            held = (await blob.DownloadContentAsync(cancellationToken)).Value;
+            // A claim is ~150 bytes; the first 4 KB are all that is read of whatever else sits there.
+            held = (await blob.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(0, ClaimReadBytes) }, cancellationToken)).Value;
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -50,7 +53,9 @@ public sealed class RunClaims(BlobServiceClient blobs, TimeSpan? abandonedAfter 
         }
 
         var at = held.Details.LastModified;
-        if (HubOf(held.Content) is { } other && taskHub is not null && !string.Equals(other, taskHub, StringComparison.Ordinal))
+        // Hub names are compared as the storage backend treats them (queues lowercased, tables case-blind). A caller
+        // that names no hub cannot tell its own claims from another hub's, so it never takes over one that names a hub.
+        if (HubOf(held.Content) is { } other && !string.Equals(other, taskHub, StringComparison.OrdinalIgnoreCase))
             return new RunClaim(false, other, at);
         if (DateTimeOffset.UtcNow - at < _abandoned || await runExists()) return new RunClaim(false);
         try
@@ -64,15 +69,20 @@ public sealed class RunClaims(BlobServiceClient blobs, TimeSpan? abandonedAfter 
         }
     }
 
+    /// <summary>A task hub's name as the storage backend allows it (letters, digits and '-', at most 45 in Azure).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
+    private static partial System.Text.RegularExpressions.Regex HubName();
+
     /// <summary>The task hub a claim names; null for claims written before claims named one, or unreadable ones.</summary>
     private static string? HubOf(BinaryData content)
     {
         try
         {
-            return JsonNode.Parse(content.ToMemory().Span) is JsonObject o && o["taskHub"] is JsonValue v && v.TryGetValue<string>(out var hub) && hub.Length > 0 ? hub : null;
+            return JsonNode.Parse(content.ToMemory().Span) is JsonObject o && o["taskHub"] is JsonValue v && v.TryGetValue<string>(out var hub) && HubName().IsMatch(hub) ? hub : null;
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
         {
+            // Not a claim this code wrote (cut at 4 KB, a duplicate key, bad UTF-8): it names no hub.
             return null;
         }
     }
