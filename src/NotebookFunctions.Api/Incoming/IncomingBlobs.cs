@@ -69,7 +69,7 @@ public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretS
         };
         try
         {
-            var started = await new RunService(blobs, client, secrets, journal: journal, taskHub: taskHub).StartAsync(submission, RunIdChoice.Exactly(runId), cancellationToken);
+            var started = await Runs(client).StartAsync(submission, RunIdChoice.Exactly(runId), cancellationToken);
             return new IncomingOutcome(blobName, runId, started.Started, null, null);
         }
         catch (Exception e) when (RunRefusalException.From(e) is { Title: RunService.RunIdTaken } taken)
@@ -89,7 +89,7 @@ public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretS
     /// </summary>
     private async Task<IncomingOutcome> StartPipelineAsync(DurableTaskClient client, BlobClient blob, string pipeline, string runId, CancellationToken cancellationToken)
     {
-        var runs = new RunService(blobs, client, secrets, journal: journal, taskHub: taskHub);
+        var runs = Runs(client);
         try
         {
             var (_, definition) = await runs.GetPipelineAsync(pipeline, null, cancellationToken);
@@ -116,6 +116,8 @@ public sealed class IncomingBlobs(BlobServiceClient blobs, Core.Secrets.ISecretS
     /// storage (its run id is the blob's): not run again over that run's records, and not rejected either; it stays
     /// where it is.
     /// </summary>
+    private RunService Runs(DurableTaskClient client) => new(blobs, client, secrets, journal: journal, taskHub: taskHub);
+
     private static IncomingOutcome AlreadyRun(string blobName, string runId, RunRefusalException taken) =>
         new(blobName, runId, false, null, $"run {runId} is not this task hub's ({taken.Message})");
 

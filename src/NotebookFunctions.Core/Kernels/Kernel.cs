@@ -300,6 +300,11 @@ public sealed class Kernel : IAsyncDisposable
             }
         }
 
+        await KillAndWaitAsync();
+    }
+
+    private async Task KillAndWaitAsync()
+    {
         Kill();
         // Kill only sends the signal; wait for the exit so "disposed" means "gone".
         await Exited.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -380,14 +385,10 @@ public sealed class Kernel : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         Live.TryRemove(this, out _);
-        if (IsAlive)
-        {
-            // Killed, not asked: whoever disposes a kernel is done with it (its cells answered, or were given up on),
-            // and a polite shutdown only adds the kernel's exit work to every chunk. Hosts that stop ask first
-            // (ShutdownAllAsync). This was always the effect: the shutdown request could not be sent once disposed.
-            Kill();
-            await Exited.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
+        // Killed, not asked: whoever disposes a kernel is done with it (its cells answered, or were given up on), and
+        // a polite shutdown only adds the kernel's exit work to every chunk. Hosts that stop ask first
+        // (ShutdownAllAsync). This was always the effect: the shutdown request could not be sent once disposed.
+        if (IsAlive) await KillAndWaitAsync();
         _channels?.Dispose();
         _process.Dispose();
         // After the exit: a cgroup can only be removed once its processes are gone.

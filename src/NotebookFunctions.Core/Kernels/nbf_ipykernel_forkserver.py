@@ -149,8 +149,8 @@ def main():
         except BaseException as error:
             warmup_error = f"{type(error).__name__}: {error}"
     base_env = dict(os.environ)
-    # Everything imported so far is moved out of the collector's reach (Python's advice for fork without exec, see
-    # freeze_for_fork): a kernel's collections then walk only its own objects.
+    # Every fork freezes first (freeze_for_fork); doing it once here too, before the first request, spares the first
+    # fork the server's one full collection.
     freeze_for_fork()
     try:
         import ctypes
