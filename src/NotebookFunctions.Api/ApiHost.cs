@@ -23,7 +23,7 @@ public static class ApiHost
     {
         options ??= new ApiOptions();
         clock ??= TimeProvider.System;
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = EmbeddedHosts.WebBuilder();
         // Warnings and errors (failed requests with their correlation id, storage outages) go to stderr; stdout is for
         // what scripts read.
         builder.Logging.ClearProviders();

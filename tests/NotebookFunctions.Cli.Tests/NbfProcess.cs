@@ -23,10 +23,11 @@ internal static class NbfProcess
     public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args) => Start(environment, args, viaSetsid: false);
 
     /// <summary>With <paramref name="viaSetsid"/>, nbf leads a session and process group of its own (its pid is the group's id).</summary>
-    public static Process Start(IReadOnlyDictionary<string, string> environment, string[] args, bool viaSetsid)
+    public static Process Start(IReadOnlyDictionary<string, string> environment, string[] args, bool viaSetsid, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(viaSetsid ? "setsid" : "dotnet")
         {
+            WorkingDirectory = workingDirectory ?? string.Empty,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -129,7 +129,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
         });
         await service.CreateIfNotExistsAsync();
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = Api.EmbeddedHosts.WebBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(options.LoggerFactory);
         // Port 0: the system picks a free port as Kestrel binds, so no other process can take it in between (a port
@@ -159,7 +159,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
         // Warm kernels only where chunks will run.
         // Twice the parallelism: a finished chunk's successor finds a warm kernel instead of waiting for one to start.
         var pool = options.RunWorker ? new KernelPool(new KernelSpecFinder().Find(null), new KernelPoolOptions { Size = 2 * options.Parallelism, PreImports = "import pandas" }) : null;
-        var worker = Host.CreateDefaultBuilder()
+        var worker = Api.EmbeddedHosts.HostBuilder()
             .ConfigureLogging(l =>
             {
                 l.ClearProviders();
