@@ -12,8 +12,9 @@ namespace NotebookFunctions.Api;
 /// <remarks>
 /// Measured before: started in a clone, each host put an inotify watch on every one of its 5,664 folders (two hosts,
 /// 11,328 watches, over the system's default limit on some machines) and enumerated the tree at start; a user's own
-/// <c>appsettings.json</c> (nbf run inside an ASP.NET project) configured nbf's Kestrel and logging, and a malformed one
-/// made every host command crash with an unhandled exception. Nothing in these hosts reads configuration.
+/// <c>appsettings.json</c> (nbf run inside an ASP.NET project) was read into nbf's hosts (its Kestrel and Logging
+/// sections apply to any host that has them), and a malformed one made every host command crash with an unhandled
+/// exception. Nothing in these hosts reads configuration.
 /// </remarks>
 public static class EmbeddedHosts
 {
