@@ -143,6 +143,32 @@ public sealed class ScheduleTests
     }
 
     [Fact]
+    public async Task An_occurrence_another_task_hub_claimed_first_is_left_to_it_and_not_reported_as_an_error()
+    {
+        var (api, notebook, container) = await SetUpAsync();
+        await using var _ = api;
+        var name = $"h-{Guid.NewGuid():N}"[..14];
+        await api.SendAsync(HttpMethod.Put, $"/api/schedules/{name}", Body(notebook, container, cron: "0 3 * * *", timeZone: "UTC"));
+        var now = DateTimeOffset.UtcNow;
+        var three = new DateTimeOffset(now.Year, now.Month, now.Day, 3, 0, 0, TimeSpan.Zero).AddDays(1);
+        var runId = Orchestration.Runs.RunIds.ForSchedule(notebook, name, three);
+        // Another backend on the same account (task hub A: the deployed app, say) ticked first; its run may still be queued.
+        var claims = new Orchestration.Runs.RunClaims(ApiHarness.Blobs, abandonedAfter: TimeSpan.Zero, taskHub: "hubA");
+        Assert.True((await claims.TryClaimAsync(runId, () => Task.FromResult(false), default)).Won);
+        var ticker = new ScheduleTicker(ApiHarness.Blobs, taskHub: "hubB");
+
+        var first = await ticker.TickAsync(api.Client, three.AddMinutes(1), default);
+        var later = await ticker.TickAsync(api.Client, three.AddMinutes(2), default);
+
+        var tick = Assert.Single(first, t => t.Schedule == name);
+        Assert.Equal((runId, false, null, "hubA"), (tick.RunId, tick.Started, tick.Error, tick.OtherTaskHub));
+        Assert.Equal("is run by task hub 'hubA', which claimed it first", tick.Outcome);
+        Assert.DoesNotContain(later, t => t.Schedule == name);
+        Assert.Null(await api.Client.GetInstanceAsync(runId));
+        await api.SendAsync(HttpMethod.Delete, $"/api/schedules/{name}");
+    }
+
+    [Fact]
     public async Task Occurrences_follow_the_time_zone_and_nothing_before_the_schedule_was_written_runs()
     {
         var schedule = new Schedule

@@ -15,7 +15,7 @@ internal static class ScheduleLoop
                 foreach (var tick in await ticker.TickAsync(client, clock.GetUtcNow(), cancellationToken))
                 {
                     say(tick.Error is null
-                        ? $"schedule {tick.Schedule}: occurrence {tick.Occurrence:yyyy-MM-dd HH:mm zzz} {(tick.Started ? "started" : "already had")} run {tick.RunId}"
+                        ? $"schedule {tick.Schedule}: occurrence {tick.Occurrence:yyyy-MM-dd HH:mm zzz}: run {tick.RunId} {tick.Outcome}"
                         : $"schedule {tick.Schedule}: occurrence {tick.Occurrence:yyyy-MM-dd HH:mm zzz} not started: {tick.Error}");
                 }
             }

@@ -18,7 +18,7 @@ public sealed class ScheduleTimerFunction(ScheduleTicker ticker, TimeProvider cl
             if (tick.Error is not null)
                 logger.LogError("Schedule {Schedule} occurrence {Occurrence:o} was not started: {Error}", tick.Schedule, tick.Occurrence, Api.LogText.Quote(tick.Error));
             else
-                logger.LogInformation("Schedule {Schedule} occurrence {Occurrence:o}: run {RunId} {Outcome}", tick.Schedule, tick.Occurrence, tick.RunId, tick.Started ? "started" : "already started");
+                logger.LogInformation("Schedule {Schedule} occurrence {Occurrence:o}: run {RunId} {Outcome}", tick.Schedule, tick.Occurrence, tick.RunId, tick.Outcome);
         }
     }
 }
