@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace NotebookFunctions.Cli.Tests;
 
 /// <summary>
@@ -32,19 +30,7 @@ public sealed class EmbeddedHostConfigurationTests
         }
         finally
         {
-            if (!worker.HasExited)
-            {
-                Process.Start("kill", ["-TERM", worker.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
-                using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                try
-                {
-                    await worker.WaitForExitAsync(stop.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    worker.Kill(entireProcessTree: true);
-                }
-            }
+            await NbfProcess.TerminateAsync(worker, TimeSpan.FromSeconds(30));
         }
 
         Assert.DoesNotContain("appsettings", await stderr, StringComparison.Ordinal);

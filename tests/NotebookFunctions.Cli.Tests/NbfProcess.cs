@@ -40,5 +40,21 @@ internal static class NbfProcess
         return Process.Start(info)!;
     }
 
+    /// <summary>SIGTERM, as a service manager stops nbf (a worker releases its partitions); killed if still running after <paramref name="grace"/>.</summary>
+    public static async Task TerminateAsync(Process process, TimeSpan grace)
+    {
+        if (process.HasExited) return;
+        Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
+        using var stop = new CancellationTokenSource(grace);
+        try
+        {
+            await process.WaitForExitAsync(stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
     public static string TempFolder() => Directory.CreateTempSubdirectory("nbf-cli-").FullName;
 }

@@ -77,20 +77,7 @@ public sealed class WorkerTests
         }
         finally
         {
-            foreach (var worker in workers.Where(w => !w.HasExited))
-            {
-                // SIGTERM: a worker stops as a service manager would stop it, releasing its partitions.
-                Process.Start("kill", ["-TERM", worker.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
-                using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(40));
-                try
-                {
-                    await worker.WaitForExitAsync(stop.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    worker.Kill(entireProcessTree: true);
-                }
-            }
+            foreach (var worker in workers) await NbfProcess.TerminateAsync(worker, TimeSpan.FromSeconds(40));
 
             foreach (var worker in workers) worker.Dispose();
         }
