@@ -121,7 +121,7 @@ internal static class ChunkFanOut
             }
 
             last = last with { Attempts = attempt };
-            if (last.Succeeded) return last;
+            if (last.Succeeded || last.Error?.Kind == ChunkError.InputChanged) return last;
         }
 
         return last!;

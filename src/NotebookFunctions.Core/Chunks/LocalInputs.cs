@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 
 namespace NotebookFunctions.Core.Chunks;
@@ -6,37 +5,52 @@ namespace NotebookFunctions.Core.Chunks;
 /// <summary>
 /// Local files as a run's input, read in place (the local host's default for <c>nbf run --input FILE|FOLDER</c>):
 /// planned like blobs (the same line-aligned splitting, per file, whole), and read by the chunks straight from the
-/// disk. A file's identity (its size and last write time) stands where a blob's ETag stands: planning records it,
-/// every read checks it first, and a resumed or repaired run whose file changed is refused naming the file, as one
-/// whose blob changed is. Each chunk also hashes the bytes it read (SHA-256), recorded in the manifest.
+/// disk. A file's identity (<see cref="LocalFileStatus.Identity"/>: size, modification and change times, device and
+/// inode) stands where a blob's ETag stands: planning records it, every read checks it first, and a resumed or
+/// repaired run whose file changed is refused naming the file, as one whose blob changed is. Each chunk also hashes
+/// the bytes it read (SHA-256), recorded in the manifest. A link given as the input is followed to its file once, at
+/// planning; only regular files and folders are read (a FIFO or device has no size or ranges to plan and re-read).
 /// </summary>
 public static class LocalInputs
 {
     /// <summary>The container name an in-place input's chunks carry (a valid name, never a real container).</summary>
     public const string Container = "local-files";
 
-    /// <summary>"size:last-write-ticks", as the plan records it and every read compares it.</summary>
-    public static string Identity(FileInfo file) =>
-        string.Create(CultureInfo.InvariantCulture, $"{file.Length}:{file.LastWriteTimeUtc.Ticks}");
+    /// <summary>The file's identity, as the plan records it and every read compares it.</summary>
+    public static string Identity(FileInfo file) => LocalFileStatus.Identity(file);
 
-    /// <summary>Why a path cannot be read in place; null when it can (an existing file or folder, absolute).</summary>
+    /// <summary>Why a path cannot be read in place; null when it can (an existing regular file or folder, absolute).</summary>
     public static string? Problem(string path) =>
         !Path.IsPathFullyQualified(path) ? $"'{path}' is not an absolute path"
-        : File.Exists(path) || Directory.Exists(path) ? null
-        : $"'{path}' is neither a file nor a folder here";
+        : LocalFileStatus.Kind(path) switch
+        {
+            LocalFileKind.Regular or LocalFileKind.Directory => null,
+            LocalFileKind.Other => $"'{path}' is not a regular file or folder: a FIFO, device or socket has no size or ranges to plan, and cannot be read again on a retry",
+            _ => new FileInfo(path).LinkTarget is { } target
+                ? $"'{path}' is a link to '{target}', which does not resolve to a file or folder (missing, or a loop of links)"
+                : $"'{path}' is neither a file nor a folder here",
+        };
 
     /// <summary>The input's files: the file itself, or every file under the folder (links left out), with names relative to the root, sorted.</summary>
     public static (string Root, List<(string Name, FileInfo File)> Files) List(InputSpec input)
     {
         var path = input.LocalPath!;
-        if (File.Exists(path)) return (Path.GetDirectoryName(path)!, [(Path.GetFileName(path), new FileInfo(path))]);
-        if (!Directory.Exists(path)) throw new ChunkPlanningException($"the local input '{path}' does not exist");
+        if (Problem(path) is { } problem) throw new ChunkPlanningException($"the local input {problem}");
+        if (File.Exists(path))
+        {
+            // A link is followed once, here: its own size is its target's name's length, and reads open the target.
+            var file = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? new FileInfo(path);
+            return (Path.GetDirectoryName(file.FullName)!, [(file.Name, file)]);
+        }
+
         var glob = input.Glob is null ? null : ChunkPlanner.GlobToRegex(input.Glob);
         var files = new DirectoryInfo(path).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint | FileAttributes.Hidden, IgnoreInaccessible = false })
             .Select(f => (Name: Path.GetRelativePath(path, f.FullName).Replace('\\', '/'), File: f))
             .Where(f => glob is null || glob.IsMatch(f.Name))
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .ToList();
+        if (files.FirstOrDefault(f => LocalFileStatus.Kind(f.File.FullName) != LocalFileKind.Regular) is { Name: not null } special)
+            throw new ChunkPlanningException($"'{special.Name}' under the local input '{path}' is not a regular file (a FIFO, device or socket): remove it or leave it out with a glob");
         return (path, files);
     }
 
@@ -81,8 +95,8 @@ public static class LocalInputs
         var file = new FileInfo(Path.Combine(root, name));
         if (!file.Exists) throw new ChunkPlanningException($"local input file {file.FullName} no longer exists; start a new run instead");
         var now = Identity(file);
-        if (now != identity)
-            throw new ChunkPlanningException($"local input file {file.FullName} changed since the run was planned (size:modified {identity} is now {now}); start a new run instead");
+        if (!LocalFileStatus.SameFile(identity, now))
+            throw new ChunkPlanningException($"local input file {file.FullName} changed since the run was planned ({LocalFileStatus.Difference(identity, now)}); start a new run instead");
         return file;
     }
 

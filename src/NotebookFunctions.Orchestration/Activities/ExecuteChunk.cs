@@ -47,7 +47,19 @@ public sealed class ExecuteChunk(BlobServiceClient blobs, NotebookExecutor execu
             await new RunStore(blobs).UploadTextAsync(StorageLayout.ChunkStartedBlob(runId, chunk.Index), string.Empty, Runs.ChunkOutcomeMetadata.Started(input.Attempt));
             var inputDir = Directory.CreateDirectory(Path.Combine(work, "input")).FullName;
             var outputDir = Directory.CreateDirectory(Path.Combine(work, "output")).FullName;
-            var (inputPath, inputSha256) = await ChunkDownloader.FetchAsync(blobs, chunk, inputDir, CancellationToken.None);
+            string inputPath;
+            string? inputSha256;
+            try
+            {
+                (inputPath, inputSha256) = await ChunkDownloader.FetchAsync(blobs, chunk, inputDir, CancellationToken.None);
+            }
+            catch (ChunkPlanningException e)
+            {
+                // A local input file changed or went away since planning: a result, so the orchestrator neither retries
+                // it nor records a .NET exception in place of the reason.
+                return new ChunkResult { Index = chunk.Index, Succeeded = false, StartedAt = started, Error = new ChunkError(ChunkError.InputChanged, null, null, null, ChunkError.InputChanged, e.Message) };
+            }
+
             var notebook = await PublishedNotebooks.LoadAsync(blobs, request.Notebook, request.Version);
 
             var parameters = (JsonObject)request.Parameters.DeepClone();

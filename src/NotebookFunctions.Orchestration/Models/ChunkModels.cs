@@ -35,8 +35,12 @@ public sealed record ChunkError(string Kind, int? CellIndex, string? CellId, int
     /// <summary>The kind a kernel that ran into its memory limit fails with (FailureKind.OutOfMemory).</summary>
     public const string OutOfMemory = nameof(Core.Execution.FailureKind.OutOfMemory);
 
+    /// <summary>The kind of a chunk whose local input file changed or went away since planning: no retry can read what was planned.</summary>
+    public const string InputChanged = nameof(InputChanged);
+
     public override string ToString() =>
         Kind == OutOfMemory ? $"out of memory{Where}: {EValue}"
+        : Kind == InputChanged ? EValue
         : CellIndex is null ? $"{Kind}: {EName}: {EValue}"
             : $"{Kind}{Where}: {EName}: {EValue}";
 

@@ -319,7 +319,17 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
     {
         if (input.LocalPath is not null)
         {
-            if (LocalInputs.List(input).Files.Count == 0 && !input.AllowEmpty)
+            List<(string Name, FileInfo File)> files;
+            try
+            {
+                files = LocalInputs.List(input).Files;
+            }
+            catch (ChunkPlanningException e)
+            {
+                throw RunRefusalException.Invalid(e.Message, "input");
+            }
+
+            if (files.Count == 0 && !input.AllowEmpty)
                 throw RunRefusalException.Invalid($"no file under '{input.LocalPath}'{(input.Glob is null ? string.Empty : $" matches '{input.Glob}'")}", input.Glob is null ? "input" : "input.glob");
             return;
         }

@@ -47,4 +47,80 @@ public sealed class LocalInputsTests
         Directory.Delete(folder, recursive: true);
         Directory.Delete(target, recursive: true);
     }
+    [Fact]
+    public async Task A_link_given_as_the_input_is_planned_as_its_whole_target_file()
+    {
+        var folder = Directory.CreateTempSubdirectory("nbf-local-").FullName;
+        var file = Path.Combine(folder, "data.csv");
+        await File.WriteAllTextAsync(file, "id\n" + string.Concat(Enumerable.Range(0, 100).Select(i => $"{i}\n")));
+        var link = Path.Combine(folder, "link.csv");
+        File.CreateSymbolicLink(link, "data.csv");
+
+        // Before: planned by the link's own size (8 bytes, its target's name), read from the target: 8 bytes of data.
+        var plan = await LocalInputs.PlanAsync(new InputSpec { Container = LocalInputs.Container, LocalPath = link, Mode = ChunkMode.PerBlob }, CancellationToken.None);
+
+        var chunk = Assert.Single(plan);
+        Assert.Equal(new FileInfo(file).Length, chunk.Length);
+        Assert.Equal(LocalInputs.Identity(new FileInfo(file)), chunk.ETag);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_fifo_a_device_and_a_link_loop_are_refused_before_anything_is_planned()
+    {
+        var folder = Directory.CreateTempSubdirectory("nbf-local-").FullName;
+        var fifo = Path.Combine(folder, "stream.csv");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])!)
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var loop = Path.Combine(folder, "loop.csv");
+        File.CreateSymbolicLink(loop, "loop.csv");
+
+        Assert.Contains("is not a regular file or folder", LocalInputs.Problem(fifo), StringComparison.Ordinal);
+        Assert.Contains("is not a regular file or folder", LocalInputs.Problem("/dev/zero"), StringComparison.Ordinal);
+        Assert.Contains("does not resolve to a file or folder", LocalInputs.Problem(loop), StringComparison.Ordinal);
+        var member = Assert.Throws<ChunkPlanningException>(() => LocalInputs.List(new InputSpec { Container = LocalInputs.Container, LocalPath = folder }));
+        Assert.Contains("'stream.csv' under the local input", member.Message, StringComparison.Ordinal);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_file_edited_with_its_time_put_back_or_replaced_by_one_of_the_same_size_and_time_is_a_changed_file()
+    {
+        var folder = Directory.CreateTempSubdirectory("nbf-local-").FullName;
+        var file = Path.Combine(folder, "data.csv");
+        await File.WriteAllTextAsync(file, "id\n1\n2\n");
+        var planned = LocalInputs.Identity(new FileInfo(file));
+        var modified = File.GetLastWriteTimeUtc(file);
+
+        // Same size, same modification time, one byte different: touch -r, rsync -t and archive tools leave exactly this.
+        await Task.Delay(20);
+        await File.WriteAllTextAsync(file, "id\n1\n3\n");
+        File.SetLastWriteTimeUtc(file, modified);
+        var edited = Assert.Throws<ChunkPlanningException>(() => LocalInputs.Unchanged(folder, "data.csv", planned));
+
+        // Another file of the same size and time moved over it.
+        var before = LocalInputs.Identity(new FileInfo(file));
+        var other = Path.Combine(folder, "other.csv");
+        await File.WriteAllTextAsync(other, "id\n1\n4\n");
+        File.SetLastWriteTimeUtc(other, modified);
+        File.Move(other, file, overwrite: true);
+        var replaced = Assert.Throws<ChunkPlanningException>(() => LocalInputs.Unchanged(folder, "data.csv", before));
+
+        Assert.Contains("written to since, though its size and modification time are as before", edited.Message, StringComparison.Ordinal);
+        Assert.Contains("another file now has its name", replaced.Message, StringComparison.Ordinal);
+        // A plan recorded before identities named the inode (size:modified) is still compared by those two.
+        Assert.Equal(new FileInfo(file), LocalInputs.Unchanged(folder, "data.csv", string.Join(':', before.Split(':').Take(2))), new FileInfoByPath());
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private sealed class FileInfoByPath : IEqualityComparer<FileInfo>
+    {
+        public bool Equals(FileInfo? x, FileInfo? y) => x?.FullName == y?.FullName;
+
+        public int GetHashCode(FileInfo obj) => obj.FullName.GetHashCode(StringComparison.Ordinal);
+    }
 }
