@@ -134,6 +134,8 @@ internal static class FanOutRun
         }
         else if (localInput && backend is LocalRunBackend local)
         {
+            // What cannot be read in place cannot be uploaded either (a FIFO or device streams forever, a loop of links nowhere).
+            if (Core.Chunks.LocalInputs.Problem(Path.GetFullPath(options.Input)) is { } localProblem) throw RunRefusalException.Invalid($"--input {localProblem}", "input");
             var runId = idChoice.ExactId ?? RunIds.ForIdempotencyKey(name, idChoice.IdempotencyKey!);
             if (RunIds.Problem(runId) is { } idProblem) throw RunRefusalException.Invalid(idProblem, "runId");
             submission = submission with { Input = shape with { Container = StorageLayout.InputsContainer, Prefix = $"{runId}/" } };
@@ -330,11 +332,13 @@ internal static class FanOutRun
             ? [(Path.GetFullPath(localPath), Path.GetFileName(localPath))]
             : Directory.EnumerateFiles(localPath, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
                 .Select(f => (Path.GetFullPath(f), Path.GetRelativePath(localPath, f).Replace('\\', '/'))).ToList();
+        if (files.FirstOrDefault(f => Core.Chunks.LocalFileStatus.Kind(f.Item1) != Core.Chunks.LocalFileKind.Regular) is { Item1: not null } special)
+            throw RunRefusalException.Invalid($"--input '{special.Item2}' under '{localPath}' is not a regular file (a FIFO, device or socket, or a link that does not resolve): it cannot be uploaded", "input");
         long total = 0;
         foreach (var (path, relative) in files)
         {
             await container.GetBlobClient($"{runId}/{relative}").UploadAsync(path, UploadOptions, cancellationToken);
-            total += new FileInfo(path).Length;
+            total += new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) is FileInfo target ? target.Length : new FileInfo(path).Length;
         }
 
         say($"uploaded {files.Count} file(s), {total / 1024.0 / 1024.0:0.0} MiB, to {StorageLayout.InputsContainer}/{runId}/");
