@@ -98,7 +98,8 @@ internal static class FanOutRun
             throw RunRefusalException.Invalid($"with --api, NOTEBOOK is a published notebook's name; add --publish to publish {options.Notebook} first", "notebook");
         if (!isFile && options.Publish) throw RunRefusalException.Invalid($"--publish needs a notebook file; '{options.Notebook}' is not one", "notebook");
         if (isFile && options.Version is not null) throw RunRefusalException.Invalid("--version picks a published version; a notebook file is run as it is", "version");
-        var localInput = File.Exists(options.Input) || Directory.Exists(options.Input);
+        // A link is a local input even when it does not resolve: the refusal then says so, not "no such container".
+        var localInput = File.Exists(options.Input) || Directory.Exists(options.Input) || new FileInfo(options.Input).LinkTarget is not null;
         if (remote && localInput)
             throw RunRefusalException.Invalid($"with --api, --input is container/prefix in the backend's storage; '{options.Input}' is a local path, which is not uploaded", "input");
         // Unknown secret names fail here, before any upload or kernel, where this machine sees the secret sources.
@@ -155,7 +156,18 @@ internal static class FanOutRun
             submission = submission with { Input = shape with { Container = container, Prefix = prefix } };
         }
 
-        var started = await backend.StartAsync(submission, idChoice, cancellationToken);
+        StartedRun started;
+        try
+        {
+            started = await backend.StartAsync(submission, idChoice, cancellationToken);
+        }
+        catch (RunRefusalException e) when (!remote && !localInput && e.Field?.StartsWith("input", StringComparison.Ordinal) == true)
+        {
+            // --input is a local path or a container/prefix: one that is neither may be a mistyped path.
+            throw new RunRefusalException(e.Kind, e.Title, $"{e.Message}; and no local file or folder '{options.Input}' exists here", e.Field, e.Extensions);
+        }
+
+
         Say(started.Started ? $"run {started.Id} started on {backend.Where}" : $"run {started.Id} already exists; following it");
         // The id alone on stdout, for scripts: id=$(nbf run ... --detach).
         Console.Out.WriteLine(started.Id);
