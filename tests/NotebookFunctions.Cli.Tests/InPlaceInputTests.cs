@@ -55,6 +55,31 @@ public sealed class InPlaceInputTests
         Assert.Equal("local-files", manifest["inputs"]![0]!["container"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task What_a_local_input_cannot_plan_is_refused_before_the_run_is_stored()
+    {
+        var folder = NbfProcess.TempFolder();
+        var notebook = TestNotebooks.Write(folder, "refused.ipynb", Parameters, Cells);
+        var data = Path.Combine(folder, "data.csv");
+        await File.WriteAllTextAsync(data, Csv(12_000));
+        var hub = new Dictionary<string, string> { ["NBF_TASK_HUB"] = $"nbfr{Guid.NewGuid():N}"[..16] };
+        var (overCap, notLines) = ($"ovcp-{Guid.NewGuid():N}"[..16], $"nolp-{Guid.NewGuid():N}"[..16]);
+        var binary = Path.Combine(folder, "data.bin");
+        await File.WriteAllBytesAsync(binary, new byte[4096]);
+
+        // A chunk per line of 12,000: over the cap of 10,000 chunks; a .bin file cannot be split at line ends.
+        var tooMany = await NbfProcess.RunAsync(hub, "run", notebook, "--input", data, "--split", "1B", "--run-id", overCap);
+        var cannotSplit = await NbfProcess.RunAsync(hub, "run", notebook, "--input", binary, "--split", "1KB", "--run-id", notLines);
+
+        Assert.Equal(2, tooMany.ExitCode);
+        Assert.Contains("more than the cap of 10000 chunks", tooMany.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, cannotSplit.ExitCode);
+        Assert.Contains($"cannot split '{binary}'", cannotSplit.Stderr, StringComparison.Ordinal);
+        var runs = new BlobServiceClient("UseDevelopmentStorage=true").GetBlobContainerClient("runs");
+        Assert.Equal(0, await CountAsync(runs, $"{overCap}/"));
+        Assert.Equal(0, await CountAsync(runs, $"{notLines}/"));
+    }
+
     private static async Task<int> CountAsync(BlobContainerClient container, string prefix)
     {
         var count = 0;

@@ -130,8 +130,8 @@ public sealed class ChunkPlanner(BlobServiceClient service)
             ? (path, "files", "narrow it with a glob")
             : ($"{input.Container}/{input.Prefix}", "blobs", "narrow the prefix or glob");
         return input.Mode == ChunkMode.Split
-            ? new($"the input '{shown}' would make more than the cap of {input.MaxChunks} chunks at {input.TargetChunkBytes} bytes each; choose a larger split size or raise the cap")
-            : new($"the input '{shown}' has {count} {items}, more than the cap of {input.MaxChunks} chunks; {narrow}, or raise the cap");
+            ? new($"the input '{shown}' would make more than the cap of {input.MaxChunks} chunks at {input.TargetChunkBytes} bytes each; choose a larger split size, or raise the cap (input.maxChunks of an API request or pipeline step)")
+            : new($"the input '{shown}' has {count} {items}, more than the cap of {input.MaxChunks} chunks; {narrow}, or raise the cap (input.maxChunks of an API request or pipeline step)");
     }
 
     /// <summary>Split mode met a file that is not line-based (blob "container/name", or a local file's full path).</summary>

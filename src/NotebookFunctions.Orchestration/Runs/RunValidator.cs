@@ -331,6 +331,17 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
 
             if (files.Count == 0 && !input.AllowEmpty)
                 throw RunRefusalException.Invalid($"no file under '{input.LocalPath}'{(input.Glob is null ? string.Empty : $" matches '{input.Glob}'")}", input.Glob is null ? "input" : "input.glob");
+            try
+            {
+                // Planning local files is a few small reads: done here too, so a plan the run would refuse (a file that
+                // cannot be split, more chunks than the cap) is refused before the run is stored, not after.
+                await LocalInputs.PlanAsync(input, cancellationToken);
+            }
+            catch (ChunkPlanningException e)
+            {
+                throw RunRefusalException.Invalid(e.Message, "input");
+            }
+
             return;
         }
 
