@@ -34,10 +34,21 @@ internal static class CommandErrors
             return false;
         }
 
-        Console.Error.WriteLine($"nbf {command}: {refusal.Message}{(refusal.Field is null ? string.Empty : $" (field '{refusal.Field}')")}");
+        var option = command == "run" && refusal.Field is { } field && RunOptions.TryGetValue(field, out var name) ? $", set by {name}" : string.Empty;
+        Console.Error.WriteLine($"nbf {command}: {refusal.Message}{(refusal.Field is null ? string.Empty : $" (field '{refusal.Field}'){option}")}");
         exitCode = ExitCodeOf(refusal.Kind);
         return true;
     }
+
+    // The run service names request fields (its API's JSON); `nbf run` sets these from its own options.
+    private static readonly Dictionary<string, string> RunOptions = new(StringComparer.Ordinal)
+    {
+        ["input.chunkSize"] = "--split",
+        ["input.glob"] = "--glob",
+        ["maxParallelChunks"] = "--parallel",
+        ["maxAttempts"] = "--max-attempts",
+        ["runId"] = "--run-id",
+    };
 
     /// <summary>The exit code a kind of refusal means.</summary>
     public static int ExitCodeOf(RunRefusalKind kind) => kind switch

@@ -76,6 +76,10 @@ public sealed class InPlaceInputTests
         Assert.Equal(2, cannotSplit.ExitCode);
         Assert.Contains($"cannot split '{binary}'", cannotSplit.Stderr, StringComparison.Ordinal);
         var runs = new BlobServiceClient("UseDevelopmentStorage=true").GetBlobContainerClient("runs");
+        var zero = await NbfProcess.RunAsync(hub, "run", notebook, "--input", data, "--split", "0");
+        var none = await NbfProcess.RunAsync(hub, "run", notebook, "--input", data, "--parallel", "0");
+        Assert.Contains("(field 'input.chunkSize'), set by --split", zero.Stderr, StringComparison.Ordinal);
+        Assert.Contains("(field 'maxParallelChunks'), set by --parallel", none.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, await CountAsync(runs, $"{overCap}/"));
         Assert.Equal(0, await CountAsync(runs, $"{notLines}/"));
     }
