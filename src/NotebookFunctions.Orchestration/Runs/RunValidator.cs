@@ -319,29 +319,12 @@ public sealed partial class RunValidator(BlobServiceClient blobs, ISecretSource?
     {
         if (input.LocalPath is not null)
         {
-            List<(string Name, FileInfo File)> files;
-            try
-            {
-                files = LocalInputs.List(input).Files;
-            }
-            catch (ChunkPlanningException e)
-            {
-                throw RunRefusalException.Invalid(e.Message, "input");
-            }
-
-            if (files.Count == 0 && !input.AllowEmpty)
+            // A plan the run would refuse (no such file, a file that cannot be split, more chunks than the cap) is refused
+            // now, before the run is stored: planning local files is a few small reads. Its ChunkPlanningException is
+            // an "Invalid input" refusal on every door (RunRefusalException.From).
+            if (LocalInputs.List(input).Files.Count == 0 && !input.AllowEmpty)
                 throw RunRefusalException.Invalid($"no file under '{input.LocalPath}'{(input.Glob is null ? string.Empty : $" matches '{input.Glob}'")}", input.Glob is null ? "input" : "input.glob");
-            try
-            {
-                // Planning local files is a few small reads: done here too, so a plan the run would refuse (a file that
-                // cannot be split, more chunks than the cap) is refused before the run is stored, not after.
-                await LocalInputs.PlanAsync(input, cancellationToken);
-            }
-            catch (ChunkPlanningException e)
-            {
-                throw RunRefusalException.Invalid(e.Message, "input");
-            }
-
+            await LocalInputs.PlanAsync(input, cancellationToken);
             return;
         }
 
