@@ -53,6 +53,23 @@ public sealed class KernelForkTests
     }
 
     [Fact]
+    public async Task A_forked_kernel_starts_without_the_terminal_shell_yet_IPython_embed_is_the_real_one()
+    {
+        await using var forked = await Kernel.StartAsync(TestExecution.Python);
+
+        // IPython imports its terminal shell (and prompt_toolkit) only for `IPython.embed`; the server defers it.
+        Assert.Equal("False False", await RunAsync(forked, "import sys; print('prompt_toolkit' in sys.modules, 'IPython.terminal.embed' in sys.modules)"));
+        const string Embed = """
+            import IPython
+            from IPython import embed
+            import IPython.terminal.embed as terminal
+            print(embed is terminal.embed, IPython.embed is terminal.embed, terminal.__file__.endswith('embed.py'), 'prompt_toolkit' in __import__('sys').modules)
+            """;
+        Assert.Equal("True True True True", await RunAsync(forked, Embed));
+        Assert.Equal("AttributeError", await RunAsync(forked, "import IPython\ntry:\n    IPython.no_such_name\nexcept AttributeError as e:\n    print(type(e).__name__)"));
+    }
+
+    [Fact]
     public async Task A_full_collection_in_a_forked_kernel_leaves_the_servers_pages_shared()
     {
         await using var forked = await Kernel.StartAsync(TestExecution.Python, new KernelStartOptions { ForkWarmup = "import pandas" });
