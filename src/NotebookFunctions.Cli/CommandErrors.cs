@@ -58,6 +58,84 @@ internal static class CommandErrors
         _ => ExitCodes.InvalidInput,
     };
 
+    /// <summary>
+    /// A command line that does not parse (an option's value of the wrong type, an unknown option, a missing argument):
+    /// one line per error naming the command, and the invalid-input exit code, instead of System.CommandLine's whole
+    /// help page and exit code 1, which a script cannot tell from a notebook that failed.
+    /// </summary>
+    public static int ReportParseErrors(System.CommandLine.ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is { Command: not System.CommandLine.RootCommand }; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, result.Command.Name);
+        }
+
+        var command = string.Concat(names.Select(name => " " + name));
+        foreach (var error in parse.Errors)
+        {
+            Console.Error.WriteLine($"nbf{command}: {error.Message}");
+        }
+
+        // "Did you mean" for a mistyped option or command. System.CommandLine's own (ParseErrorAction.ShowTypoCorrections)
+        // also offers every short option for a stray value such as the '3' after a mistyped option: this names one
+        // close name, and only for a token that looks like an option or stands where a command goes.
+        foreach (var token in parse.UnmatchedTokens)
+        {
+            var candidates = token.StartsWith('-')
+                ? parse.CommandResult.Command.Options.SelectMany(option => option.Aliases.Prepend(option.Name))
+                : parse.CommandResult.Command.Subcommands.Select(subcommand => subcommand.Name);
+            var bare = token.TrimStart('-');
+            if (bare.Length < 3)
+            {
+                continue; // '-x' is as near to '-p' as to anything: no guess
+            }
+
+            var closest = candidates
+                .Select(name => (name, distance: EditDistance(bare, name.TrimStart('-'))))
+                .Where(candidate => candidate.distance <= (bare.Length <= 4 ? 1 : 2))
+                .OrderBy(candidate => candidate.distance)
+                .Select(candidate => candidate.name)
+                .FirstOrDefault();
+            if (closest is not null)
+            {
+                Console.Error.WriteLine($"nbf{command}: did you mean '{closest}' instead of '{token}'?");
+            }
+        }
+
+        Console.Error.WriteLine($"See 'nbf{command} --help' for its arguments and options.");
+        return ExitCodes.InvalidInput;
+    }
+
+    /// <summary>Edits (insert, delete, replace, swap two neighbours) from one name to another: 'stauts' is 1 from 'status'.</summary>
+    private static int EditDistance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j], d[i, j - 1]) + 1, d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
+    }
+
     /// <summary>Runs a command's body, reporting refusals as <see cref="TryReport"/> does; anything else is a bug and propagates.</summary>
     public static async Task<int> GuardAsync(string command, Func<Task<int>> body)
     {

@@ -13,7 +13,13 @@ public static class Program
         try
         {
             // SIGTERM and Ctrl+C cancel the running command; it gets this long to stop its kernels and hosts.
-            return await NbfCommand.Create().Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });
+            var parse = NbfCommand.Create().Parse(args);
+            if (parse.Errors.Count > 0 && args.Length > 0)
+            {
+                return CommandErrors.ReportParseErrors(parse);
+            }
+
+            return await parse.InvokeAsync(new System.CommandLine.InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });
         }
         finally
         {

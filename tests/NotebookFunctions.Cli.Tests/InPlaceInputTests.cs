@@ -125,6 +125,8 @@ public sealed class InPlaceInputTests
         var repair = await NbfProcess.RunAsync(hub, "repair", runId);
 
         Assert.NotEqual(0, resumed.ExitCode);
+        // Said up front, before the resumed run's chunks fail one by one.
+        Assert.Contains($"nbf: run {runId}: its chunks that have not run yet will fail: local input file {data} changed since the run was planned", resumed.Stderr, StringComparison.Ordinal);
         Assert.Contains($"run {runId}: Failed", status.Stdout, StringComparison.Ordinal);
         Assert.Contains($"local input file {data} changed since the run was planned", status.Stdout, StringComparison.Ordinal);
         Assert.NotEqual(0, repair.ExitCode);

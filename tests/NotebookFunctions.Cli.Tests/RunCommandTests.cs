@@ -57,6 +57,27 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task A_command_line_that_does_not_parse_exits_2_with_one_line_per_error_and_no_help_page()
+    {
+        var dir = NbfProcess.TempFolder();
+        var nb = TestNotebooks.Write(dir, "n.ipynb", null, "print(1)");
+
+        var notANumber = await NbfProcess.RunAsync("run", nb, "--parallel", "abc");
+        var mistyped = await NbfProcess.RunAsync("run", nb, "--paralel", "3");
+        var noCommand = await NbfProcess.RunAsync("stauts", "some-run");
+
+        Assert.Equal(2, notANumber.ExitCode);
+        Assert.Contains("nbf run: Cannot parse argument 'abc' for option '--parallel'", notANumber.Stderr);
+        Assert.Contains("See 'nbf run --help'", notANumber.Stderr);
+        Assert.DoesNotContain("Options:", notANumber.Stderr + notANumber.Stdout);
+        Assert.Equal(2, mistyped.ExitCode);
+        Assert.Contains("nbf run: did you mean '--parallel' instead of '--paralel'?", mistyped.Stderr);
+        Assert.Equal(2, noCommand.ExitCode);
+        Assert.Contains("nbf: did you mean 'status' instead of 'stauts'?", noCommand.Stderr);
+        Assert.False(File.Exists(Path.Combine(dir, "n.output.ipynb")));
+    }
+
+    [Fact]
     public async Task A_parameters_file_is_read_and_command_line_values_override_it()
     {
         var dir = NbfProcess.TempFolder();

@@ -24,6 +24,7 @@ public static class ResumeCommand
             foreach (var id in inFlight)
             {
                 Console.Error.WriteLine($"nbf: resuming run {id}");
+                if (await backend.Service.ResumeProblemAsync(id, cancellationToken) is { } problem) Console.Error.WriteLine($"nbf: run {id}: {problem}");
                 var code = await RunFollower.FollowAsync(backend, id, text => Console.Error.WriteLine($"nbf: {text}"), cancellationToken);
                 if (code != ExitCodes.Success) worst = code;
             }

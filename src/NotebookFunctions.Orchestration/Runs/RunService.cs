@@ -247,6 +247,16 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
     }
 
     /// <summary>
+    /// Why a run in flight cannot finish as planned, said before it is resumed: a local input file it reads in place
+    /// changed since it was planned (its chunks that have not run will each fail naming the file). Null when nothing
+    /// is known to stand in its way.
+    /// </summary>
+    public async Task<string?> ResumeProblemAsync(string runId, CancellationToken cancellationToken) =>
+        await StoredPlans.ChangedLocalInputAsync(blobs, runId, cancellationToken) is { } changed
+            ? $"its chunks that have not run yet will fail: {changed}"
+            : null;
+
+    /// <summary>
     /// The kernel environment a run recorded in its manifest (language version and installed packages), read when the
     /// run has ended; a run still going, or one that never started a kernel, is refused saying so.
     /// </summary>

@@ -16,6 +16,29 @@ public static class StoredPlans
         return await new RunStore(blobs).DownloadTextAsync(name, cancellationToken) is { } text ? ParseRecord<ChunkPlan>(text, name, runId) : null;
     }
 
+    /// <summary>
+    /// What changed, in words, in the first local input file (read in place) of the run's plan that is no longer the
+    /// file planned; null when the run has no plan yet, reads no local file, or reads only unchanged ones.
+    /// </summary>
+    public static async Task<string?> ChangedLocalInputAsync(BlobServiceClient blobs, string runId, CancellationToken cancellationToken = default)
+    {
+        var plan = await TryLoadAsync(blobs, runId, cancellationToken);
+        var sources = (plan?.Chunks ?? []).Where(c => c.LocalRoot is not null).SelectMany(c => c.Sources.Select(s => (Root: c.LocalRoot!, s.Blob, s.ETag))).Distinct();
+        foreach (var (root, name, identity) in sources)
+        {
+            try
+            {
+                Core.Chunks.LocalInputs.Unchanged(root, name, identity);
+            }
+            catch (Core.Chunks.ChunkPlanningException e)
+            {
+                return e.Message;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>A JSON record the engine stored for a run (its plan, its chunks' records), read back.</summary>
     /// <exception cref="InvalidOperationException">It is not readable as one.</exception>
     internal static T ParseRecord<T>(string text, string name, string runId)
