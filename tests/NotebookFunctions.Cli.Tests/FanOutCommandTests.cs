@@ -128,6 +128,30 @@ public sealed class FanOutCommandTests
     }
 
     [Fact]
+    public async Task Cancel_of_a_run_no_host_works_on_says_so_at_once_and_the_next_host_ends_it()
+    {
+        var dir = NbfProcess.TempFolder();
+        var nb = TestNotebooks.Write(dir, "long.ipynb", Parameters, Cells);
+        var data = Path.Combine(dir, "data.csv");
+        await File.WriteAllTextAsync(data, Csv(500));
+        var hub = Hub();
+        var runId = $"orphan-{Guid.NewGuid():N}"[..19];
+
+        // Detached on the local host: stored and scheduled, and no process works on the task hub.
+        var started = await NbfProcess.RunAsync(hub, "run", nb, "--input", data, "--split", "1KB", "--run-id", runId, "--detach");
+        Assert.True(started.ExitCode == 0, started.Stderr);
+        var cancel = await NbfProcess.RunAsync(hub, "cancel", runId);
+        var resumed = await NbfProcess.RunAsync(hub, "resume");
+        var status = await NbfProcess.RunAsync(hub, "status", runId);
+
+        Assert.True(cancel.ExitCode == 0, cancel.Stderr);
+        Assert.Contains($"nbf cancel: run {runId} is cancelled; no host works on task hub {hub["NBF_TASK_HUB"]} now, so it stops as soon as one starts", cancel.Stderr);
+        Assert.DoesNotContain("waiting for", cancel.Stderr);
+        Assert.Contains($"run {runId}: Cancelled", status.Stdout);
+        Assert.DoesNotContain("chunk 0", resumed.Stderr + status.Stdout);
+    }
+
+    [Fact]
     public async Task Secrets_reach_the_kernel_by_name_and_never_a_notebook_a_result_a_log_or_the_durable_history()
     {
         var dir = NbfProcess.TempFolder();
