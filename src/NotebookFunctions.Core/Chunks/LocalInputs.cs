@@ -100,6 +100,14 @@ public static class LocalInputs
         return file;
     }
 
+    /// <summary>Checks that every local file the chunks read (in place) is the one planned; chunks of blobs are skipped.</summary>
+    /// <exception cref="ChunkPlanningException">The first file that is gone or changed, naming it.</exception>
+    public static void Unchanged(IEnumerable<ChunkSpec> chunks)
+    {
+        foreach (var (root, name, identity) in chunks.Where(c => c.LocalRoot is not null).SelectMany(c => c.Sources.Select(s => (c.LocalRoot!, s.Blob, s.ETag))).Distinct())
+            Unchanged(root, name, identity);
+    }
+
     /// <summary>
     /// Writes a chunk of a local input to <paramref name="directory"/> as a blob chunk is downloaded (the header first for
     /// a split CSV; every member under the folder in whole mode), after checking each file is the one planned.

@@ -26,8 +26,7 @@ public static class RepairPlans
         }
 
         // A local input read in place: each file the chosen chunks read must be the one planned (its size and time).
-        foreach (var (root, name, identity) in chosen.Where(c => c.LocalRoot is not null).SelectMany(c => c.Sources.Select(s => (c.LocalRoot!, s.Blob, s.ETag))).Distinct())
-            LocalInputs.Unchanged(root, name, identity);
+        LocalInputs.Unchanged(chosen);
 
         foreach (var blob in chosen.Where(c => c.LocalRoot is null).SelectMany(c => c.Sources.Select(s => (c.Container, s.Blob, s.ETag))).Distinct())
         {

@@ -23,20 +23,15 @@ public static class StoredPlans
     public static async Task<string?> ChangedLocalInputAsync(BlobServiceClient blobs, string runId, CancellationToken cancellationToken = default)
     {
         var plan = await TryLoadAsync(blobs, runId, cancellationToken);
-        var sources = (plan?.Chunks ?? []).Where(c => c.LocalRoot is not null).SelectMany(c => c.Sources.Select(s => (Root: c.LocalRoot!, s.Blob, s.ETag))).Distinct();
-        foreach (var (root, name, identity) in sources)
+        try
         {
-            try
-            {
-                Core.Chunks.LocalInputs.Unchanged(root, name, identity);
-            }
-            catch (Core.Chunks.ChunkPlanningException e)
-            {
-                return e.Message;
-            }
+            Core.Chunks.LocalInputs.Unchanged(plan?.Chunks ?? []);
+            return null;
         }
-
-        return null;
+        catch (Core.Chunks.ChunkPlanningException e)
+        {
+            return e.Message;
+        }
     }
 
     /// <summary>A JSON record the engine stored for a run (its plan, its chunks' records), read back.</summary>
