@@ -79,27 +79,41 @@ internal static class CommandErrors
 
         // "Did you mean" for a mistyped option or command. System.CommandLine's own (ParseErrorAction.ShowTypoCorrections)
         // also offers every short option for a stray value such as the '3' after a mistyped option: this names one
-        // close name, and only for a token that looks like an option or stands where a command goes.
-        foreach (var token in parse.UnmatchedTokens)
+        // close name, and only for a token that looks like an option (also one taken as the notebook argument, as in
+        // `run --detatch nb.ipynb`) or stands where a command goes. Nothing after `--` is meant as an option.
+        var afterDoubleDash = parse.Tokens.SkipWhile(t => t.Type != System.CommandLine.Parsing.TokenType.DoubleDash).Select(t => t.Value).ToHashSet(StringComparer.Ordinal);
+        var suspects = parse.UnmatchedTokens
+            .Concat(parse.Tokens.TakeWhile(t => t.Type != System.CommandLine.Parsing.TokenType.DoubleDash)
+                .Where(t => t.Type == System.CommandLine.Parsing.TokenType.Argument && t.Value.StartsWith('-')).Select(t => t.Value))
+            .Where(token => !afterDoubleDash.Contains(token))
+            .Distinct(StringComparer.Ordinal);
+        foreach (var token in suspects)
         {
             var candidates = token.StartsWith('-')
                 ? parse.CommandResult.Command.Options.SelectMany(option => option.Aliases.Prepend(option.Name))
                 : parse.CommandResult.Command.Subcommands.Select(subcommand => subcommand.Name);
-            var bare = token.TrimStart('-');
+            var name = token.Split('=', 2)[0]; // --paralel=3
+            var bare = name.TrimStart('-');
             if (bare.Length < 3)
             {
                 continue; // '-x' is as near to '-p' as to anything: no guess
             }
 
             var closest = candidates
-                .Select(name => (name, distance: EditDistance(bare, name.TrimStart('-'))))
+                .Where(candidate => !string.Equals(candidate, name, StringComparison.Ordinal))
+                .Select(candidate => (candidate, distance: EditDistance(bare, candidate.TrimStart('-'))))
                 .Where(candidate => candidate.distance <= (bare.Length <= 4 ? 1 : 2))
                 .OrderBy(candidate => candidate.distance)
-                .Select(candidate => candidate.name)
+                .Select(candidate => candidate.candidate)
                 .FirstOrDefault();
             if (closest is not null)
             {
-                Console.Error.WriteLine($"nbf{command}: did you mean '{closest}' instead of '{token}'?");
+                Console.Error.WriteLine($"nbf{command}: did you mean '{closest}' instead of '{name}'?");
+            }
+            else if (token.StartsWith("--", StringComparison.Ordinal) && !parse.UnmatchedTokens.Contains(token))
+            {
+                // Taken as an argument's value, so no error above names it.
+                Console.Error.WriteLine($"nbf{command}: '{name}' is not one of its options");
             }
         }
 

@@ -152,6 +152,38 @@ public sealed class FanOutCommandTests
     }
 
     [Fact]
+    public async Task A_host_stopped_with_SIGTERM_gives_its_partitions_back_so_cancel_says_at_once_that_no_host_runs_the_run()
+    {
+        var dir = NbfProcess.TempFolder();
+        var nb = TestNotebooks.Write(dir, "long.ipynb", Parameters, Cells);
+        var data = Path.Combine(dir, "data.csv");
+        await File.WriteAllTextAsync(data, Csv(500));
+        var hub = Hub();
+        var runId = $"stopped-{Guid.NewGuid():N}"[..19];
+
+        using (var host = NbfProcess.Start(hub, "run", nb, "--input", data, "--split", "1KB", "--parallel", "1", "--run-id", runId, "-p", "pause=30"))
+        {
+            _ = host.StandardOutput.ReadToEndAsync();
+            using (var started = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+            {
+                while (await host.StandardError.ReadLineAsync(started.Token) is { } line && !System.Text.RegularExpressions.Regex.IsMatch(line, @", [1-9][0-9]* running"))
+                {
+                }
+            }
+
+            _ = host.StandardError.ReadToEndAsync();
+            await NbfProcess.TerminateAsync(host, TimeSpan.FromSeconds(30));
+        }
+
+        // Its leases would otherwise name it for another 15 s, and cancel would wait on a host that is gone.
+        var cancel = await NbfProcess.RunAsync(hub, "cancel", runId);
+
+        Assert.True(cancel.ExitCode == 0, cancel.Stderr);
+        Assert.Contains($"nbf cancel: run {runId} is cancelled; no host works on task hub {hub["NBF_TASK_HUB"]} now", cancel.Stderr);
+        Assert.DoesNotContain("waiting for", cancel.Stderr);
+    }
+
+    [Fact]
     public async Task Secrets_reach_the_kernel_by_name_and_never_a_notebook_a_result_a_log_or_the_durable_history()
     {
         var dir = NbfProcess.TempFolder();

@@ -65,6 +65,9 @@ public sealed class RunCommandTests
         var notANumber = await NbfProcess.RunAsync("run", nb, "--parallel", "abc");
         var mistyped = await NbfProcess.RunAsync("run", nb, "--paralel", "3");
         var noCommand = await NbfProcess.RunAsync("stauts", "some-run");
+        var takenAsTheNotebook = await NbfProcess.RunAsync("run", "--detatch", nb);
+        var afterDoubleDash = await NbfProcess.RunAsync("run", nb, "--", "--parallel", "3");
+        var empty = await NbfProcess.RunAsync("run", "");
 
         Assert.Equal(2, notANumber.ExitCode);
         Assert.Contains("nbf run: Cannot parse argument 'abc' for option '--parallel'", notANumber.Stderr);
@@ -74,6 +77,13 @@ public sealed class RunCommandTests
         Assert.Contains("nbf run: did you mean '--parallel' instead of '--paralel'?", mistyped.Stderr);
         Assert.Equal(2, noCommand.ExitCode);
         Assert.Contains("nbf: did you mean 'status' instead of 'stauts'?", noCommand.Stderr);
+        Assert.Equal(2, takenAsTheNotebook.ExitCode);
+        Assert.Contains("nbf run: did you mean '--detach' instead of '--detatch'?", takenAsTheNotebook.Stderr);
+        Assert.Equal(2, afterDoubleDash.ExitCode);
+        Assert.DoesNotContain("did you mean", afterDoubleDash.Stderr);
+        Assert.Equal(2, empty.ExitCode);
+        Assert.Contains("nbf run: '': the notebook's path is empty", empty.Stderr);
+        Assert.DoesNotContain("Unhandled exception", empty.Stderr);
         Assert.False(File.Exists(Path.Combine(dir, "n.output.ipynb")));
     }
 

@@ -62,9 +62,11 @@ public sealed class LocalDurableHost : IAsyncDisposable
     private readonly KernelPool? _pool;
     private readonly Task? _dispatcherStarted;
     private readonly LocalWorkerId _workerId;
+    private readonly AzureStorageOrchestrationService _service;
 
-    private LocalDurableHost(WebApplication sidecar, IHost worker, GrpcChannel channel, KernelPool? pool, Task? dispatcherStarted, LocalWorkerId workerId, int partitionCount)
+    private LocalDurableHost(WebApplication sidecar, IHost worker, GrpcChannel channel, KernelPool? pool, Task? dispatcherStarted, LocalWorkerId workerId, int partitionCount, AzureStorageOrchestrationService service)
     {
+        _service = service;
         _workerId = workerId;
         PartitionCount = partitionCount;
         _dispatcherStarted = dispatcherStarted;
@@ -191,7 +193,7 @@ public sealed class LocalDurableHost : IAsyncDisposable
             })
             .Build();
         await worker.StartAsync(cancellationToken);
-        return new LocalDurableHost(sidecar, worker, channel, pool, options.RunWorker ? orchestrations.Started : null, workerId, partitions);
+        return new LocalDurableHost(sidecar, worker, channel, pool, options.RunWorker ? orchestrations.Started : null, workerId, partitions, service);
     }
 
     /// <summary>A connection string as is; an account URL (https://NAME.blob.core.windows.net) by managed identity / developer login.</summary>
@@ -217,7 +219,26 @@ public sealed class LocalDurableHost : IAsyncDisposable
         _channel.Dispose();
         await _sidecar.StopAsync(TimeSpan.FromSeconds(10));
         await _sidecar.DisposeAsync();
+        if (_dispatcherStarted is not null) await ReleasePartitionsAsync();
         if (_pool is not null) await _pool.DisposeAsync();
         _workerId.Dispose();
+    }
+
+    /// <summary>
+    /// A host that stops (Ctrl+C, SIGTERM, the end of `nbf run`) gives its partitions back at once, so other workers take
+    /// its runs over, and `nbf cancel` sees no host, without waiting <see cref="LeaseLength"/> for the leases to lapse.
+    /// Forced: its sessions are over (the dispatchers stopped), nothing is left to drain.
+    /// </summary>
+    private async Task ReleasePartitionsAsync()
+    {
+        try
+        {
+            await _service.StopAsync(isForced: true).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Best effort (storage gone or slow; the backend wraps storage errors in its own internal type): the leases
+            // lapse on their own after LeaseLength, as a killed host's do.
+        }
     }
 }

@@ -17,7 +17,6 @@ import selectors
 import signal
 import sys
 import traceback
-import types
 
 MAX_LINE = 16384
 PR_SET_PDEATHSIG = 1
@@ -112,75 +111,11 @@ def freeze_for_fork():
 # and unhidden at once: a notebook's own `import debugpy` or `import jedi` works as anywhere else.
 INTERACTIVE_TOOLS = ("debugpy", "jedi")
 
-# `import IPython` imports its terminal shell for the one name `IPython.embed`, and with it prompt_toolkit: ~150 ms
-# of the server's ~0.7 s of imports here, and nothing a kernel uses. While IPython is imported, that module is a
-# placeholder; then the placeholder is gone and `IPython.embed` is looked up on first use (a module __getattr__), so
-# `IPython.embed`, `from IPython import embed` and `import IPython.terminal.embed` give the real ones, as anywhere.
-TERMINAL_EMBED = "IPython.terminal.embed"
-
-
-def defer_terminal_embed():
-    """Puts the placeholder in place; returns it, or None when IPython is already imported (nothing to defer)."""
-    if "IPython" in sys.modules or TERMINAL_EMBED in sys.modules:
-        return None
-    placeholder = types.ModuleType(TERMINAL_EMBED)
-
-    def embed(*args, **kwargs):  # only reachable if an IPython kept this name; then it still works
-        return real_terminal_embed(placeholder).embed(*args, **kwargs)
-
-    def any_other_name(name):  # an IPython that imports more from the module gets the real thing
-        if name.startswith("__"):  # the import system asks for __path__ and the like: not a name IPython imports
-            raise AttributeError(name)
-        return getattr(real_terminal_embed(placeholder), name)
-
-    placeholder.embed = embed
-    placeholder.__getattr__ = any_other_name
-    sys.modules[TERMINAL_EMBED] = placeholder
-    return placeholder
-
-
-def real_terminal_embed(placeholder):
-    drop_placeholder(placeholder)
-    import importlib
-
-    return importlib.import_module(TERMINAL_EMBED)
-
-
-def drop_placeholder(placeholder):
-    if sys.modules.get(TERMINAL_EMBED) is placeholder:
-        del sys.modules[TERMINAL_EMBED]
-    terminal = sys.modules.get("IPython.terminal")
-    if terminal is not None and terminal.__dict__.get("embed") is placeholder:
-        del terminal.embed
-
-
-def restore_terminal_embed(placeholder):
-    """After the import: the placeholder is gone; IPython finds the real `embed` when a notebook first asks."""
-    if placeholder is None:
-        return
-    drop_placeholder(placeholder)
-    ipython = sys.modules.get("IPython")
-    if ipython is None or ipython.__dict__.get("embed") is not placeholder.embed or "__getattr__" in ipython.__dict__:
-        return
-
-    def ipython_getattr(name):
-        if name != "embed":
-            raise AttributeError(f"module 'IPython' has no attribute {name!r}")
-        import importlib
-
-        real = importlib.import_module(TERMINAL_EMBED).embed
-        ipython.embed = real
-        return real
-
-    del ipython.embed
-    ipython.__getattr__ = ipython_getattr
-
 
 def import_ipykernel_without_interactive_tools():
     hidden = [name for name in INTERACTIVE_TOOLS if name not in sys.modules]
     for name in hidden:
         sys.modules[name] = None  # makes `import name` raise ImportError
-    placeholder = defer_terminal_embed()
     try:
         import ipykernel_launcher  # noqa: F401
         from ipykernel import ipkernel, kernelapp  # noqa: F401
@@ -188,7 +123,6 @@ def import_ipykernel_without_interactive_tools():
         for name in hidden:
             if name in sys.modules and sys.modules[name] is None:
                 del sys.modules[name]
-        restore_terminal_embed(placeholder)
     # The kernel's default address: found once here (jupyter_client runs `ip addr` for it) instead of in every kernel.
     from jupyter_client import localinterfaces
 

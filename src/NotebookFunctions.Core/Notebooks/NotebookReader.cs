@@ -13,6 +13,7 @@ public static class NotebookReader
     /// <summary>Reads a notebook file.</summary>
     public static Notebook Read(string path)
     {
+        if (string.IsNullOrEmpty(path)) throw new NotebookFormatException("''", [new("the notebook's path is empty")]);
         string text;
         try
         {

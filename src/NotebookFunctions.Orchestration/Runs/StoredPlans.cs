@@ -17,15 +17,19 @@ public static class StoredPlans
     }
 
     /// <summary>
-    /// What changed, in words, in the first local input file (read in place) of the run's plan that is no longer the
-    /// file planned; null when the run has no plan yet, reads no local file, or reads only unchanged ones.
+    /// What changed, in words, in the first local input file (read in place) that a chunk of the run's plan still has to
+    /// read (one with no executed notebook stored yet) and that is no longer the file planned; null when the run has no
+    /// plan yet, reads no local file, or has nothing left to read from a changed one.
     /// </summary>
     public static async Task<string?> ChangedLocalInputAsync(BlobServiceClient blobs, string runId, CancellationToken cancellationToken = default)
     {
         var plan = await TryLoadAsync(blobs, runId, cancellationToken);
+        var local = (plan?.Chunks ?? []).Where(c => c.LocalRoot is not null).ToList();
+        if (local.Count == 0) return null;
+        var ran = (await new RunStore(blobs).ListAsync($"{runId}/chunks/", cancellationToken)).ToHashSet(StringComparer.Ordinal);
         try
         {
-            Core.Chunks.LocalInputs.Unchanged(plan?.Chunks ?? []);
+            Core.Chunks.LocalInputs.Unchanged(local.Where(c => !ran.Contains(StorageLayout.ChunkNotebookBlob(runId, c.Index))));
             return null;
         }
         catch (Core.Chunks.ChunkPlanningException e)
