@@ -23,7 +23,7 @@ public static class CancelCommand
             // silence; so the wait is cut short as soon as no host is left.
             var local = backend as LocalRunBackend;
             var noHost = $"nbf cancel: run {id} is cancelled; no host works on task hub {local?.TaskHub} now, so it stops as soon as one starts (nbf resume, nbf serve, nbf worker)";
-            if (local is not null && (await local.LiveHostsAsync(cancellationToken)).Count == 0)
+            if (local is not null && await local.LiveHostsAsync(cancellationToken) is { Count: 0 })
             {
                 Console.Error.WriteLine(noHost);
                 return ExitCodes.Success;
@@ -40,7 +40,7 @@ public static class CancelCommand
                     break;
                 }
 
-                if (local is not null && (await local.LiveHostsAsync(cancellationToken)).Count == 0)
+                if (local is not null && await local.LiveHostsAsync(cancellationToken) is { Count: 0 })
                 {
                     Console.Error.WriteLine(noHost);
                     break;

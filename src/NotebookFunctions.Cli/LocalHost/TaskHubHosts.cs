@@ -11,10 +11,17 @@ namespace NotebookFunctions.Cli.LocalHost;
 /// </summary>
 internal static class TaskHubHosts
 {
-    /// <summary>The workers holding an unexpired lease on one of the hub's partitions; none when the hub has no partition table yet.</summary>
-    public static async Task<IReadOnlyList<string>> LiveAsync(string storageConnection, string taskHub, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>
+    /// The workers holding an unexpired lease on one of the hub's partitions; none when the hub has no partition table
+    /// yet; null when the table cannot be read (no right to, a sign-in that failed): who works on the hub is not known.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>?> LiveAsync(string storageConnection, string taskHub, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var table = new TableClient(storageConnection, $"{taskHub}Partitions");
+        var name = $"{taskHub}Partitions";
+        // NBF_STORAGE may name an account by URL (signed in by managed identity or a developer login), as the host does.
+        var table = LocalStorage.AccountNameOfUrl(storageConnection) is { } account
+            ? new TableClient(new Uri($"https://{account}.table.core.windows.net"), name, new Azure.Identity.DefaultAzureCredential())
+            : new TableClient(storageConnection, name);
         var now = clock.GetUtcNow();
         var owners = new SortedSet<string>(StringComparer.Ordinal);
         try
@@ -28,6 +35,10 @@ internal static class TaskHubHosts
         catch (RequestFailedException e) when (e.Status == 404)
         {
             // No table: no host ever joined this hub.
+        }
+        catch (Exception e) when (e is RequestFailedException or Azure.Identity.AuthenticationFailedException or Azure.Identity.CredentialUnavailableException)
+        {
+            return null;
         }
 
         return [.. owners];

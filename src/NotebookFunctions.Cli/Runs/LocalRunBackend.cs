@@ -66,8 +66,8 @@ internal sealed class LocalRunBackend : IRunBackend
         await content.CopyToAsync(destination, cancellationToken);
     }
 
-    /// <summary>The hosts working on this task hub now (this process among them when it runs a worker).</summary>
-    public Task<IReadOnlyList<string>> LiveHostsAsync(CancellationToken cancellationToken) =>
+    /// <summary>The hosts working on this task hub now (this process among them when it runs a worker); null when that cannot be read.</summary>
+    public Task<IReadOnlyList<string>?> LiveHostsAsync(CancellationToken cancellationToken) =>
         TaskHubHosts.LiveAsync(_session.Storage.Connection, _session.TaskHub, TimeProvider.System, cancellationToken);
 
     /// <summary>The task hub this backend's runs live in.</summary>
