@@ -163,15 +163,7 @@ public sealed class FanOutCommandTests
 
         using (var host = NbfProcess.Start(hub, "run", nb, "--input", data, "--split", "1KB", "--parallel", "1", "--run-id", runId, "-p", "pause=30"))
         {
-            _ = host.StandardOutput.ReadToEndAsync();
-            using (var started = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
-            {
-                while (await host.StandardError.ReadLineAsync(started.Token) is { } line && !System.Text.RegularExpressions.Regex.IsMatch(line, @", [1-9][0-9]* running"))
-                {
-                }
-            }
-
-            _ = host.StandardError.ReadToEndAsync();
+            await NbfProcess.UntilAChunkRunsAsync(host);
             await NbfProcess.TerminateAsync(host, TimeSpan.FromSeconds(30));
         }
 

@@ -104,16 +104,7 @@ public sealed class InPlaceInputTests
 
         using (var host = NbfProcess.Start(hub, "run", notebook, "--input", data, "--split", "2KB", "--parallel", "1", "--max-attempts", "1", "-p", "nap=1.0", "--run-id", runId))
         {
-            _ = host.StandardOutput.ReadToEndAsync();
-            // Killed once a chunk runs (not after a fixed time: on a loaded machine the run may not be scheduled yet).
-            using (var started = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
-            {
-                while (await host.StandardError.ReadLineAsync(started.Token) is { } line && !System.Text.RegularExpressions.Regex.IsMatch(line, @", [1-9][0-9]* running"))
-                {
-                }
-            }
-
-            _ = host.StandardError.ReadToEndAsync();
+            await NbfProcess.UntilAChunkRunsAsync(host);
             Assert.False(host.HasExited, "the run ended before the kill");
             host.Kill(entireProcessTree: false);
             await host.WaitForExitAsync();

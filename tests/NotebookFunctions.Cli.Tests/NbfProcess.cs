@@ -40,6 +40,23 @@ internal static class NbfProcess
         return Process.Start(info)!;
     }
 
+    /// <summary>
+    /// Reads a fan-out run's progress until it says a chunk is running (not after a fixed time: on a loaded machine the
+    /// run may not be scheduled yet); the rest of the process's output is drained from then on.
+    /// </summary>
+    public static async Task UntilAChunkRunsAsync(Process host)
+    {
+        _ = host.StandardOutput.ReadToEndAsync();
+        using (var started = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+        {
+            while (await host.StandardError.ReadLineAsync(started.Token) is { } line && !System.Text.RegularExpressions.Regex.IsMatch(line, @", [1-9][0-9]* running"))
+            {
+            }
+        }
+
+        _ = host.StandardError.ReadToEndAsync();
+    }
+
     /// <summary>SIGTERM, as a service manager stops nbf (a worker releases its partitions); killed if still running after <paramref name="grace"/>.</summary>
     public static async Task TerminateAsync(Process process, TimeSpan grace)
     {
