@@ -167,7 +167,6 @@ internal static class FanOutRun
             throw new RunRefusalException(e.Kind, e.Title, $"{e.Message}; and no local file or folder '{options.Input}' exists here", e.Field, e.Extensions);
         }
 
-
         Say(started.Started ? $"run {started.Id} started on {backend.Where}" : $"run {started.Id} already exists; following it");
         // The id alone on stdout, for scripts: id=$(nbf run ... --detach).
         Console.Out.WriteLine(started.Id);

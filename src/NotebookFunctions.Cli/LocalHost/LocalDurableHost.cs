@@ -196,17 +196,18 @@ public sealed class LocalDurableHost : IAsyncDisposable
         return new LocalDurableHost(sidecar, worker, channel, pool, options.RunWorker ? orchestrations.Started : null, workerId, partitions, service);
     }
 
-    /// <summary>A connection string as is; an account URL (https://NAME.blob.core.windows.net) by managed identity / developer login.</summary>
-    private static StorageAccountClientProvider ClientProvider(string connection) =>
+    /// <summary>
+    /// A connection string as is; an account URL (https://NAME.blob.core.windows.net) by managed identity / developer
+    /// login: how the backend reaches the task hub's queues and tables, and so how nbf reads them too.
+    /// </summary>
+    internal static StorageAccountClientProvider ClientProvider(string connection) =>
         LocalStorage.AccountNameOfUrl(connection) is { } account
             ? new StorageAccountClientProvider(account, new Azure.Identity.DefaultAzureCredential())
             : new StorageAccountClientProvider(connection);
 
     /// <summary>The task hub's queues, reached as the backend reaches them (<see cref="ClientProvider"/>).</summary>
     private static Azure.Storage.Queues.QueueServiceClient QueuesOf(string connection) =>
-        LocalStorage.AccountNameOfUrl(connection) is { } account
-            ? new Azure.Storage.Queues.QueueServiceClient(new Uri($"https://{account}.queue.core.windows.net"), new Azure.Identity.DefaultAzureCredential())
-            : new Azure.Storage.Queues.QueueServiceClient(connection);
+        ClientProvider(connection).Queue.CreateClient(new Azure.Storage.Queues.QueueClientOptions());
 
     public async ValueTask DisposeAsync()
     {

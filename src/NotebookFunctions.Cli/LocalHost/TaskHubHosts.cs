@@ -17,11 +17,7 @@ internal static class TaskHubHosts
     /// </summary>
     public static async Task<IReadOnlyList<string>?> LiveAsync(string storageConnection, string taskHub, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var name = $"{taskHub}Partitions";
-        // NBF_STORAGE may name an account by URL (signed in by managed identity or a developer login), as the host does.
-        var table = LocalStorage.AccountNameOfUrl(storageConnection) is { } account
-            ? new TableClient(new Uri($"https://{account}.table.core.windows.net"), name, new Azure.Identity.DefaultAzureCredential())
-            : new TableClient(storageConnection, name);
+        var table = LocalDurableHost.ClientProvider(storageConnection).Table.CreateClient(new TableClientOptions()).GetTableClient($"{taskHub}Partitions");
         var now = clock.GetUtcNow();
         var owners = new SortedSet<string>(StringComparer.Ordinal);
         try

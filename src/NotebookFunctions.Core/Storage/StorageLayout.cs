@@ -44,7 +44,10 @@ public static class StorageLayout
     /// </summary>
     public static string ChunkRecordsBlob(string runId, int first) => $"{runId}/records/{first}.json";
 
-    public static string ChunkPrefix(string runId, int index) => $"{runId}/chunks/{index}/";
+    /// <summary>Everything stored for a run's chunks: their folders and their started markers.</summary>
+    public static string ChunksPrefix(string runId) => $"{runId}/chunks/";
+
+    public static string ChunkPrefix(string runId, int index) => $"{ChunksPrefix(runId)}{index}/";
 
     public static string ChunkNotebookBlob(string runId, int index) => $"{ChunkPrefix(runId, index)}output.ipynb";
 
@@ -54,7 +57,7 @@ public static class StorageLayout
     /// Written when an attempt at a chunk starts (its attempt number in metadata): beside the chunk's record, not in
     /// it, so clearing the record for a retry's outputs never makes a running chunk look as if it were waiting.
     /// </summary>
-    public static string ChunkStartedBlob(string runId, int index) => $"{runId}/chunks/{index}.started";
+    public static string ChunkStartedBlob(string runId, int index) => $"{ChunksPrefix(runId)}{index}.started";
 
     public static string ResultsPrefix(string runId) => $"{runId}/results/";
 

@@ -72,7 +72,7 @@ public sealed partial class RunService(BlobServiceClient blobs, DurableTaskClien
         {
             plan = planned;
             // One listing with metadata tells each chunk's state: started markers and the outcomes on executed notebooks.
-            stored = await _runs.ListWithMetadataAsync($"{runId}/chunks/", cancellationToken);
+            stored = await _runs.ListWithMetadataAsync(StorageLayout.ChunksPrefix(runId), cancellationToken);
         }
 
         return await WithBatchProgressAsync(state, RunViewBuilder.Detail(state, manifest, plan, stored), cancellationToken);

@@ -26,7 +26,7 @@ public static class StoredPlans
         var plan = await TryLoadAsync(blobs, runId, cancellationToken);
         var local = (plan?.Chunks ?? []).Where(c => c.LocalRoot is not null).ToList();
         if (local.Count == 0) return null;
-        var ran = (await new RunStore(blobs).ListAsync($"{runId}/chunks/", cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var ran = (await new RunStore(blobs).ListAsync(StorageLayout.ChunksPrefix(runId), cancellationToken)).ToHashSet(StringComparer.Ordinal);
         try
         {
             Core.Chunks.LocalInputs.Unchanged(local.Where(c => !ran.Contains(StorageLayout.ChunkNotebookBlob(runId, c.Index))));
